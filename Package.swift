@@ -1,0 +1,55 @@
+// swift-tools-version: 6.0
+// DCRL: deep clustering and structure-preserving representation learning in Swift.
+import PackageDescription
+
+/// `-fno-math-errno` lets `sqrt`/`exp` loops vectorise; every Swift target gets it.
+let swiftFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+let cFlags: [CSetting] = [.unsafeFlags(["-fno-math-errno"])]
+
+let package = Package(
+  name: "DCRL",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "Tensor", targets: ["Tensor"]),
+    .library(name: "Autograd", targets: ["Autograd"]),
+    .library(name: "NN", targets: ["NN"]),
+    .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
+    .executable(name: "QuickStart", targets: ["QuickStart"]),
+  ],
+  targets: [
+    // MARK: C shims
+    .systemLibrary(
+      name: "COpenBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+    ),
+    .systemLibrary(name: "CCUDA"),
+
+    // MARK: Library modules
+    .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
+    .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
+    .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
+
+    // MARK: Support targets
+    .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "_CommandLineSupport", swiftSettings: swiftFlags),
+
+    // MARK: Tests
+    .testTarget(
+      name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
+      swiftSettings: swiftFlags),
+    .testTarget(
+      name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftFlags),
+
+    // MARK: Executables
+    .executableTarget(
+      name: "dcrl-bench", dependencies: ["NN", "_CommandLineSupport"],
+      path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
+    .executableTarget(
+      name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
+      swiftSettings: swiftFlags),
+  ]
+)

@@ -1,0 +1,260 @@
+// ReferenceBackend: every primitive as plain scalar loops, the oracle the fast backends match.
+
+/// The reference backend: each primitive written as the plainest possible scalar loop.
+///
+/// It is slow on purpose. Its job is to be obviously correct, so that ``CPUBackend`` and
+/// ``CUDABackend`` can be tested against it primitive by primitive. Matrix products accumulate
+/// in `Double` for both dtypes, so the oracle is at least as accurate as what it checks.
+/// Supports ``DType/float32`` and ``DType/float64``.
+public final class ReferenceBackend: Backend {
+  /// Creates a reference backend.
+  public init() {}
+
+  /// A shared instance; the backend holds no state, so one is enough.
+  public static let shared = ReferenceBackend()
+
+  public var name: String { "reference" }
+
+  public func supports(_ dtype: DType) -> Bool { true }
+
+  // MARK: Memory
+
+  public func allocate(count: Int, dtype: DType) -> TensorStorage {
+    let address = alignedHostAllocate(byteCount: count * dtype.byteSize)
+    return TensorStorage(backend: self, dtype: dtype, count: count, address: address)
+  }
+
+  public func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int) {
+    address.deallocate()
+  }
+
+  public func upload(_ source: UnsafeRawPointer, into storage: TensorStorage) {
+    storage.address.copyMemory(from: source, byteCount: storage.byteCount)
+  }
+
+  public func download(_ storage: TensorStorage, into destination: UnsafeMutableRawPointer) {
+    destination.copyMemory(from: storage.address, byteCount: storage.byteCount)
+  }
+
+  public func copy(
+    _ source: TensorStorage, offset sourceOffset: Int, into destination: TensorStorage,
+    offset destinationOffset: Int, count: Int
+  ) {
+    let size = source.dtype.byteSize
+    for i in 0..<count * size {
+      (destination.address + destinationOffset * size).storeBytes(
+        of: (source.address + sourceOffset * size).load(fromByteOffset: i, as: UInt8.self),
+        toByteOffset: i, as: UInt8.self)
+    }
+  }
+
+  public func fill(_ storage: TensorStorage, with value: Double) {
+    switch storage.dtype {
+    case .float32: for i in 0..<storage.count { storage.floats[i] = Float(value) }
+    case .float64: for i in 0..<storage.count { storage.doubles[i] = value }
+    }
+  }
+
+  // MARK: Compute
+
+  public func gemm(
+    _ a: TensorStorage, transposeA: Bool, _ b: TensorStorage, transposeB: Bool,
+    into c: TensorStorage, m: Int, n: Int, k: Int, alpha: Double, beta: Double
+  ) {
+    switch c.dtype {
+    case .float32:
+      Self.gemm(Float.self, a, transposeA, b, transposeB, c, m, n, k, alpha, beta)
+    case .float64:
+      Self.gemm(Double.self, a, transposeA, b, transposeB, c, m, n, k, alpha, beta)
+    }
+  }
+
+  private static func gemm<T: HostFloat>(
+    _: T.Type, _ a: TensorStorage, _ transposeA: Bool, _ b: TensorStorage, _ transposeB: Bool,
+    _ c: TensorStorage, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ beta: Double
+  ) {
+    let a = a.elements(T.self)
+    let b = b.elements(T.self)
+    let c = c.elements(T.self)
+    for i in 0..<m {
+      for j in 0..<n {
+        var total = 0.0
+        for p in 0..<k {
+          let aValue = transposeA ? a[p * m + i] : a[i * k + p]
+          let bValue = transposeB ? b[j * k + p] : b[p * n + j]
+          total += Double(aValue) * Double(bValue)
+        }
+        // beta == 0 overwrites, so an uninitialised (even NaN) c is never read, as in BLAS.
+        let previous = beta == 0 ? 0 : beta * Double(c[i * n + j])
+        c[i * n + j] = T(alpha * total + previous)
+      }
+    }
+  }
+
+  public func unary(_ op: UnaryOp, _ x: TensorStorage, into out: TensorStorage) {
+    switch x.dtype {
+    case .float32: Self.unary(Float.self, op, x, out)
+    case .float64: Self.unary(Double.self, op, x, out)
+    }
+  }
+
+  private static func unary<T: HostFloat>(
+    _: T.Type, _ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage
+  ) {
+    let count = out.count
+    let x = x.elements(T.self)
+    let out = out.elements(T.self)
+    for i in 0..<count { out[i] = op.apply(x[i]) }
+  }
+
+  public func binary(
+    _ op: BinaryOp, _ a: TensorStorage, _ aLayout: Broadcast, _ b: TensorStorage,
+    _ bLayout: Broadcast, into out: TensorStorage, rows: Int, columns: Int
+  ) {
+    switch out.dtype {
+    case .float32: Self.binary(Float.self, op, a, aLayout, b, bLayout, out, rows, columns)
+    case .float64: Self.binary(Double.self, op, a, aLayout, b, bLayout, out, rows, columns)
+    }
+  }
+
+  private static func binary<T: HostFloat>(
+    _: T.Type, _ op: BinaryOp, _ a: TensorStorage, _ aLayout: Broadcast, _ b: TensorStorage,
+    _ bLayout: Broadcast, _ out: TensorStorage, _ rows: Int, _ columns: Int
+  ) {
+    let a = a.elements(T.self)
+    let b = b.elements(T.self)
+    let out = out.elements(T.self)
+    for row in 0..<rows {
+      for column in 0..<columns {
+        let aValue = a[aLayout.index(row: row, column: column, columns: columns)]
+        let bValue = b[bLayout.index(row: row, column: column, columns: columns)]
+        out[row * columns + column] = op.apply(aValue, bValue)
+      }
+    }
+  }
+
+  public func reduce(
+    _ op: ReduceOp, _ x: TensorStorage, outer: Int, length: Int, inner: Int,
+    into out: TensorStorage
+  ) {
+    switch x.dtype {
+    case .float32: Self.reduce(Float.self, op, x, outer, length, inner, out)
+    case .float64: Self.reduce(Double.self, op, x, outer, length, inner, out)
+    }
+  }
+
+  private static func reduce<T: HostFloat>(
+    _: T.Type, _ op: ReduceOp, _ x: TensorStorage, _ outer: Int, _ length: Int, _ inner: Int,
+    _ out: TensorStorage
+  ) {
+    let x = x.elements(T.self)
+    let out = out.elements(T.self)
+    for o in 0..<outer {
+      for i in 0..<inner {
+        let base = o * length * inner + i
+        switch op {
+        case .sum:
+          var total = T.zero
+          for l in 0..<length { total += x[base + l * inner] }
+          out[o * inner + i] = total
+        case .max, .min, .argmax, .argmin:
+          precondition(length > 0, "reduce(\(op)): cannot reduce an empty axis")
+          var best = x[base]
+          var bestIndex = 0
+          for l in 1..<max(length, 1) {
+            let value = x[base + l * inner]
+            let better = (op == .max || op == .argmax) ? value > best : value < best
+            if better || (best.isNaN && !value.isNaN) {
+              best = value
+              bestIndex = l
+            }
+          }
+          out[o * inner + i] = (op == .max || op == .min) ? best : T(bestIndex)
+        }
+      }
+    }
+  }
+
+  public func transpose(_ x: TensorStorage, rows: Int, columns: Int, into out: TensorStorage) {
+    switch x.dtype {
+    case .float32: Self.transpose(Float.self, x, rows, columns, out)
+    case .float64: Self.transpose(Double.self, x, rows, columns, out)
+    }
+  }
+
+  private static func transpose<T: HostFloat>(
+    _: T.Type, _ x: TensorStorage, _ rows: Int, _ columns: Int, _ out: TensorStorage
+  ) {
+    let x = x.elements(T.self)
+    let out = out.elements(T.self)
+    for r in 0..<rows {
+      for c in 0..<columns { out[c * rows + r] = x[r * columns + c] }
+    }
+  }
+
+  public func gatherRows(
+    _ x: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
+  ) {
+    for (row, index) in indices.enumerated() {
+      copy(x, offset: index * rowLength, into: out, offset: row * rowLength, count: rowLength)
+    }
+  }
+
+  public func scatterAddRows(
+    _ source: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
+  ) {
+    switch source.dtype {
+    case .float32: Self.scatterAdd(Float.self, source, indices, rowLength, out)
+    case .float64: Self.scatterAdd(Double.self, source, indices, rowLength, out)
+    }
+  }
+
+  private static func scatterAdd<T: HostFloat>(
+    _: T.Type, _ source: TensorStorage, _ indices: [Int], _ rowLength: Int,
+    _ out: TensorStorage
+  ) {
+    let source = source.elements(T.self)
+    let out = out.elements(T.self)
+    for (row, index) in indices.enumerated() {
+      for c in 0..<rowLength { out[index * rowLength + c] += source[row * rowLength + c] }
+    }
+  }
+
+  public func adamStep(
+    parameter: TensorStorage, gradient: TensorStorage, firstMoment: TensorStorage,
+    secondMoment: TensorStorage, hyperparameters: AdamStep
+  ) {
+    switch parameter.dtype {
+    case .float32:
+      Self.adam(Float.self, parameter, gradient, firstMoment, secondMoment, hyperparameters)
+    case .float64:
+      Self.adam(Double.self, parameter, gradient, firstMoment, secondMoment, hyperparameters)
+    }
+  }
+
+  /// `torch.optim.Adam`'s single-tensor update, term by term.
+  private static func adam<T: HostFloat>(
+    _: T.Type, _ parameter: TensorStorage, _ gradient: TensorStorage,
+    _ firstMoment: TensorStorage, _ secondMoment: TensorStorage, _ h: AdamStep
+  ) {
+    let count = parameter.count
+    let p = parameter.elements(T.self)
+    let g = gradient.elements(T.self)
+    let m = firstMoment.elements(T.self)
+    let v = secondMoment.elements(T.self)
+    let biasCorrection1 = 1 - T.power(T(h.beta1), T(h.step))
+    let biasCorrection2 = 1 - T.power(T(h.beta2), T(h.step))
+    let stepSize = T(h.learningRate) / biasCorrection1
+    let biasCorrection2Root = biasCorrection2.squareRoot()
+    for i in 0..<count {
+      var grad = g[i]
+      if h.weightDecay != 0 { grad += T(h.weightDecay) * p[i] }
+      m[i] = m[i] * T(h.beta1) + (1 - T(h.beta1)) * grad
+      v[i] = v[i] * T(h.beta2) + (1 - T(h.beta2)) * grad * grad
+      let denominator = v[i].squareRoot() / biasCorrection2Root + T(h.epsilon)
+      p[i] -= stepSize * (m[i] / denominator)
+    }
+  }
+
+  public func synchronize() {}
+}
