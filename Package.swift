@@ -4,7 +4,6 @@ import PackageDescription
 
 /// `-fno-math-errno` lets `sqrt`/`exp` loops vectorise; every Swift target gets it.
 let swiftFlags: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
-let cFlags: [CSetting] = [.unsafeFlags(["-fno-math-errno"])]
 
 let package = Package(
   name: "DCRL",
@@ -24,6 +23,7 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
     .systemLibrary(name: "CCUDA"),
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: Library modules
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
