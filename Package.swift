@@ -46,7 +46,7 @@ let package = Package(
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "_CommandLineSupport"],
+      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
