@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -29,6 +30,7 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -43,11 +45,19 @@ let package = Package(
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench", dependencies: ["NN", "Datasets", "COpenBLAS", "_CommandLineSupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
+    // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with
+    // -sanitize=fuzzer for libFuzzer.
+    .executableTarget(
+      name: "datasets-fuzz", dependencies: ["Datasets"], path: "Fuzz/datasets-fuzz",
+      swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
       swiftSettings: swiftFlags),
