@@ -54,6 +54,7 @@ public struct Adam: Optimizer {
     states[ObjectIdentifier(parameter)] = state
   }
 
+  /// Applies one step to each parameter that has a gradient.
   public mutating func update(_ parameters: [Parameter]) {
     for parameter in parameters {
       guard let gradient = parameter.gradient else { continue }
