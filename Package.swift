@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "DCRL", targets: ["DCRL"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -29,6 +30,7 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
+    .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -40,6 +42,8 @@ let package = Package(
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),

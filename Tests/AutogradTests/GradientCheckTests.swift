@@ -152,6 +152,9 @@ private let gradientCases: [GradientCase] = [
       weightedSum($0[0].gatheringRows([3, 0, 3, 1, 3]))
     }),
   GradientCase(
+    name: "scatter rows (segment sum)", inputs: { [input([5, 3], seed: 1)] },
+    function: { weightedSum($0[0].scatteringRows([2, 0, 2, 3, 0], rowCount: 4)) }),
+  GradientCase(
     name: "concatenate rows", inputs: { [input([2, 3], seed: 1), input([4, 3], seed: 2)] },
     function: { weightedSum(Variable.concatenatingRows([$0[0], $0[1]])) }),
   GradientCase(
