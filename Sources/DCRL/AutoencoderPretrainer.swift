@@ -71,7 +71,8 @@ public struct AutoencoderPretrainer {
     var optimizer: any Optimizer
     switch configuration.optimizer {
     case .adam(let learningRate): optimizer = Adam(learningRate: learningRate)
-    case .sgd(let learningRate, let momentum): optimizer = SGD(learningRate: learningRate, momentum: momentum)
+    case .sgd(let learningRate, let momentum):
+      optimizer = SGD(learningRate: learningRate, momentum: momentum)
     }
     let n = x.shape[0]
     let clock = ContinuousClock()
@@ -86,15 +87,20 @@ public struct AutoencoderPretrainer {
         let clean = x.gatheringRows(indices)
         var noisy = clean
         if configuration.noise > 0 {
-          noisy = clean + Tensor.randomNormal(
-            clean.shape, standardDeviation: configuration.noise, dtype: clean.dtype, on: clean.backend,
-            using: &rng)
+          noisy =
+            clean
+            + Tensor.randomNormal(
+              clean.shape, standardDeviation: configuration.noise, dtype: clean.dtype,
+              on: clean.backend,
+              using: &rng)
         }
         let (loss, _) = valueWithGradient(at: parameters) {
           meanSquaredError(autoencoder(Variable(noisy)), clean)
         }
         let value = loss.scalarValue
-        guard value.isFinite else { throw .nonFinite(epoch: epoch, step: batches, term: "pretraining MSE") }
+        guard value.isFinite else {
+          throw .nonFinite(epoch: epoch, step: batches, term: "pretraining MSE")
+        }
         optimizer.update(parameters)
         total += value
         batches += 1

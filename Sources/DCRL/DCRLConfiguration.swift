@@ -149,14 +149,17 @@ extension DCRLConfiguration {
   /// Checks every field, throwing for the first that is out of range (RELIABILITY I20).
   public func validate() throws(DCRLError) {
     func check(_ ok: Bool, _ field: String, _ value: Any, _ constraint: String) throws(DCRLError) {
-      if !ok { throw .invalidConfiguration(field: field, value: "\(value)", constraint: constraint) }
+      if !ok {
+        throw .invalidConfiguration(field: field, value: "\(value)", constraint: constraint)
+      }
     }
     try check(!hiddenSizes.isEmpty, "hiddenSizes", hiddenSizes, "must list at least one layer")
     try check(hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive")
     try check(latentDimension > 0, "latentDimension", latentDimension, "must be positive")
     try check(clusters > 0, "clusters", clusters, "must be positive")
     try check(isometryNeighbors > 0, "isometryNeighbors", isometryNeighbors, "must be positive")
-    try check(rankingScale > 0 && rankingScale.isFinite, "rankingScale", rankingScale, "must be positive")
+    try check(
+      rankingScale > 0 && rankingScale.isFinite, "rankingScale", rankingScale, "must be positive")
     try check(
       clusteringWeight >= 0 && clusteringWeight.isFinite, "clusteringWeight", clusteringWeight,
       "must be non-negative")
@@ -167,7 +170,8 @@ extension DCRLConfiguration {
       warmUpEpochs >= 0 && warmUpEpochs < scheduleEnd, "warmUpEpochs", warmUpEpochs,
       "must be in 0..<scheduleEnd (\(scheduleEnd))")
     try check(batchSize > 0, "batchSize", batchSize, "must be positive")
-    try check(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "must be positive")
+    try check(
+      learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "must be positive")
     try check(
       initializationSubsetSize > 0, "initializationSubsetSize", initializationSubsetSize,
       "must be positive")

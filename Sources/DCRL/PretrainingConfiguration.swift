@@ -29,19 +29,23 @@ public struct PretrainingConfiguration: Sendable, Codable, Hashable {
   /// Checks every field (RELIABILITY I20).
   public func validate() throws(DCRLError) {
     if epochs < 0 {
-      throw .invalidConfiguration(field: "pretraining.epochs", value: "\(epochs)", constraint: "must be non-negative")
+      throw .invalidConfiguration(
+        field: "pretraining.epochs", value: "\(epochs)", constraint: "must be non-negative")
     }
     if batchSize <= 0 {
-      throw .invalidConfiguration(field: "pretraining.batchSize", value: "\(batchSize)", constraint: "must be positive")
+      throw .invalidConfiguration(
+        field: "pretraining.batchSize", value: "\(batchSize)", constraint: "must be positive")
     }
     if !(noise >= 0 && noise.isFinite) {
-      throw .invalidConfiguration(field: "pretraining.noise", value: "\(noise)", constraint: "must be non-negative")
+      throw .invalidConfiguration(
+        field: "pretraining.noise", value: "\(noise)", constraint: "must be non-negative")
     }
     switch optimizer {
     case .adam(let learningRate):
       if !(learningRate > 0 && learningRate.isFinite) {
         throw .invalidConfiguration(
-          field: "pretraining.optimizer", value: "adam(\(learningRate))", constraint: "learning rate must be positive")
+          field: "pretraining.optimizer", value: "adam(\(learningRate))",
+          constraint: "learning rate must be positive")
       }
     case .sgd(let learningRate, let momentum):
       if !(learningRate > 0 && learningRate.isFinite) || !(momentum >= 0 && momentum < 1) {

@@ -18,7 +18,7 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
-  /// Each parameter under its own ``Parameter/name``, or its position when it has none.
+  /// Each parameter under its own `Parameter.name`, or its position when it has none.
   public var namedParameters: [(name: String, parameter: Parameter)] {
     parameters.enumerated().map {
       ($0.element.name.isEmpty ? "\($0.offset)" : $0.element.name, $0.element)

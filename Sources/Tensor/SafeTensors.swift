@@ -65,7 +65,10 @@ public enum SafeTensors {
 
   /// Decodes safetensors bytes into tensors on `backend` (the scoped default when `nil`).
   ///
-  /// - Parameter path: Used in error messages only.
+  /// - Parameters:
+  ///   - data: The whole file's bytes.
+  ///   - path: Used in error messages only.
+  ///   - backend: Where the tensors are created; the scoped default when `nil`.
   /// - Throws: ``SafeTensorsError/malformed(path:reason:)`` for any inconsistency (short file,
   ///   bad JSON, offsets outside the data, sizes that disagree with shapes) and
   ///   ``SafeTensorsError/unsupportedDType(path:tensor:dtype:)``.

@@ -59,7 +59,9 @@ struct ConfigurationTests {
       ("initializationSubsetSize", { $0.initializationSubsetSize = 0 }),
       ("pretraining.noise", { $0.pretraining.noise = -0.1 }),
       ("pretraining.optimizer", { $0.pretraining.optimizer = .adam(learningRate: -1) }),
-      ("pretraining.optimizer", { $0.pretraining.optimizer = .sgd(learningRate: 0.1, momentum: 1) }),
+      (
+        "pretraining.optimizer", { $0.pretraining.optimizer = .sgd(learningRate: 0.1, momentum: 1) }
+      ),
     ]
     for (field, mutate) in cases {
       var c = DCRLConfiguration()

@@ -18,11 +18,13 @@ struct ScheduleTests {
   func warmUp(t0: Int) {
     for epoch in [0, t0 - 1] {
       let w = weights(epoch, warmUp: t0)
-      #expect(w.alpha == 0.1 && w.reconstruction == 1 && !w.ranking && !w.fullDataStep && w.beta == 0)
+      #expect(
+        w.alpha == 0.1 && w.reconstruction == 1 && !w.ranking && !w.fullDataStep && w.beta == 0)
     }
   }
 
-  @Test("α falls linearly from 0.1 at T0 to 0 at epoch 150 and stays 0", arguments: [0, 10, 30, 50])
+  @Test(
+    "α falls linearly from 0.1 at T0 to 0 at epoch 150 and stays 0", arguments: [0, 10, 30, 50])
   func alpha(t0: Int) {
     #expect(abs(weights(t0, warmUp: t0).alpha - 0.1) < 1e-15)
     let middle = (t0 + 150) / 2

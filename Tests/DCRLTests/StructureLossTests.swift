@@ -33,7 +33,8 @@ struct StructureLossTests {
     var total = 0.0
     let dx = pairs.inputDistances.doubles
     for p in 0..<pairs.count {
-      let dz = distance(row(values, pairs.first[p], 3), row(values, pairs.second[p], 3)) / 3.0.squareRoot()
+      let dz =
+        distance(row(values, pairs.first[p], 3), row(values, pairs.second[p], 3)) / 3.0.squareRoot()
       total += (dx[p] - dz) * (dx[p] - dz)
     }
     let loss = isometryLoss(latent: Variable(z), pairs: pairs).value.scalarValue
@@ -61,7 +62,8 @@ struct StructureLossTests {
     #expect(abs(loss - total.squareRoot() / 4) < 1e-12)
   }
 
-  @Test("L_rank gradient matches SPEC.md §2.5's closed form and finite differences", .tags(.gradient))
+  @Test(
+    "L_rank gradient matches SPEC.md §2.5's closed form and finite differences", .tags(.gradient))
   func rankingGradient() {
     let mu = uniform([4, 3], seed: 2, scale: 3)
     let v = uniform([4, 7], seed: 3)
@@ -78,7 +80,9 @@ struct StructureLossTests {
       for b in 0..<4 where b != a {
         let dz = distance(row(m, a, 3), row(m, b, 3))
         let e = dz - 3 * distance(row(vx, a, 7), row(vx, b, 7))
-        for c in 0..<3 { closedForm[a * 3 + c] += 2 / (4 * f) * e * (m[a * 3 + c] - m[b * 3 + c]) / dz }
+        for c in 0..<3 {
+          closedForm[a * 3 + c] += 2 / (4 * f) * e * (m[a * 3 + c] - m[b * 3 + c]) / dz
+        }
       }
     }
     expectClose(gradients[0].doubles, closedForm, rtol: 1e-9, atol: 1e-12)
@@ -92,10 +96,13 @@ struct StructureLossTests {
     var total = 0.0
     for c in [0, 1, 3] {
       let members = labels.indices.filter { labels[$0] == c }
-      let mean = (0..<3).map { d in members.reduce(0.0) { $0 + values[$1 * 3 + d] } / Double(members.count) }
+      let mean = (0..<3).map { d in
+        members.reduce(0.0) { $0 + values[$1 * 3 + d] } / Double(members.count)
+      }
       total += distance(mean, row(m, c, 3))
     }
-    let loss = alignmentLoss(latent: Variable(z), labels: labels, centers: Variable(mu)).value.scalarValue
+    let loss = alignmentLoss(latent: Variable(z), labels: labels, centers: Variable(mu)).value
+      .scalarValue
     #expect(abs(loss - total / 4) < 1e-12)
   }
 
@@ -103,6 +110,7 @@ struct StructureLossTests {
   func alignmentGradient() {
     let labels = [0, 0, 1, 1, 1, 3]
     let mu = uniform([4, 3], seed: 4)
-    checkGradient(of: { alignmentLoss(latent: $0[0], labels: labels, centers: $0[1]) }, at: [z, mu])
+    checkGradient(
+      of: { alignmentLoss(latent: $0[0], labels: labels, centers: $0[1]) }, at: [z, mu])
   }
 }

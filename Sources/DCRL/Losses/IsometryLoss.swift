@@ -25,7 +25,8 @@ public struct IsometryPairs: Sendable {
   ) {
     precondition(
       first.count == second.count && inputDistances.shape == [first.count],
-      "IsometryPairs: \(first.count) / \(second.count) indices for distances \(inputDistances.shape)")
+      "IsometryPairs: \(first.count) / \(second.count) indices for distances \(inputDistances.shape)"
+    )
     self.first = first
     self.second = second
     self.inputDistances = inputDistances

@@ -8,7 +8,7 @@ import Tensor
 /// Bias-corrected moments, `ε` added after the square root of the corrected second moment, and
 /// optional L2 weight decay added to the gradient (not AdamW). Each parameter has its own step
 /// count and moment buffers, created at its first update. The per-parameter update is one
-/// fused backend kernel (``Tensor/adamUpdate(gradient:firstMoment:secondMoment:hyperparameters:)``).
+/// fused backend kernel (`Tensor.adamUpdate(gradient:firstMoment:secondMoment:hyperparameters:)`).
 public struct Adam: Optimizer {
   /// The learning rate.
   public var learningRate: Double

@@ -3,7 +3,7 @@
 /// The reference backend: each primitive written as the plainest possible scalar loop.
 ///
 /// It is slow on purpose. Its job is to be obviously correct, so that ``CPUBackend`` and
-/// ``CUDABackend`` can be tested against it primitive by primitive. Matrix products accumulate
+/// the CUDA backend can be tested against it primitive by primitive. Matrix products accumulate
 /// in `Double` for both dtypes, so the oracle is at least as accurate as what it checks.
 /// Supports ``DType/float32`` and ``DType/float64``.
 public final class ReferenceBackend: Backend {
