@@ -44,8 +44,9 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
 
   // MARK: Architecture
 
-  /// The encoder's hidden layer sizes; the decoder mirrors them. Paper: [500, 500, 2000];
-  /// authors' code: [500, 500, 500, 2000].
+  /// The encoder's hidden layer sizes, which the decoder mirrors.
+  ///
+  /// Paper: [500, 500, 2000]; authors' code: [500, 500, 500, 2000].
   public var hiddenSizes: [Int] = [500, 500, 2000]
   /// The latent dimension m (10).
   public var latentDimension = 10

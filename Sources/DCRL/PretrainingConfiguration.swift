@@ -16,7 +16,7 @@ public struct PretrainingConfiguration: Sendable, Codable, Hashable {
   public var epochs = 200
   /// The mini-batch size (256).
   public var batchSize = 256
-  /// The standard deviation σ of the input noise (0.2; USPS 0.23). Zero trains a plain AE.
+  /// The standard deviation σ of the input noise: 0.2 (USPS 0.23); zero trains a plain AE.
   public var noise = 0.2
   /// The optimiser (Adam 1e-3).
   public var optimizer = OptimizerChoice.adam(learningRate: 1e-3)

@@ -42,8 +42,10 @@ extension Variable {
 }
 
 extension Variable {
-  /// Sums rows into `rowCount` buckets: row `r` of this variable is added to row `indices[r]`
-  /// of the result (a segment sum). The gradient gathers the buckets back.
+  /// Sums rows into `rowCount` buckets (a segment sum).
+  ///
+  /// Row `r` of this variable is added to row `indices[r]` of the result. The gradient gathers
+  /// the buckets back.
   ///
   /// Shape: `[indices.count, …]` in, `[rowCount, …]` out.
   public func scatteringRows(_ indices: [Int], rowCount: Int) -> Variable {

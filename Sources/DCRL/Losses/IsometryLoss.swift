@@ -11,7 +11,7 @@ public struct IsometryPairs: Sendable {
   public var first: [Int]
   /// The second point of each pair (j, one of i's within-cluster latent neighbours).
   public var second: [Int]
-  /// d_X(x_i, x_j)/√D for each pair, a constant of the epoch. Shape `[pairs]`.
+  /// d_X(x_i, x_j)/√D for each pair, a constant of the epoch; shape `[pairs]`.
   public var inputDistances: Tensor
   /// Clusters with fewer than two members, which contribute no pairs (SPEC.md §7.18).
   public var skippedClusters: Int
