@@ -43,7 +43,8 @@ let package = Package(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], swiftSettings: swiftFlags),
+      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
