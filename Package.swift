@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
     .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "DCRL", targets: ["DCRL"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -31,6 +32,7 @@ let package = Package(
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
+    .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -41,6 +43,9 @@ let package = Package(
       name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
+      swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],

@@ -16,7 +16,8 @@ enum KernelsBenchmark: BenchmarkCommand {
       .option("threads", "LIST", help: "OpenBLAS thread counts to run", default: "1,2"),
       .option("batch", "N", help: "batch size of the training step", default: "256"),
       .option("time", "SECONDS", help: "minimum timing budget per measurement", default: "1.0"),
-      .option("peer", "PATH", help: "PyTorch peer script", default: "Scripts/peer/torch_ae_step.py"),
+      .option(
+        "peer", "PATH", help: "PyTorch peer script", default: "Scripts/peer/torch_ae_step.py"),
       .switch("no-peer", help: "skip the PyTorch peer"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
@@ -61,7 +62,8 @@ enum KernelsBenchmark: BenchmarkCommand {
       emit("\n## GEMM, \(threads) thread(s), float32\n")
       var rows: [[String]] = []
       for (label, m, n, k, tA, tB) in gemmShapes(batch: batch) {
-        let (backendTime, rawTime) = timeGEMM(m: m, n: n, k: k, transposeA: tA, transposeB: tB, budget: budget)
+        let (backendTime, rawTime) = timeGEMM(
+          m: m, n: n, k: k, transposeA: tA, transposeB: tB, budget: budget)
         let gflops = 2 * Double(m * n * k) / 1e9
         rows.append([
           label, "\(m)×\(n)×\(k)", formatted(rawTime * 1e6, decimals: 1),
@@ -69,26 +71,38 @@ enum KernelsBenchmark: BenchmarkCommand {
           formatted(rawTime / backendTime, decimals: 3),
         ])
       }
-      emit(markdownTable(["GEMM", "m×n×k", "raw cblas µs", "backend µs", "backend GFLOP/s", "raw/backend (≥0.95)"], rows))
+      emit(
+        markdownTable(
+          [
+            "GEMM", "m×n×k", "raw cblas µs", "backend µs", "backend GFLOP/s", "raw/backend (≥0.95)",
+          ], rows))
     }
 
-    emit("\n## Autoencoder training step (784-500-500-2000-10, mirrored; batch \(batch); MSE; Adam)\n")
+    emit(
+      "\n## Autoencoder training step (784-500-500-2000-10, mirrored; batch \(batch); MSE; Adam)\n")
     var rows: [[String]] = []
     for threads in threadCounts {
       CPUBackend.setBLASThreads(threads)
       let ours = timeTrainingStep(batch: batch, budget: max(budget, 2))
       var peer = "n/a"
       var ratio = "n/a"
-      if !arguments.isSet("no-peer"), let torch = peerStep(script: arguments.string("peer")!, threads: threads, batch: batch) {
+      if !arguments.isSet("no-peer"),
+        let torch = peerStep(script: arguments.string("peer")!, threads: threads, batch: batch)
+      {
         peer = formatted(torch.median * 1e3, decimals: 2)
         ratio = formatted(ours.median / torch.median, decimals: 3)
       }
       rows.append([
-        "\(threads)", formatted(ours.median * 1e3, decimals: 2), formatted(ours.minimum * 1e3, decimals: 2),
+        "\(threads)", formatted(ours.median * 1e3, decimals: 2),
+        formatted(ours.minimum * 1e3, decimals: 2),
         peer, ratio,
       ])
     }
-    emit(markdownTable(["threads", "Swift median ms", "Swift min ms", "PyTorch median ms", "Swift/PyTorch (≤0.8)"], rows))
+    emit(
+      markdownTable(
+        [
+          "threads", "Swift median ms", "Swift min ms", "PyTorch median ms", "Swift/PyTorch (≤0.8)",
+        ], rows))
     if let out = arguments.string("out") {
       try report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
     }
@@ -96,7 +110,9 @@ enum KernelsBenchmark: BenchmarkCommand {
 
   /// Median seconds of one GEMM through `matmul` (backend path, output allocated per call as in
   /// training) and through `cblas_sgemm` directly into a preallocated output.
-  static func timeGEMM(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, budget: Double) -> (Double, Double) {
+  static func timeGEMM(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, budget: Double)
+    -> (Double, Double)
+  {
     var rng = Xoshiro256(seed: 1)
     let a = Tensor.randomUniform(transposeA ? [k, m] : [m, k], using: &rng)
     let b = Tensor.randomUniform(transposeB ? [n, k] : [k, n], using: &rng)
@@ -117,8 +133,10 @@ enum KernelsBenchmark: BenchmarkCommand {
         bHost.withUnsafeBufferPointer { bp in
           c.withUnsafeMutableBufferPointer { cp in
             cblas_sgemm(
-              CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-              Int32(m), Int32(n), Int32(k), 1, ap.baseAddress, Int32(transposeA ? m : k), bp.baseAddress,
+              CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+              transposeB ? CblasTrans : CblasNoTrans,
+              Int32(m), Int32(n), Int32(k), 1, ap.baseAddress, Int32(transposeA ? m : k),
+              bp.baseAddress,
               Int32(transposeB ? k : n), 0, cp.baseAddress, Int32(n))
           }
         }
@@ -154,7 +172,9 @@ enum KernelsBenchmark: BenchmarkCommand {
 
   /// The PyTorch step time from the peer script, or `nil` when it cannot run.
   static func peerStep(script: String, threads: Int, batch: Int) -> Timing? {
-    guard let output = runCommand("python3", [script, "--threads", "\(threads)", "--batch", "\(batch)"]),
+    guard
+      let output = runCommand(
+        "python3", [script, "--threads", "\(threads)", "--batch", "\(batch)"]),
       let line = output.split(separator: "\n").last,
       let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
       let samples = object["samples"] as? [Double]

@@ -17,7 +17,9 @@ let commands: [any BenchmarkCommand.Type] = [KernelsBenchmark.self, DatasetsBenc
   print("usage: dcrl-bench <command> [flags]\n\ncommands:")
   for command in commands {
     let name = command.specification.name.split(separator: " ").last.map(String.init) ?? ""
-    print("  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(command.specification.summary)")
+    print(
+      "  \(name.padding(toLength: 12, withPad: " ", startingAt: 0))\(command.specification.summary)"
+    )
   }
   print("\nRun 'dcrl-bench <command> --help' for a command's flags.")
 }

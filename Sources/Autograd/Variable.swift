@@ -29,7 +29,7 @@ final class Node {
 
 /// A tensor together with how it was computed, so that gradients can flow back through it.
 ///
-/// A `Variable` made from a plain ``Tensor`` is a constant: no gradient flows into it. One made
+/// A `Variable` made from a plain `Tensor` is a constant: no gradient flows into it. One made
 /// from a ``Parameter`` is a leaf whose gradient ``valueWithGradient(at:of:)`` returns. Every
 /// operation on variables records a node with its backward function (its vector–Jacobian
 /// product) beside the forward computation, in `Ops/`.

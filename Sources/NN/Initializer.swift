@@ -30,7 +30,8 @@ public enum Initializer: Sendable, Hashable {
   ) -> Tensor {
     switch self {
     case .uniform(let lower, let upper):
-      return .randomUniform(shape, lower: lower, upper: upper, dtype: dtype, on: backend, using: &rng)
+      return .randomUniform(
+        shape, lower: lower, upper: upper, dtype: dtype, on: backend, using: &rng)
     case .normal(let mean, let standardDeviation):
       return .randomNormal(
         shape, mean: mean, standardDeviation: standardDeviation, dtype: dtype, on: backend,

@@ -13,6 +13,7 @@ public enum ParameterLoadingError: Error, CustomStringConvertible, Equatable {
   /// The file could not be read or decoded.
   case file(SafeTensorsError)
 
+  /// A readable description.
   public var description: String {
     switch self {
     case .missing(let name, let path): return "\(path): no tensor named '\(name)'"
@@ -30,23 +31,29 @@ extension Layer {
   }
 
   /// Writes the parameters to a safetensors file (atomically).
-  public func saveParameters(to url: URL, metadata: [String: String] = [:]) throws(SafeTensorsError) {
+  public func saveParameters(to url: URL, metadata: [String: String] = [:]) throws(SafeTensorsError)
+  {
     try SafeTensors.write(stateDictionary, metadata: metadata, to: url)
   }
 
-  /// Replaces every parameter's value with the tensor of the same name in `tensors`, converted
-  /// to the parameter's dtype and backend. Nothing is changed unless every name is present
-  /// with the right shape.
-  public func loadState(_ tensors: [String: Tensor], path: String = "<memory>") throws(ParameterLoadingError) {
+  /// Replaces every parameter's value with the tensor of the same name in `tensors`.
+  ///
+  /// Tensors are converted to the parameter's dtype and backend. Nothing is changed unless every
+  /// name is present with the right shape.
+  public func loadState(_ tensors: [String: Tensor], path: String = "<memory>")
+    throws(ParameterLoadingError)
+  {
     let named = namedParameters
     for (name, parameter) in named {
       guard let tensor = tensors[name] else { throw .missing(name: name, path: path) }
       guard tensor.shape == parameter.value.shape else {
-        throw .shapeMismatch(name: name, expected: parameter.value.shape, found: tensor.shape, path: path)
+        throw .shapeMismatch(
+          name: name, expected: parameter.value.shape, found: tensor.shape, path: path)
       }
     }
     for (name, parameter) in named {
-      parameter.value = tensors[name]!.converted(to: parameter.value.dtype).moved(to: parameter.value.backend)
+      parameter.value = tensors[name]!.converted(to: parameter.value.dtype).moved(
+        to: parameter.value.backend)
     }
   }
 

@@ -18,9 +18,11 @@ public protocol Layer: AnyObject {
 }
 
 extension Layer {
-  /// Each parameter under its own ``Parameter/name``, or its position when it has none.
+  /// Each parameter under its own `Parameter.name`, or its position when it has none.
   public var namedParameters: [(name: String, parameter: Parameter)] {
-    parameters.enumerated().map { ($0.element.name.isEmpty ? "\($0.offset)" : $0.element.name, $0.element) }
+    parameters.enumerated().map {
+      ($0.element.name.isEmpty ? "\($0.offset)" : $0.element.name, $0.element)
+    }
   }
 
   /// Applies the layer to a constant tensor.
@@ -32,8 +34,10 @@ public final class ReLU: Layer {
   /// Creates a ReLU layer.
   public init() {}
 
+  /// Applies the layer to a batch.
   public func callAsFunction(_ x: Variable) -> Variable { x.relu() }
 
+  /// The trainable parameters, in a fixed order.
   public var parameters: [Parameter] { [] }
 }
 
@@ -47,12 +51,14 @@ public final class Sequential: Layer {
     self.layers = layers
   }
 
+  /// Applies the layer to a batch.
   public func callAsFunction(_ x: Variable) -> Variable {
     var y = x
     for layer in layers { y = layer(y) }
     return y
   }
 
+  /// The trainable parameters, in a fixed order.
   public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
   /// Each layer's named parameters prefixed with the layer's position: `"0.weight"`, ….

@@ -44,7 +44,8 @@ public final class Linear: Layer {
       name: "weight")
     bias =
       hasBias
-      ? Parameter(initializer.sample([outputSize], dtype: dtype, on: backend, using: &rng), name: "bias")
+      ? Parameter(
+        initializer.sample([outputSize], dtype: dtype, on: backend, using: &rng), name: "bias")
       : nil
   }
 
@@ -59,9 +60,11 @@ public final class Linear: Layer {
     self.bias = bias.map { Parameter($0, name: "bias") }
   }
 
+  /// Applies the layer to a batch.
   public func callAsFunction(_ x: Variable) -> Variable {
     linear(x, weight: weight.variable, bias: bias?.variable)
   }
 
+  /// The trainable parameters, in a fixed order.
   public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 }

@@ -134,7 +134,7 @@ public struct AdamStep: Sendable, Hashable {
 /// built from.
 ///
 /// ``ReferenceBackend`` implements each primitive as plain scalar loops and is the oracle that
-/// ``CPUBackend`` (OpenBLAS plus vectorised loops) and ``CUDABackend`` are tested against.
+/// ``CPUBackend`` (OpenBLAS plus vectorised loops) and the CUDA backend are tested against.
 ///
 /// All buffers passed to one call must come from this backend; shapes are the caller's
 /// responsibility and are checked by `Tensor` before it calls in. Operations may run

@@ -24,6 +24,7 @@ public enum BackendError: Error, CustomStringConvertible, Equatable {
   /// The backend cannot run here; `library` is the shared library that was tried, if any.
   case unavailable(library: String?, reason: String)
 
+  /// A readable description.
   public var description: String {
     switch self {
     case .unavailable(let library, let reason):

@@ -91,16 +91,45 @@ public func randomPermutation(_ count: Int, using rng: inout some RandomNumberGe
   return result
 }
 
+/// `count` independent normal samples, using both values of each Box–Muller pair.
+func normalSamples<T: BinaryFloatingPoint>(
+  _ count: Int, mean: Double, standardDeviation: Double, as _: T.Type,
+  using rng: inout some RandomNumberGenerator
+) -> [T] {
+  var values = [T](repeating: 0, count: count)
+  var i = 0
+  while i < count {
+    var u1 = rng.nextUnitDouble()
+    while u1 <= 0 { u1 = rng.nextUnitDouble() }
+    let u2 = rng.nextUnitDouble()
+    let radius = standardDeviation * (-2 * log(u1)).squareRoot()
+    let angle = 2 * Double.pi * u2
+    values[i] = T(mean + radius * cos(angle))
+    if i + 1 < count { values[i + 1] = T(mean + radius * sin(angle)) }
+    i += 2
+  }
+  return values
+}
+
 extension Tensor {
   /// A tensor of independent normal samples with the given mean and standard deviation.
+  ///
+  /// Samples come in Box–Muller pairs, so the generator advances by two draws per two elements.
   public static func randomNormal(
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, dtype: DType = .float32,
     on backend: (any Backend)? = nil, using rng: inout some RandomNumberGenerator
   ) -> Tensor {
     let count = shape.reduce(1, *)
-    var values = [Double](repeating: 0, count: count)
-    for i in 0..<count { values[i] = mean + standardDeviation * rng.nextStandardNormal() }
-    return Tensor(converting: values, shape: shape, dtype: dtype, on: backend)
+    switch dtype {
+    case .float32:
+      let values = normalSamples(
+        count, mean: mean, standardDeviation: standardDeviation, as: Float.self, using: &rng)
+      return Tensor(values, shape: shape, on: backend)
+    case .float64:
+      let values = normalSamples(
+        count, mean: mean, standardDeviation: standardDeviation, as: Double.self, using: &rng)
+      return Tensor(values, shape: shape, on: backend)
+    }
   }
 
   /// A tensor of independent samples uniform on `[lower, upper)`.

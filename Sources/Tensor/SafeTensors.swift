@@ -11,6 +11,7 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
   /// A tensor has an element type this library does not load.
   case unsupportedDType(path: String, tensor: String, dtype: String)
 
+  /// A readable description.
   public var description: String {
     switch self {
     case .io(let path, let reason): return "\(path): \(reason)"
@@ -44,7 +45,9 @@ public enum SafeTensors {
       ]
       offset += bytes
     }
-    var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+    var json =
+      (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+      ?? Data("{}".utf8)
     // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
     while json.count % 8 != 0 { json.append(0x20) }
     var result = Data(capacity: 8 + json.count + offset)
@@ -62,7 +65,10 @@ public enum SafeTensors {
 
   /// Decodes safetensors bytes into tensors on `backend` (the scoped default when `nil`).
   ///
-  /// - Parameter path: Used in error messages only.
+  /// - Parameters:
+  ///   - data: The whole file's bytes.
+  ///   - path: Used in error messages only.
+  ///   - backend: Where the tensors are created; the scoped default when `nil`.
   /// - Throws: ``SafeTensorsError/malformed(path:reason:)`` for any inconsistency (short file,
   ///   bad JSON, offsets outside the data, sizes that disagree with shapes) and
   ///   ``SafeTensorsError/unsupportedDType(path:tensor:dtype:)``.
@@ -70,8 +76,12 @@ public enum SafeTensors {
     _ data: Data, path: String = "<memory>", on backend: (any Backend)? = nil
   ) throws(SafeTensorsError) -> (tensors: [String: Tensor], metadata: [String: String]) {
     func fail(_ reason: String) -> SafeTensorsError { .malformed(path: path, reason: reason) }
-    guard data.count >= 8 else { throw fail("\(data.count) bytes is shorter than the 8-byte header length") }
-    let headerLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    guard data.count >= 8 else {
+      throw fail("\(data.count) bytes is shorter than the 8-byte header length")
+    }
+    let headerLength = data.prefix(8).withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))
+    }
     guard headerLength <= UInt64(data.count - 8) else {
       throw fail("header length \(headerLength) exceeds the \(data.count - 8) bytes after it")
     }
@@ -85,7 +95,9 @@ public enum SafeTensors {
     var metadata: [String: String] = [:]
     for (name, entry) in header {
       if name == "__metadata__" {
-        guard let map = entry as? [String: String] else { throw fail("__metadata__ is not a map of strings") }
+        guard let map = entry as? [String: String] else {
+          throw fail("__metadata__ is not a map of strings")
+        }
         metadata = map
         continue
       }
@@ -108,7 +120,9 @@ public enum SafeTensors {
       guard !overflow, offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= payloadCount,
         offsets[1] - offsets[0] == count * dtype.byteSize
       else {
-        throw fail("tensor '\(name)' of shape \(shape) has data_offsets \(offsets) for \(payloadCount) data bytes")
+        throw fail(
+          "tensor '\(name)' of shape \(shape) has data_offsets \(offsets) for \(payloadCount) data bytes"
+        )
       }
       let tensor = Tensor.uninitialized(shape, dtype: dtype, on: backend ?? BackendContext.current)
       if count > 0 {

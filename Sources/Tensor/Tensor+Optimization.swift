@@ -32,7 +32,8 @@ extension Tensor {
   /// - Precondition: same shape, dtype and backend.
   public mutating func add(_ other: Tensor, scaledBy scale: Double = 1) {
     checkCompatible(other, "add(_:scaledBy:)")
-    precondition(other.shape == shape, "add(_:scaledBy:): shapes \(shape) and \(other.shape) differ")
+    precondition(
+      other.shape == shape, "add(_:scaledBy:): shapes \(shape) and \(other.shape) differ")
     makeUnique()
     guard count > 0 else { return }
     if scale == 1 {

@@ -20,8 +20,11 @@ extension Tensor {
     return result
   }
 
-  /// A tensor of `rowCount` zero rows with row `indices[r]` increased by row `r` of this
-  /// tensor; repeated indices accumulate. It is the adjoint of ``gatheringRows(_:)``.
+  /// Scatter-adds the rows of this tensor into `rowCount` zero rows: the adjoint of
+  /// ``gatheringRows(_:)``.
+  ///
+  /// Row `indices[r]` of the result is increased by row `r` of this tensor; repeated indices
+  /// accumulate.
   ///
   /// Shape: `[indices.count, …]` in, `[rowCount, …]` out.
   /// - Precondition: `shape[0] == indices.count` and every index is in `0..<rowCount`.

@@ -126,8 +126,12 @@ public func runCommand(_ executable: String, _ arguments: [String]) -> String? {
 }
 
 private func gitCommit() -> String {
-  guard let commit = runCommand("git", ["rev-parse", "--short=12", "HEAD"]) else { return "unknown" }
-  let dirty = runCommand("git", ["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+  guard let commit = runCommand("git", ["rev-parse", "--short=12", "HEAD"]) else {
+    return "unknown"
+  }
+  let dirty =
+    runCommand("git", ["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty }
+    ?? false
   return dirty ? commit + "-dirty" : commit
 }
 
@@ -136,9 +140,12 @@ private func cpuDescription() -> String {
     return "unknown, \(ProcessInfo.processInfo.activeProcessorCount) cores"
   }
   let lines = info.split(separator: "\n")
-  let model = lines.first { $0.hasPrefix("model name") }.map {
-    $0.split(separator: ":", maxSplits: 1).last.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "?"
-  } ?? "unknown"
+  let model =
+    lines.first { $0.hasPrefix("model name") }.map {
+      $0.split(separator: ":", maxSplits: 1).last.map {
+        String($0).trimmingCharacters(in: .whitespaces)
+      } ?? "?"
+    } ?? "unknown"
   let flags = lines.first { $0.hasPrefix("flags") }.map(String.init) ?? ""
   let vector = flags.contains("avx512f") ? "AVX-512" : (flags.contains("avx2") ? "AVX2" : "SSE")
   return "\(model), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(vector)"

@@ -13,6 +13,7 @@ public struct UsageError: Error, CustomStringConvertible {
     self.isHelp = isHelp
   }
 
+  /// A readable description.
   public var description: String { message }
 }
 
@@ -34,7 +35,9 @@ public struct Flag: Sendable {
     _ name: String, _ placeholder: String, help: String, default defaultValue: String? = nil,
     choices: [String]? = nil
   ) -> Flag {
-    Flag(name: name, placeholder: placeholder, help: help, defaultValue: defaultValue, choices: choices)
+    Flag(
+      name: name, placeholder: placeholder, help: help, defaultValue: defaultValue, choices: choices
+    )
   }
 
   /// A switch that is on when present.
@@ -61,27 +64,36 @@ public struct ParsedArguments: Sendable {
   /// The value of option `name` converted to `T`; `nil` when absent without a default.
   ///
   /// - Throws: ``UsageError`` naming the flag, the value and the expected type.
-  public func value<T: LosslessStringConvertible>(_ name: String, as _: T.Type = T.self) throws(UsageError) -> T? {
+  public func value<T: LosslessStringConvertible>(_ name: String, as _: T.Type = T.self)
+    throws(UsageError) -> T?
+  {
     guard let text = values[name] else { return nil }
     guard let value = T(text) else {
-      throw UsageError("--\(name): '\(text)' is not a valid \(String(describing: T.self).lowercased())")
+      throw UsageError(
+        "--\(name): '\(text)' is not a valid \(String(describing: T.self).lowercased())")
     }
     return value
   }
 
   /// Like ``value(_:as:)`` for an option that must have a value (directly or by default).
-  public func required<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self) throws(UsageError) -> T {
+  public func required<T: LosslessStringConvertible>(_ name: String, as type: T.Type = T.self)
+    throws(UsageError) -> T
+  {
     guard let value = try value(name, as: type) else { throw UsageError("--\(name) is required") }
     return value
   }
 
   /// A comma-separated list option, such as `--seeds 0,1,2`, converted to `T`.
-  public func list<T: LosslessStringConvertible>(_ name: String, as _: T.Type = T.self) throws(UsageError) -> [T]? {
+  public func list<T: LosslessStringConvertible>(_ name: String, as _: T.Type = T.self)
+    throws(UsageError) -> [T]?
+  {
     guard let text = values[name] else { return nil }
     var result: [T] = []
     for part in text.split(separator: ",") {
       guard let value = T(String(part).trimmingSpaces) else {
-        throw UsageError("--\(name): '\(part)' in '\(text)' is not a valid \(String(describing: T.self).lowercased())")
+        throw UsageError(
+          "--\(name): '\(part)' in '\(text)' is not a valid \(String(describing: T.self).lowercased())"
+        )
       }
       result.append(value)
     }
@@ -168,7 +180,9 @@ public struct CommandSpecification: Sendable {
       if let inlineValue {
         value = inlineValue
       } else {
-        guard index < arguments.count else { throw UsageError("--\(body) needs a value (\(flag.placeholder!))") }
+        guard index < arguments.count else {
+          throw UsageError("--\(body) needs a value (\(flag.placeholder!))")
+        }
         value = arguments[index]
         index += 1
       }

@@ -16,6 +16,7 @@ public struct Closeness: CustomStringConvertible {
   /// The first few `(index, actual, expected)` triples that fail.
   public var examples: [(Int, Double, Double)] = []
 
+  /// A readable description.
   public var description: String {
     let shown = examples.map { "[\($0.0)] \($0.1) vs \($0.2)" }.joined(separator: ", ")
     return "\(failures) element(s) out of tolerance; max abs error \(maxAbsoluteError), "

@@ -10,6 +10,7 @@ public enum FixtureError: Error, CustomStringConvertible {
   /// The header's format version is not the one the test expects.
   case staleFormat(file: String, found: Int, expected: Int, generator: String)
 
+  /// A readable description.
   public var description: String {
     switch self {
     case .unreadable(let reason): return reason

@@ -43,7 +43,8 @@ struct GoldenTrajectoryTests {
         for (prefix, network) in [("encoder", encoder), ("decoder", decoder)] {
           for (name, parameter) in network.namedParameters {
             expectClose(
-              parameter.gradient!.doubles, fixture.object("step0_gradients").doubles("\(prefix).\(name)"),
+              parameter.gradient!.doubles,
+              fixture.object("step0_gradients").doubles("\(prefix).\(name)"),
               rtol: 0, atol: 1e-6, "step-0 gradient of \(prefix).\(name)")
           }
         }

@@ -25,9 +25,10 @@ struct LayerTests {
   func perceptron() {
     var rng = Xoshiro256(seed: 2)
     let mlp = Sequential.perceptron([784, 500, 500, 2000, 10], using: &rng)
-    #expect(mlp.namedParameters.map(\.name) == [
-      "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias", "6.weight", "6.bias",
-    ])
+    #expect(
+      mlp.namedParameters.map(\.name) == [
+        "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias", "6.weight", "6.bias",
+      ])
     let weights: Int = 784 * 500 + 500 * 500 + 500 * 2000 + 2000 * 10
     let biases: Int = 500 + 500 + 2000 + 10
     let total = mlp.parameters.reduce(0) { $0 + $1.value.count }
@@ -40,6 +41,7 @@ struct LayerTests {
   func seededInitialisation() {
     var a = Xoshiro256(seed: 3)
     var b = Xoshiro256(seed: 3)
-    #expect(Linear(5, 4, using: &a).weight.value.floats == Linear(5, 4, using: &b).weight.value.floats)
+    #expect(
+      Linear(5, 4, using: &a).weight.value.floats == Linear(5, 4, using: &b).weight.value.floats)
   }
 }

@@ -48,9 +48,13 @@ struct OptimizerTests {
 
   @Test("SGD with momentum, dampening and Nesterov follows torch.optim.SGD's formula")
   func sgd() {
-    for (momentum, dampening, nesterov) in [(0.0, 0.0, false), (0.9, 0.0, false), (0.9, 0.1, false), (0.99, 0.0, true)] {
+    for (momentum, dampening, nesterov) in [
+      (0.0, 0.0, false), (0.9, 0.0, false), (0.9, 0.1, false), (0.99, 0.0, true),
+    ] {
       let parameter = Parameter(Tensor([1.0, -2.0]))
-      var optimizer = SGD(learningRate: 0.1, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: 0.01)
+      var optimizer = SGD(
+        learningRate: 0.1, momentum: momentum, dampening: dampening, nesterov: nesterov,
+        weightDecay: 0.01)
       var p = [1.0, -2.0]
       var buffer: [Double]? = nil
       for g in [[0.5, 0.25], [-1.0, 0.0], [0.2, 0.2]] {
@@ -64,7 +68,9 @@ struct OptimizerTests {
         }
         p = zip(p, d).map { $0 - 0.1 * $1 }
       }
-      expectClose(parameter.value.doubles, p, rtol: 1e-13, atol: 1e-15, "momentum \(momentum) dampening \(dampening) nesterov \(nesterov)")
+      expectClose(
+        parameter.value.doubles, p, rtol: 1e-13, atol: 1e-15,
+        "momentum \(momentum) dampening \(dampening) nesterov \(nesterov)")
     }
   }
 
@@ -85,8 +91,12 @@ struct OptimizerTests {
     #expect(second.state(of: shared)?.step == 1 && first.state(of: shared)?.step == 2)
     alone.gradient = Tensor([2.0, 2.0])
     reference.update([alone])
-    expectClose(second.state(of: shared)!.firstMoment.doubles, reference.state(of: alone)!.firstMoment.doubles, rtol: 0, atol: 0)
-    expectClose(second.state(of: shared)!.secondMoment.doubles, reference.state(of: alone)!.secondMoment.doubles, rtol: 0, atol: 0)
+    expectClose(
+      second.state(of: shared)!.firstMoment.doubles,
+      reference.state(of: alone)!.firstMoment.doubles, rtol: 0, atol: 0)
+    expectClose(
+      second.state(of: shared)!.secondMoment.doubles,
+      reference.state(of: alone)!.secondMoment.doubles, rtol: 0, atol: 0)
   }
 
   @Test("parameters without a gradient are skipped")

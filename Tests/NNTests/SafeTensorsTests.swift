@@ -9,9 +9,13 @@ import _TestSupport
 
 @Suite("SafeTensors")
 struct SafeTensorsTests {
-  @Test("a file written by the Python safetensors package loads with its values and metadata", .tags(.golden))
+  @Test(
+    "a file written by the Python safetensors package loads with its values and metadata",
+    .tags(.golden))
   func pythonFixture() throws {
-    let url = try #require(Bundle.module.url(forResource: "python_written", withExtension: "safetensors", subdirectory: "Fixtures"))
+    let url = try #require(
+      Bundle.module.url(
+        forResource: "python_written", withExtension: "safetensors", subdirectory: "Fixtures"))
     let expected = try loadFixture("python_written.json", in: .module)
     let (tensors, metadata) = try SafeTensors.read(from: url)
     #expect(metadata == ["format": "dcrl-test", "seed": "1"])
@@ -20,7 +24,9 @@ struct SafeTensorsTests {
       let entry = expected.object(name)
       let tensor = try #require(tensors[name])
       #expect(tensor.shape == entry.ints("shape"), "\(name)")
-      #expect(tensor.dtype == ((entry.data["dtype"] as? String) == "F32" ? .float32 : .float64), "\(name)")
+      #expect(
+        tensor.dtype == ((entry.data["dtype"] as? String) == "F32" ? .float32 : .float64), "\(name)"
+      )
       #expect(tensor.doubles == entry.doubles("values"), "\(name)")
     }
   }
@@ -49,7 +55,8 @@ struct SafeTensorsTests {
     var rng = Xoshiro256(seed: 4)
     let original = Sequential.perceptron([6, 5, 3], using: &rng)
     let restored = Sequential.perceptron([6, 5, 3], using: &rng)
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("dcrl-layer-\(UUID()).safetensors")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "dcrl-layer-\(UUID()).safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     try original.saveParameters(to: url)
     try restored.loadParameters(from: url)
@@ -63,7 +70,10 @@ struct SafeTensorsTests {
     let small = Sequential.perceptron([6, 5, 3], using: &rng)
     let other = Sequential.perceptron([6, 4, 3], using: &rng)
     let before = other.parameters.map(\.value.floats)
-    #expect(throws: ParameterLoadingError.shapeMismatch(name: "0.weight", expected: [4, 6], found: [5, 6], path: "<memory>")) {
+    #expect(
+      throws: ParameterLoadingError.shapeMismatch(
+        name: "0.weight", expected: [4, 6], found: [5, 6], path: "<memory>")
+    ) {
       try other.loadState(small.stateDictionary)
     }
     #expect(other.parameters.map(\.value.floats) == before)
@@ -81,18 +91,30 @@ struct SafeTensorsTests {
       ("header past the end", Data([255, 0, 0, 0, 0, 0, 0, 0]) + Data("{}".utf8)),
       ("not JSON", Data([4, 0, 0, 0, 0, 0, 0, 0]) + Data("nope".utf8)),
       ("truncated data", good.prefix(good.count - 4)),
-      ("offsets outside", makeFile(#"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,64]}}"#, payload: 16)),
-      ("size disagrees with shape", makeFile(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}"#, payload: 16)),
-      ("negative shape", makeFile(#"{"x":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}}"#, payload: 16)),
+      (
+        "offsets outside",
+        makeFile(#"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,64]}}"#, payload: 16)
+      ),
+      (
+        "size disagrees with shape",
+        makeFile(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}}"#, payload: 16)
+      ),
+      (
+        "negative shape",
+        makeFile(#"{"x":{"dtype":"F32","shape":[-4],"data_offsets":[0,16]}}"#, payload: 16)
+      ),
       ("missing fields", makeFile(#"{"x":{"dtype":"F32"}}"#, payload: 0)),
     ]
     for (name, data) in cases {
       #expect(throws: SafeTensorsError.self, "\(name)") { try SafeTensors.decode(data) }
     }
     #expect(throws: SafeTensorsError.unsupportedDType(path: "<memory>", tensor: "x", dtype: "I8")) {
-      try SafeTensors.decode(makeFile(#"{"x":{"dtype":"I8","shape":[4],"data_offsets":[0,4]}}"#, payload: 4))
+      try SafeTensors.decode(
+        makeFile(#"{"x":{"dtype":"I8","shape":[4],"data_offsets":[0,4]}}"#, payload: 4))
     }
-    #expect(throws: SafeTensorsError.self) { try SafeTensors.read(from: URL(fileURLWithPath: "/nonexistent/x.safetensors")) }
+    #expect(throws: SafeTensorsError.self) {
+      try SafeTensors.read(from: URL(fileURLWithPath: "/nonexistent/x.safetensors"))
+    }
   }
 
   private func makeFile(_ header: String, payload: Int) -> Data {

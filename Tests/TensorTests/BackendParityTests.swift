@@ -37,7 +37,8 @@ private let gemmShapes: [(m: Int, n: Int, k: Int)] = [
 struct BackendParityTests {
   @Test(
     "gemm, every transpose combination",
-    .tags(.parity), arguments: DType.allCases, [(false, false), (true, false), (false, true), (true, true)])
+    .tags(.parity), arguments: DType.allCases,
+    [(false, false), (true, false), (false, true), (true, true)])
   func gemm(dtype: DType, transposes: (Bool, Bool)) {
     for (index, shape) in gemmShapes.enumerated() {
       let (tA, tB) = transposes
@@ -47,16 +48,24 @@ struct BackendParityTests {
       for (alpha, beta) in [(1.0, 0.0), (-2.0, 1.0), (0.5, -0.25)] {
         var expected = c.reference
         var actual = c.cpu
-        matmul(a.reference, b.reference, transposeA: tA, transposeB: tB, alpha: alpha, beta: beta, accumulatingInto: &expected)
-        matmul(a.cpu, b.cpu, transposeA: tA, transposeB: tB, alpha: alpha, beta: beta, accumulatingInto: &actual)
+        matmul(
+          a.reference, b.reference, transposeA: tA, transposeB: tB, alpha: alpha, beta: beta,
+          accumulatingInto: &expected)
+        matmul(
+          a.cpu, b.cpu, transposeA: tA, transposeB: tB, alpha: alpha, beta: beta,
+          accumulatingInto: &actual)
         // Float32 sums of k products carry about √k·ε relative error against the float64 oracle.
         let rtol = dtype == .float32 ? 2e-6 * Double(shape.k).squareRoot() + 1e-6 : 1e-12
-        expectClose(actual, expected, rtol: rtol, atol: rtol * 4, "gemm \(shape) tA=\(tA) tB=\(tB) α=\(alpha) β=\(beta)")
+        expectClose(
+          actual, expected, rtol: rtol, atol: rtol * 4,
+          "gemm \(shape) tA=\(tA) tB=\(tB) α=\(alpha) β=\(beta)")
       }
     }
   }
 
-  @Test("gemm with beta = 0 ignores NaN in the output buffer, as BLAS does", .tags(.parity), arguments: DType.allCases)
+  @Test(
+    "gemm with beta = 0 ignores NaN in the output buffer, as BLAS does", .tags(.parity),
+    arguments: DType.allCases)
   func gemmIgnoresStaleOutput(dtype: DType) {
     for backend in hostBackends {
       let a = Tensor.ones([2, 3], dtype: dtype, on: backend)
@@ -84,12 +93,16 @@ struct BackendParityTests {
       for shape in [[1], [1, 1], [1, 17], [17, 1], [13, 29], [3, 5, 7]] {
         let x = pair(shape, dtype, seed: UInt64(index), lower: positive ? 0.1 : -2)
         let t = tolerance(dtype)
-        expectClose(x.cpu.applying(op), x.reference.applying(op), rtol: t.rtol, atol: t.atol, "\(op) \(shape)")
+        expectClose(
+          x.cpu.applying(op), x.reference.applying(op), rtol: t.rtol, atol: t.atol, "\(op) \(shape)"
+        )
       }
     }
   }
 
-  static let binaryOps: [BinaryOp] = [.add, .subtract, .multiply, .divide, .maximum, .minimum, .reluGradient]
+  static let binaryOps: [BinaryOp] = [
+    .add, .subtract, .multiply, .divide, .maximum, .minimum, .reluGradient,
+  ]
 
   /// Operand shapes for a [rows, columns] result under every broadcast layout pair.
   static func layoutShapes(_ rows: Int, _ columns: Int) -> [([Int], [Int])] {
@@ -110,7 +123,8 @@ struct BackendParityTests {
         for (s, (aShape, bShape)) in Self.layoutShapes(rows, columns).enumerated() {
           let a = pair(aShape, dtype, seed: UInt64(10 * index + s))
           // Keep divisors away from zero.
-          let b = pair(bShape, dtype, seed: UInt64(1000 + 10 * index + s), lower: op == .divide ? 0.5 : -2)
+          let b = pair(
+            bShape, dtype, seed: UInt64(1000 + 10 * index + s), lower: op == .divide ? 0.5 : -2)
           let t = tolerance(dtype)
           expectClose(
             a.cpu.combined(with: b.cpu, op), a.reference.combined(with: b.reference, op),
@@ -127,7 +141,9 @@ struct BackendParityTests {
       for axis in 0..<shape.count {
         for op in [ReduceOp.sum, .max, .min, .argmax, .argmin] {
           let rtol = dtype == .float32 ? 1e-5 : 1e-12
-          expectClose(x.cpu.reduced(op, axis: axis), x.reference.reduced(op, axis: axis), rtol: rtol, atol: rtol, "\(op) axis \(axis) of \(shape)")
+          expectClose(
+            x.cpu.reduced(op, axis: axis), x.reference.reduced(op, axis: axis), rtol: rtol,
+            atol: rtol, "\(op) axis \(axis) of \(shape)")
         }
       }
     }
@@ -155,7 +171,8 @@ struct BackendParityTests {
       let t = tolerance(dtype)
       expectClose(
         gathered.0.scatteringRows(indices, rowCount: rows),
-        gathered.1.scatteringRows(indices, rowCount: rows), rtol: t.rtol, atol: t.atol, "scatter-add")
+        gathered.1.scatteringRows(indices, rowCount: rows), rtol: t.rtol, atol: t.atol,
+        "scatter-add")
     }
   }
 
@@ -165,7 +182,8 @@ struct BackendParityTests {
     expectClose(x.cpu.rows(2..<7), x.reference.rows(2..<7), rtol: 0, atol: 0)
     expectClose(
       Tensor.concatenatingRows([x.cpu.rows(0..<2), x.cpu.rows(5..<10)]),
-      Tensor.concatenatingRows([x.reference.rows(0..<2), x.reference.rows(5..<10)]), rtol: 0, atol: 0)
+      Tensor.concatenatingRows([x.reference.rows(0..<2), x.reference.rows(5..<10)]), rtol: 0,
+      atol: 0)
     expectClose(
       Tensor.full(0.25, [3, 7], dtype: dtype, on: CPUBackend.shared),
       Tensor.full(0.25, [3, 7], dtype: dtype, on: ReferenceBackend.shared), rtol: 0, atol: 0)
@@ -183,7 +201,8 @@ struct BackendParityTests {
         var (mr, mc, vr, vc) = (m.reference, m.cpu, v.reference, v.cpu)
         for step in 1...3 {
           let h = AdamStep(learningRate: 1e-2, weightDecay: weightDecay, step: step)
-          pr.adamUpdate(gradient: g.reference, firstMoment: &mr, secondMoment: &vr, hyperparameters: h)
+          pr.adamUpdate(
+            gradient: g.reference, firstMoment: &mr, secondMoment: &vr, hyperparameters: h)
           pc.adamUpdate(gradient: g.cpu, firstMoment: &mc, secondMoment: &vc, hyperparameters: h)
         }
         let rtol = dtype == .float32 ? 1e-5 : 1e-12

@@ -1,7 +1,6 @@
 // Seeded generators: known values, determinism and distribution sanity.
 
 import Foundation
-
 import Tensor
 import Testing
 
@@ -37,7 +36,8 @@ struct RandomTests {
 
   @Test("normal and uniform samples have the requested moments")
   func moments() {
-    let n = Tensor.randomNormal([20000], mean: 2, standardDeviation: 3, dtype: .float64, seed: 1).doubles
+    let n = Tensor.randomNormal([20000], mean: 2, standardDeviation: 3, dtype: .float64, seed: 1)
+      .doubles
     let mean = n.reduce(0, +) / Double(n.count)
     let variance = n.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n.count)
     #expect(abs(mean - 2) < 0.1 && abs(variance.squareRoot() - 3) < 0.1)

@@ -49,7 +49,8 @@ struct TensorTests {
     #expect(Tensor.broadcastPlan(Tensor.zeros([]), m, op: "t").left == .scalar)
     let outer = Tensor.broadcastPlan(Tensor.zeros([3, 1]), Tensor.zeros([1, 4]), op: "t")
     #expect(outer.shape == [3, 4] && outer.left == .column && outer.right == .row)
-    let sum = Tensor([1, 2, 3] as [Float], shape: [3, 1]) + Tensor([10, 20] as [Float], shape: [1, 2])
+    let sum =
+      Tensor([1, 2, 3] as [Float], shape: [3, 1]) + Tensor([10, 20] as [Float], shape: [1, 2])
     #expect(sum.floats == [11, 21, 12, 22, 13, 23])
     let scaled = Tensor([1, 2, 3, 4] as [Float], shape: [2, 2]) * Tensor([10, 100] as [Float])
     #expect(scaled.floats == [10, 200, 30, 400])
@@ -106,7 +107,9 @@ struct TensorTests {
       for i in 0..<20 {
         for j in 0..<20 {
           var direct = 0.0
-          for c in 0..<6 { direct += (raw[i * 6 + c] - raw[j * 6 + c]) * (raw[i * 6 + c] - raw[j * 6 + c]) }
+          for c in 0..<6 {
+            direct += (raw[i * 6 + c] - raw[j * 6 + c]) * (raw[i * 6 + c] - raw[j * 6 + c])
+          }
           worst = max(worst, abs(d[i * 20 + j] - direct))
           #expect(d[i * 20 + j] >= 0)
         }
@@ -125,7 +128,10 @@ struct TensorTests {
     var direct: [Double] = []
     for i in 0..<30 {
       for j in 0..<7 {
-        direct.append((0..<10).reduce(0.0) { $0 + (xs[i * 10 + $1] - ys[j * 10 + $1]) * (xs[i * 10 + $1] - ys[j * 10 + $1]) })
+        direct.append(
+          (0..<10).reduce(0.0) {
+            $0 + (xs[i * 10 + $1] - ys[j * 10 + $1]) * (xs[i * 10 + $1] - ys[j * 10 + $1])
+          })
       }
     }
     expectClose(d.doubles, direct, rtol: 1e-5, atol: 1e-5)

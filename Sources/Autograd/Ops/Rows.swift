@@ -40,3 +40,17 @@ extension Variable {
     }
   }
 }
+
+extension Variable {
+  /// Sums rows into `rowCount` buckets (a segment sum).
+  ///
+  /// Row `r` of this variable is added to row `indices[r]` of the result. The gradient gathers
+  /// the buckets back.
+  ///
+  /// Shape: `[indices.count, …]` in, `[rowCount, …]` out.
+  public func scatteringRows(_ indices: [Int], rowCount: Int) -> Variable {
+    Variable.record(value.scatteringRows(indices, rowCount: rowCount), inputs: [self]) { g, _ in
+      [g.gatheringRows(indices)]
+    }
+  }
+}

@@ -8,7 +8,7 @@ import Tensor
 /// Bias-corrected moments, `ε` added after the square root of the corrected second moment, and
 /// optional L2 weight decay added to the gradient (not AdamW). Each parameter has its own step
 /// count and moment buffers, created at its first update. The per-parameter update is one
-/// fused backend kernel (``Tensor/adamUpdate(gradient:firstMoment:secondMoment:hyperparameters:)``).
+/// fused backend kernel (`Tensor.adamUpdate(gradient:firstMoment:secondMoment:hyperparameters:)`).
 public struct Adam: Optimizer {
   /// The learning rate.
   public var learningRate: Double
@@ -29,6 +29,13 @@ public struct Adam: Optimizer {
     public var secondMoment: Tensor
     /// The number of steps taken.
     public var step: Int
+
+    /// Creates a state, for example from a checkpoint.
+    public init(firstMoment: Tensor, secondMoment: Tensor, step: Int) {
+      self.firstMoment = firstMoment
+      self.secondMoment = secondMoment
+      self.step = step
+    }
   }
 
   private var states: [ObjectIdentifier: State] = [:]
@@ -54,6 +61,7 @@ public struct Adam: Optimizer {
     states[ObjectIdentifier(parameter)] = state
   }
 
+  /// Applies one step to each parameter that has a gradient.
   public mutating func update(_ parameters: [Parameter]) {
     for parameter in parameters {
       guard let gradient = parameter.gradient else { continue }

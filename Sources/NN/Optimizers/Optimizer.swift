@@ -8,6 +8,6 @@ import Autograd
 /// identity. Two optimisers over the same parameters are therefore fully independent, as DCRL's
 /// mini-batch and full-batch Adam instances must be.
 public protocol Optimizer {
-  /// Applies one step to each parameter that has a ``Parameter/gradient``.
+  /// Applies one step to each parameter that has a `Parameter.gradient`.
   mutating func update(_ parameters: [Parameter])
 }

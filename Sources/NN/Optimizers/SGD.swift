@@ -47,6 +47,7 @@ public struct SGD: Optimizer {
     buffers[ObjectIdentifier(parameter)] = buffer
   }
 
+  /// Applies one step to each parameter that has a gradient.
   public mutating func update(_ parameters: [Parameter]) {
     for parameter in parameters {
       guard var direction = parameter.gradient else { continue }

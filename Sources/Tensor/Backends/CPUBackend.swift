@@ -42,8 +42,10 @@ public final class CPUBackend: Backend {
     openblas_set_num_threads(Int32(threads))
   }
 
+  /// A short name for diagnostics.
   public var name: String { "cpu" }
 
+  /// Whether `dtype` is supported.
   public func supports(_ dtype: DType) -> Bool { true }
 
   /// Returns every cached free buffer to the system.
@@ -51,23 +53,28 @@ public final class CPUBackend: Backend {
 
   // MARK: Memory
 
+  /// Allocates an uninitialised host buffer of `count` elements.
   public func allocate(count: Int, dtype: DType) -> TensorStorage {
     let address = allocator.allocate(byteCount: count * dtype.byteSize)
     return TensorStorage(backend: self, dtype: dtype, count: count, address: address)
   }
 
+  /// Returns a buffer to the allocator.
   public func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int) {
     allocator.deallocate(address, byteCount: byteCount)
   }
 
+  /// Copies host memory into the buffer.
   public func upload(_ source: UnsafeRawPointer, into storage: TensorStorage) {
     storage.address.copyMemory(from: source, byteCount: storage.byteCount)
   }
 
+  /// Copies the whole buffer into host memory.
   public func download(_ storage: TensorStorage, into destination: UnsafeMutableRawPointer) {
     destination.copyMemory(from: storage.address, byteCount: storage.byteCount)
   }
 
+  /// Copies `count` elements between buffers.
   public func copy(
     _ source: TensorStorage, offset sourceOffset: Int, into destination: TensorStorage,
     offset destinationOffset: Int, count: Int
@@ -77,6 +84,7 @@ public final class CPUBackend: Backend {
       from: source.address + sourceOffset * size, byteCount: count * size)
   }
 
+  /// Sets every element to `value`.
   public func fill(_ storage: TensorStorage, with value: Double) {
     switch storage.dtype {
     case .float32: storage.floats.update(repeating: Float(value), count: storage.count)
@@ -86,6 +94,7 @@ public final class CPUBackend: Backend {
 
   // MARK: Matrix products
 
+  /// Row-major matrix multiply with transpose flags.
   public func gemm(
     _ a: TensorStorage, transposeA: Bool, _ b: TensorStorage, transposeB: Bool,
     into c: TensorStorage, m: Int, n: Int, k: Int, alpha: Double, beta: Double
@@ -112,6 +121,7 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// Writes the transpose of a row-major matrix.
   public func transpose(_ x: TensorStorage, rows: Int, columns: Int, into out: TensorStorage) {
     if rows == 0 || columns == 0 { return }
     switch x.dtype {
@@ -128,6 +138,7 @@ public final class CPUBackend: Backend {
 
   // MARK: Element-wise, reductions, rows, Adam
 
+  /// Applies `op` element-wise.
   public func unary(_ op: UnaryOp, _ x: TensorStorage, into out: TensorStorage) {
     switch x.dtype {
     case .float32: CPUKernels<Float>.unary(op, x.floats, out.floats, out.count)
@@ -135,6 +146,7 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// Applies `op` to two broadcast operands.
   public func binary(
     _ op: BinaryOp, _ a: TensorStorage, _ aLayout: Broadcast, _ b: TensorStorage,
     _ bLayout: Broadcast, into out: TensorStorage, rows: Int, columns: Int
@@ -149,6 +161,7 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// Reduces the middle axis of an `[outer, length, inner]` view.
   public func reduce(
     _ op: ReduceOp, _ x: TensorStorage, outer: Int, length: Int, inner: Int,
     into out: TensorStorage
@@ -159,16 +172,19 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// Copies the rows `indices` into consecutive rows of `out`.
   public func gatherRows(
     _ x: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
   ) {
     let size = x.dtype.byteSize
     let rowBytes = rowLength * size
     for (row, index) in indices.enumerated() {
-      (out.address + row * rowBytes).copyMemory(from: x.address + index * rowBytes, byteCount: rowBytes)
+      (out.address + row * rowBytes).copyMemory(
+        from: x.address + index * rowBytes, byteCount: rowBytes)
     }
   }
 
+  /// Adds each row of `source` into row `indices[r]` of `out`.
   public func scatterAddRows(
     _ source: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
   ) {
@@ -178,6 +194,7 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// One fused Adam update of `parameter` in place.
   public func adamStep(
     parameter: TensorStorage, gradient: TensorStorage, firstMoment: TensorStorage,
     secondMoment: TensorStorage, hyperparameters: AdamStep
@@ -194,5 +211,6 @@ public final class CPUBackend: Backend {
     }
   }
 
+  /// Waits for queued work; host work is synchronous, so this returns at once.
   public func synchronize() {}
 }

@@ -3,7 +3,7 @@
 /// The reference backend: each primitive written as the plainest possible scalar loop.
 ///
 /// It is slow on purpose. Its job is to be obviously correct, so that ``CPUBackend`` and
-/// ``CUDABackend`` can be tested against it primitive by primitive. Matrix products accumulate
+/// the CUDA backend can be tested against it primitive by primitive. Matrix products accumulate
 /// in `Double` for both dtypes, so the oracle is at least as accurate as what it checks.
 /// Supports ``DType/float32`` and ``DType/float64``.
 public final class ReferenceBackend: Backend {
@@ -13,29 +13,36 @@ public final class ReferenceBackend: Backend {
   /// A shared instance; the backend holds no state, so one is enough.
   public static let shared = ReferenceBackend()
 
+  /// A short name for diagnostics.
   public var name: String { "reference" }
 
+  /// Whether `dtype` is supported.
   public func supports(_ dtype: DType) -> Bool { true }
 
   // MARK: Memory
 
+  /// Allocates an uninitialised host buffer of `count` elements.
   public func allocate(count: Int, dtype: DType) -> TensorStorage {
     let address = alignedHostAllocate(byteCount: count * dtype.byteSize)
     return TensorStorage(backend: self, dtype: dtype, count: count, address: address)
   }
 
+  /// Returns a buffer to the allocator.
   public func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int) {
     address.deallocate()
   }
 
+  /// Copies host memory into the buffer.
   public func upload(_ source: UnsafeRawPointer, into storage: TensorStorage) {
     storage.address.copyMemory(from: source, byteCount: storage.byteCount)
   }
 
+  /// Copies the whole buffer into host memory.
   public func download(_ storage: TensorStorage, into destination: UnsafeMutableRawPointer) {
     destination.copyMemory(from: storage.address, byteCount: storage.byteCount)
   }
 
+  /// Copies `count` elements between buffers.
   public func copy(
     _ source: TensorStorage, offset sourceOffset: Int, into destination: TensorStorage,
     offset destinationOffset: Int, count: Int
@@ -48,6 +55,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Sets every element to `value`.
   public func fill(_ storage: TensorStorage, with value: Double) {
     switch storage.dtype {
     case .float32: for i in 0..<storage.count { storage.floats[i] = Float(value) }
@@ -57,6 +65,7 @@ public final class ReferenceBackend: Backend {
 
   // MARK: Compute
 
+  /// Row-major matrix multiply with transpose flags.
   public func gemm(
     _ a: TensorStorage, transposeA: Bool, _ b: TensorStorage, transposeB: Bool,
     into c: TensorStorage, m: Int, n: Int, k: Int, alpha: Double, beta: Double
@@ -91,6 +100,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Applies `op` element-wise.
   public func unary(_ op: UnaryOp, _ x: TensorStorage, into out: TensorStorage) {
     switch x.dtype {
     case .float32: Self.unary(Float.self, op, x, out)
@@ -107,6 +117,7 @@ public final class ReferenceBackend: Backend {
     for i in 0..<count { out[i] = op.apply(x[i]) }
   }
 
+  /// Applies `op` to two broadcast operands.
   public func binary(
     _ op: BinaryOp, _ a: TensorStorage, _ aLayout: Broadcast, _ b: TensorStorage,
     _ bLayout: Broadcast, into out: TensorStorage, rows: Int, columns: Int
@@ -133,6 +144,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Reduces the middle axis of an `[outer, length, inner]` view.
   public func reduce(
     _ op: ReduceOp, _ x: TensorStorage, outer: Int, length: Int, inner: Int,
     into out: TensorStorage
@@ -175,6 +187,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Writes the transpose of a row-major matrix.
   public func transpose(_ x: TensorStorage, rows: Int, columns: Int, into out: TensorStorage) {
     switch x.dtype {
     case .float32: Self.transpose(Float.self, x, rows, columns, out)
@@ -192,6 +205,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Copies the rows `indices` into consecutive rows of `out`.
   public func gatherRows(
     _ x: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
   ) {
@@ -200,6 +214,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Adds each row of `source` into row `indices[r]` of `out`.
   public func scatterAddRows(
     _ source: TensorStorage, indices: [Int], rowLength: Int, into out: TensorStorage
   ) {
@@ -220,6 +235,7 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// One fused Adam update of `parameter` in place.
   public func adamStep(
     parameter: TensorStorage, gradient: TensorStorage, firstMoment: TensorStorage,
     secondMoment: TensorStorage, hyperparameters: AdamStep
@@ -256,5 +272,6 @@ public final class ReferenceBackend: Backend {
     }
   }
 
+  /// Waits for queued work; host work is synchronous, so this returns at once.
   public func synchronize() {}
 }

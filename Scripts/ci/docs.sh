@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the DocC documentation of every library module with warnings as errors, so broken
+# symbol links fail CI. Uses the toolchain's docc without the SwiftPM plugin.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+swift package dump-symbol-graph >/dev/null
+graphs=.build/x86_64-unknown-linux-gnu/symbolgraph
+[ -d "$graphs" ] || graphs=$(dirname "$(find .build -name 'Tensor.symbols.json' | head -1)")
+mkdir -p .build/docs
+for catalog in Sources/*/*.docc; do
+  module=$(basename "$catalog" .docc)
+  work=$(mktemp -d)
+  cp "$graphs/$module.symbols.json" "$work/"
+  cp "$graphs/$module"@*.symbols.json "$work/" 2>/dev/null || true
+  echo "docc: $module"
+  docc convert "$catalog" --additional-symbol-graph-dir "$work" --analyze --warnings-as-errors \
+    --fallback-display-name "$module" --fallback-bundle-identifier "dcrl.$module" \
+    --output-path ".build/docs/$module.doccarchive"
+  rm -rf "$work"
+done
+echo "docs: all catalogues built"

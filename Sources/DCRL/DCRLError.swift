@@ -1,0 +1,31 @@
+// DCRLError: every way fitting, predicting, saving or loading a DCRL model can fail.
+
+/// Errors from the DCRL module, each naming the offending value and the constraint it broke.
+public enum DCRLError: Error, CustomStringConvertible, Equatable {
+  /// A configuration field is out of range; see ``DCRLConfiguration/validate()``.
+  case invalidConfiguration(field: String, value: String, constraint: String)
+  /// The data cannot be used: empty, non-finite, too few samples, wrong feature count.
+  case invalidInput(String)
+  /// A loss term became NaN or infinite; training stopped (after the last good checkpoint).
+  case nonFinite(epoch: Int, step: Int, term: String)
+  /// A file could not be read or written.
+  case io(path: String, reason: String)
+  /// A saved model or checkpoint was written by another format version.
+  case formatVersion(path: String, found: Int, expected: Int)
+
+  /// A readable description.
+  public var description: String {
+    switch self {
+    case .invalidConfiguration(let field, let value, let constraint):
+      return "invalid DCRL configuration: \(field) = \(value); \(constraint)"
+    case .invalidInput(let message):
+      return "invalid input: \(message)"
+    case .nonFinite(let epoch, let step, let term):
+      return "training stopped: \(term) became non-finite at epoch \(epoch), step \(step)"
+    case .io(let path, let reason):
+      return "\(path): \(reason)"
+    case .formatVersion(let path, let found, let expected):
+      return "\(path) has format version \(found); this library reads version \(expected)"
+    }
+  }
+}
