@@ -11,9 +11,12 @@ enum DatasetsBenchmark: BenchmarkCommand {
     name: "dcrl-bench datasets",
     summary: "MNIST-full load time (checksums, gunzip, IDX, /255) vs a NumPy + gzip peer",
     flags: [
-      .option("data", "DIR", help: "data root holding mnist/, usps/, reuters-r8/", default: "../shared/data"),
+      .option(
+        "data", "DIR", help: "data root holding mnist/, usps/, reuters-r8/",
+        default: "../shared/data"),
       .option("runs", "N", help: "timed runs per measurement (after one warm-up)", default: "5"),
-      .option("peer", "PATH", help: "NumPy peer script", default: "Scripts/peer/numpy_load_mnist.py"),
+      .option(
+        "peer", "PATH", help: "NumPy peer script", default: "Scripts/peer/numpy_load_mnist.py"),
       .switch("no-peer", help: "skip the NumPy peer"),
       .switch("all", help: "also time the other datasets (no peer)"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
@@ -33,12 +36,18 @@ enum DatasetsBenchmark: BenchmarkCommand {
     let mnist = DatasetName.mnistFull.directory(inDataRoot: root)
     let ours = try timeLoad(.mnistFull, from: mnist, runs: runs)
     emit("\n## MNIST-full (70,000 × 784, float32) from the four IDX .gz files\n")
-    var rows = [["Swift Datasets (SHA-256 + zlib + IDX + /255)", ms(ours.median), ms(ours.minimum), "1.000"]]
+    var rows = [
+      ["Swift Datasets (SHA-256 + zlib + IDX + /255)", ms(ours.median), ms(ours.minimum), "1.000"]
+    ]
     if !arguments.isSet("no-peer") {
       for verify in [true, false] {
-        guard let peer = peerLoad(script: arguments.string("peer")!, directory: mnist, runs: runs, verify: verify) else { continue }
+        guard
+          let peer = peerLoad(
+            script: arguments.string("peer")!, directory: mnist, runs: runs, verify: verify)
+        else { continue }
         rows.append([
-          "NumPy + gzip" + (verify ? " + hashlib SHA-256" : " (no checksum)"), ms(peer.median), ms(peer.minimum),
+          "NumPy + gzip" + (verify ? " + hashlib SHA-256" : " (no checksum)"), ms(peer.median),
+          ms(peer.minimum),
           formatted(ours.median / peer.median, decimals: 3),
         ])
       }
@@ -50,8 +59,11 @@ enum DatasetsBenchmark: BenchmarkCommand {
       emit("\n## Other datasets (Swift only)\n")
       var others: [[String]] = []
       for name in [DatasetName.mnistTest, .fashionMNIST, .usps, .reutersR8] {
-        let timing = try timeLoad(name, from: name.directory(inDataRoot: root), runs: max(1, runs / 2))
-        others.append([name.rawValue, "\(name.sampleCount) × \(name.featureCount)", ms(timing.median)])
+        let timing = try timeLoad(
+          name, from: name.directory(inDataRoot: root), runs: max(1, runs / 2))
+        others.append([
+          name.rawValue, "\(name.sampleCount) × \(name.featureCount)", ms(timing.median),
+        ])
       }
       emit(markdownTable(["dataset", "shape", "median ms"], others))
     }

@@ -19,7 +19,8 @@ func exercise(_ target: String, _ data: Data) {
   case "idx":
     if let array = try? IDX.decode(data, path: "fuzz") { _ = array.doubles() }
     let half = data.count / 2
-    _ = try? MNISTFormat.decode(images: data.prefix(half), imagesPath: "i", labels: data.dropFirst(half), labelsPath: "l")
+    _ = try? MNISTFormat.decode(
+      images: data.prefix(half), imagesPath: "i", labels: data.dropFirst(half), labelsPath: "l")
   case "npy":
     if let array = try? NPY.decode(data, path: "fuzz") {
       _ = try? array.tensor(allowNonFinite: true)
@@ -31,7 +32,9 @@ func exercise(_ target: String, _ data: Data) {
       for array in arrays.values { _ = try? array.doubles(allowNonFinite: true) }
     }
   case "csv":
-    if let table = try? CSV.decode(data, path: "fuzz", hasHeader: data.first == UInt8(ascii: "h")) { _ = table.tensor() }
+    if let table = try? CSV.decode(data, path: "fuzz", hasHeader: data.first == UInt8(ascii: "h")) {
+      _ = table.tensor()
+    }
     _ = try? CSV.decode(data, path: "fuzz", delimiter: " ", allowNonFinite: true)
   case "gzip":
     _ = try? Compression.gunzip(data, path: "fuzz")
@@ -47,6 +50,7 @@ func exercise(_ target: String, _ data: Data) {
 #if DCRL_LIBFUZZER
   let fuzzTarget = ProcessInfo.processInfo.environment["DCRL_FUZZ_TARGET"] ?? "npy"
 
+  /// libFuzzer's per-input entry point.
   @_cdecl("LLVMFuzzerTestOneInput")
   public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     exercise(fuzzTarget, bytes.map { Data(bytes: $0, count: count) } ?? Data())
@@ -63,7 +67,9 @@ func exercise(_ target: String, _ data: Data) {
 
   /// SwiftPM links an executable's `main` to `<module>_main`; here it starts libFuzzer.
   @_cdecl("datasets_fuzz_main")
-  public func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+  public func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> Int32
+  {
     var count = argc
     var arguments = argv
     return runFuzzerDriver(&count, &arguments) { bytes, size in fuzzOneInput(bytes, size) }
@@ -85,7 +91,9 @@ func exercise(_ target: String, _ data: Data) {
   /// deletions, truncation, duplicated chunks and splices from another corpus file.
   func mutate(_ input: [UInt8], other: [UInt8], using rng: inout Generator) -> [UInt8] {
     var bytes = input
-    let interesting: [UInt8] = [0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65]
+    let interesting: [UInt8] = [
+      0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65,
+    ]
     for _ in 0..<Int.random(in: 1...4, using: &rng) {
       let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
       switch Int.random(in: 0..<8, using: &rng) {
@@ -99,10 +107,14 @@ func exercise(_ target: String, _ data: Data) {
         bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
       case 6 where position + 4 <= bytes.count:
         let value = [UInt32.max, 0, 1 << 31, 65_535, 60_000].randomElement(using: &rng)!
-        for index in 0..<4 { bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+        for index in 0..<4 {
+          bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
+        }
       case 7 where !other.isEmpty:
         let start = Int.random(in: 0..<other.count, using: &rng)
-        bytes.replaceSubrange(position..<min(bytes.count, position + 8), with: other[start..<min(other.count, start + 8)])
+        bytes.replaceSubrange(
+          position..<min(bytes.count, position + 8),
+          with: other[start..<min(other.count, start + 8)])
       default: break
       }
     }
@@ -117,23 +129,32 @@ func exercise(_ target: String, _ data: Data) {
       guard arguments.count == 5, targets.contains(arguments[1]), let runs = Int(arguments[2]),
         let seed = UInt64(arguments[3])
       else {
-        FileHandle.standardError.write(Data("usage: datasets-fuzz <\(targets.joined(separator: "|"))> <runs> <seed> <corpus folder>\n".utf8))
+        FileHandle.standardError.write(
+          Data(
+            "usage: datasets-fuzz <\(targets.joined(separator: "|"))> <runs> <seed> <corpus folder>\n"
+              .utf8))
         exit(2)
       }
       let folder = URL(fileURLWithPath: arguments[4])
-      let corpus = ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? [])
+      let corpus =
+        ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil))
+        ?? [])
         .sorted { $0.path < $1.path }.compactMap { try? [UInt8](Data(contentsOf: $0)) }
       guard !corpus.isEmpty else {
-        FileHandle.standardError.write(Data("datasets-fuzz: no corpus files in \(folder.path)\n".utf8))
+        FileHandle.standardError.write(
+          Data("datasets-fuzz: no corpus files in \(folder.path)\n".utf8))
         exit(2)
       }
       var rng = Generator(state: seed)
       for input in corpus { exercise(arguments[1], Data(input)) }
       for _ in 0..<runs {
         let input = corpus.randomElement(using: &rng)!
-        exercise(arguments[1], Data(mutate(input, other: corpus.randomElement(using: &rng)!, using: &rng)))
+        exercise(
+          arguments[1], Data(mutate(input, other: corpus.randomElement(using: &rng)!, using: &rng)))
       }
-      print("datasets-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash")
+      print(
+        "datasets-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash"
+      )
     }
   }
 #endif

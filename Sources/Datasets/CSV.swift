@@ -28,12 +28,14 @@ public struct CSVTable: Sendable, Equatable {
   ///   that is not an integer (with `"<csv>"` as the path).
   public func labels(column index: Int) throws(DatasetError) -> [Int] {
     guard (0..<columnCount).contains(index) else {
-      throw .invalidArgument(parameter: "column", value: "\(index)", constraint: "in 0..<\(columnCount)")
+      throw .invalidArgument(
+        parameter: "column", value: "\(index)", constraint: "in 0..<\(columnCount)")
     }
     return try (0..<rowCount).map { (row) throws(DatasetError) -> Int in
       let value = values[row * columnCount + index]
       guard let label = Int(exactly: value) else {
-        throw .invalidLabel(path: "<csv>", index: row, value: "\(value)", reason: "is not an integer")
+        throw .invalidLabel(
+          path: "<csv>", index: row, value: "\(value)", reason: "is not an integer")
       }
       return label
     }
@@ -55,7 +57,9 @@ public enum CSV {
   public static func read(
     from url: URL, delimiter: Character = ",", hasHeader: Bool = false, allowNonFinite: Bool = false
   ) throws(DatasetError) -> CSVTable {
-    try decode(readFile(url), path: url.path, delimiter: delimiter, hasHeader: hasHeader, allowNonFinite: allowNonFinite)
+    try decode(
+      readFile(url), path: url.path, delimiter: delimiter, hasHeader: hasHeader,
+      allowNonFinite: allowNonFinite)
   }
 
   /// Parses delimited numeric text.
@@ -76,8 +80,12 @@ public enum CSV {
     _ data: Data, path: String, delimiter: Character = ",", hasHeader: Bool = false,
     allowNonFinite: Bool = false
   ) throws(DatasetError) -> CSVTable {
-    guard let separator = delimiter.asciiValue, !"0123456789.+-eEaAfFiInNtTyY#\n\r".contains(delimiter) else {
-      throw .invalidArgument(parameter: "delimiter", value: "'\(delimiter)'", constraint: "one ASCII byte that cannot be part of a number")
+    guard let separator = delimiter.asciiValue,
+      !"0123456789.+-eEaAfFiInNtTyY#\n\r".contains(delimiter)
+    else {
+      throw .invalidArgument(
+        parameter: "delimiter", value: "'\(delimiter)'",
+        constraint: "one ASCII byte that cannot be part of a number")
     }
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     return try TextBuffer(data).withBytes { (base, count) throws(DatasetError) -> CSVTable in
@@ -99,18 +107,25 @@ public enum CSV {
         // With a blank-like delimiter, runs of it separate cells once.
         if isBlank(separator) { cells.removeAll { trimmed(base, $0).isEmpty } }
         if hasHeader && header == nil {
-          header = cells.map { String(decoding: UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count), as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+          header = cells.map {
+            String(
+              decoding: UnsafeBufferPointer(start: base + $0.lowerBound, count: $0.count),
+              as: UTF8.self
+            ).trimmingCharacters(in: .whitespaces)
+          }
           columnCount = cells.count
           continue
         }
         if columnCount < 0 { columnCount = cells.count }
         guard cells.count == columnCount else {
-          throw .raggedRow(path: path, row: lineIndex + 1, expectedColumns: columnCount, foundColumns: cells.count)
+          throw .raggedRow(
+            path: path, row: lineIndex + 1, expectedColumns: columnCount, foundColumns: cells.count)
         }
         for (column, cell) in cells.enumerated() {
           let text = trimmed(base, cell)
           guard let value = parseDouble(base, text) else {
-            throw .invalidNumber(path: path, row: lineIndex + 1, column: column + 1, text: excerpt(base, text))
+            throw .invalidNumber(
+              path: path, row: lineIndex + 1, column: column + 1, text: excerpt(base, text))
           }
           if !allowNonFinite && !value.isFinite {
             throw .nonFinite(path: path, position: [rowCount, column], value: value)
@@ -127,6 +142,8 @@ public enum CSV {
   /// Writes a rank-2 `tensor` (or a vector, as one column) to `url`, atomically.
   ///
   /// - Parameters:
+  ///   - tensor: The values, one row per line.
+  ///   - url: The file to write.
   ///   - header: Column names for a first line, if wanted.
   ///   - delimiter: The cell separator.
   /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for a tensor that
@@ -145,15 +162,19 @@ public enum CSV {
     _ tensor: Tensor, header: [String]? = nil, delimiter: Character = ","
   ) throws(DatasetError) -> Data {
     guard tensor.rank == 1 || tensor.rank == 2 else {
-      throw .invalidArgument(parameter: "tensor", value: "shape \(tensor.shape)", constraint: "rank 1 or 2")
+      throw .invalidArgument(
+        parameter: "tensor", value: "shape \(tensor.shape)", constraint: "rank 1 or 2")
     }
     let rows = tensor.shape[0]
     let columns = tensor.rank == 2 ? tensor.shape[1] : 1
     if let header, header.count != columns {
-      throw .invalidArgument(parameter: "header", value: "\(header.count) names", constraint: "one name per column (\(columns))")
+      throw .invalidArgument(
+        parameter: "header", value: "\(header.count) names",
+        constraint: "one name per column (\(columns))")
     }
     let separator = String(delimiter)
-    let texts: [String] = tensor.dtype == .float32 ? tensor.floats.map { "\($0)" } : tensor.doubles.map { "\($0)" }
+    let texts: [String] =
+      tensor.dtype == .float32 ? tensor.floats.map { "\($0)" } : tensor.doubles.map { "\($0)" }
     var text = header.map { $0.joined(separator: separator) + "\n" } ?? ""
     for row in 0..<rows {
       text += texts[(row * columns)..<((row + 1) * columns)].joined(separator: separator)

@@ -28,12 +28,15 @@ public enum Compression {
       // Deflate expands at most 1032:1, so a corrupt ISIZE cannot demand a huge buffer.
       if isize > 0 { sizeHint = min(isize, data.count * 1032 + 1024) }
     }
-    return try inflate(data, windowBits: 15 + 32, expectedSize: sizeHint, multiMember: true, path: path)
+    return try inflate(
+      data, windowBits: 15 + 32, expectedSize: sizeHint, multiMember: true, path: path)
   }
 
   /// The gzip compression of `data` (one member, no file name, modification time 0).
   ///
-  /// - Parameter level: zlib's compression level, 0 (store) to 9 (best); 6 is gzip's default.
+  /// - Parameters:
+  ///   - data: The bytes to compress.
+  ///   - level: zlib's compression level, 0 (store) to 9 (best); 6 is gzip's default.
   public static func gzip(_ data: Data, level: Int = 6) -> Data {
     deflate(data, windowBits: 15 + 16, level: level)
   }
@@ -51,9 +54,12 @@ public enum Compression {
   public static func inflateRaw(
     _ data: Data, expectedSize: Int, path: String
   ) throws(DatasetError) -> Data {
-    let result = try inflate(data, windowBits: -15, expectedSize: expectedSize, multiMember: false, path: path)
+    let result = try inflate(
+      data, windowBits: -15, expectedSize: expectedSize, multiMember: false, path: path)
     guard result.count == expectedSize else {
-      throw .malformed(path: path, reason: "deflate stream expands to \(result.count) bytes, expected \(expectedSize)")
+      throw .malformed(
+        path: path,
+        reason: "deflate stream expands to \(result.count) bytes, expected \(expectedSize)")
     }
     return result
   }
@@ -81,7 +87,9 @@ public enum Compression {
     _ data: Data, windowBits: Int32, expectedSize: Int, multiMember: Bool, path: String
   ) throws(DatasetError) -> Data {
     var stream = z_stream()
-    guard inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+    guard
+      inflateInit2_(&stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else {
       throw .io(path: path, reason: "zlib inflateInit2 failed")
     }
     defer { inflateEnd(&stream) }
@@ -116,25 +124,33 @@ public enum Compression {
         case Z_OK:
           if stream.avail_in == 0 && consumed < input.count { feed() }
           if stream.avail_in == 0 && consumed == input.count && stream.avail_out > 0 {
-            failure = .truncated(path: path, detail: "the compressed stream ends after \(input.count) bytes before its end marker")
+            failure = .truncated(
+              path: path,
+              detail: "the compressed stream ends after \(input.count) bytes before its end marker")
             return
           }
         case Z_STREAM_END:
           // Another gzip member may follow (as `cat a.gz b.gz` makes); trailing zero padding is
           // ignored, as gzip does.
           let rest = input[consumed...]
-          if multiMember, rest.count >= 2, rest[rest.startIndex] == 0x1f, rest[rest.startIndex + 1] == 0x8b {
+          if multiMember, rest.count >= 2, rest[rest.startIndex] == 0x1f,
+            rest[rest.startIndex + 1] == 0x8b
+          {
             inflateReset(&stream)
             feed()
             continue
           }
           if !rest.allSatisfy({ $0 == 0 }) {
-            failure = .malformed(path: path, reason: "\(rest.count) unexpected bytes after the end of the compressed stream")
+            failure = .malformed(
+              path: path,
+              reason: "\(rest.count) unexpected bytes after the end of the compressed stream")
           }
           return
         case Z_BUF_ERROR:
           if stream.avail_out > 0 {
-            failure = .truncated(path: path, detail: "the compressed stream ends after \(input.count) bytes before its end marker")
+            failure = .truncated(
+              path: path,
+              detail: "the compressed stream ends after \(input.count) bytes before its end marker")
             return
           }
         case Z_DATA_ERROR:

@@ -10,7 +10,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The file does not exist; `expectedSHA256` is the checksum of the file that belongs there.
   case fileMissing(path: String, expectedSHA256: String, howToObtain: String)
   /// The file's SHA-256 differs from the committed checksum.
-  case checksumMismatch(path: String, expectedSHA256: String, foundSHA256: String, howToObtain: String)
+  case checksumMismatch(
+    path: String, expectedSHA256: String, foundSHA256: String, howToObtain: String)
   /// The file exists but could not be read, or could not be written.
   case io(path: String, reason: String)
   /// The file (or the decompressed stream) holds no bytes at all.
@@ -40,6 +41,7 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   /// An argument violates its constraint, as in scikit-learn's parameter validation.
   case invalidArgument(parameter: String, value: String, constraint: String)
 
+  /// A message naming the file (or parameter) and what was wrong.
   public var description: String {
     switch self {
     case .fileMissing(let path, let expected, let how):

@@ -64,13 +64,25 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
       ]
     case .usps:
       return [
-        DatasetFile(name: "zip.train.gz", sha256: "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16", howToObtain: uspsHint),
-        DatasetFile(name: "zip.test.gz", sha256: "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f", howToObtain: uspsHint),
+        DatasetFile(
+          name: "zip.train.gz",
+          sha256: "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16",
+          howToObtain: uspsHint),
+        DatasetFile(
+          name: "zip.test.gz",
+          sha256: "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f",
+          howToObtain: uspsHint),
       ]
     case .reutersR8:
       return [
-        DatasetFile(name: "reuters-r8-train.tab", sha256: "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd", howToObtain: reutersHint),
-        DatasetFile(name: "reuters-r8-test.tab", sha256: "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982", howToObtain: reutersHint),
+        DatasetFile(
+          name: "reuters-r8-train.tab",
+          sha256: "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd",
+          howToObtain: reutersHint),
+        DatasetFile(
+          name: "reuters-r8-test.tab",
+          sha256: "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982",
+          howToObtain: reutersHint),
       ]
     }
   }
@@ -150,7 +162,8 @@ public struct DatasetFile: Sendable, Hashable {
     }
     let found = SHA256.hash(data).hexadecimal
     guard found == sha256 else {
-      throw .checksumMismatch(path: url.path, expectedSHA256: sha256, foundSHA256: found, howToObtain: howToObtain)
+      throw .checksumMismatch(
+        path: url.path, expectedSHA256: sha256, foundSHA256: found, howToObtain: howToObtain)
     }
     return data
   }
@@ -171,15 +184,39 @@ private let reutersHint =
   + "shared/data/reuters-r8."
 
 private let mnistFiles: [String: DatasetFile] = [
-  "train-images-idx3-ubyte.gz": DatasetFile(name: "train-images-idx3-ubyte.gz", sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", howToObtain: mnistHint),
-  "train-labels-idx1-ubyte.gz": DatasetFile(name: "train-labels-idx1-ubyte.gz", sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", howToObtain: mnistHint),
-  "t10k-images-idx3-ubyte.gz": DatasetFile(name: "t10k-images-idx3-ubyte.gz", sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", howToObtain: mnistHint),
-  "t10k-labels-idx1-ubyte.gz": DatasetFile(name: "t10k-labels-idx1-ubyte.gz", sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", howToObtain: mnistHint),
+  "train-images-idx3-ubyte.gz": DatasetFile(
+    name: "train-images-idx3-ubyte.gz",
+    sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    howToObtain: mnistHint),
+  "train-labels-idx1-ubyte.gz": DatasetFile(
+    name: "train-labels-idx1-ubyte.gz",
+    sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    howToObtain: mnistHint),
+  "t10k-images-idx3-ubyte.gz": DatasetFile(
+    name: "t10k-images-idx3-ubyte.gz",
+    sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    howToObtain: mnistHint),
+  "t10k-labels-idx1-ubyte.gz": DatasetFile(
+    name: "t10k-labels-idx1-ubyte.gz",
+    sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    howToObtain: mnistHint),
 ]
 
 private let fashionFiles: [String: DatasetFile] = [
-  "train-images-idx3-ubyte.gz": DatasetFile(name: "train-images-idx3-ubyte.gz", sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7", howToObtain: fashionHint),
-  "train-labels-idx1-ubyte.gz": DatasetFile(name: "train-labels-idx1-ubyte.gz", sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056", howToObtain: fashionHint),
-  "t10k-images-idx3-ubyte.gz": DatasetFile(name: "t10k-images-idx3-ubyte.gz", sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa", howToObtain: fashionHint),
-  "t10k-labels-idx1-ubyte.gz": DatasetFile(name: "t10k-labels-idx1-ubyte.gz", sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05", howToObtain: fashionHint),
+  "train-images-idx3-ubyte.gz": DatasetFile(
+    name: "train-images-idx3-ubyte.gz",
+    sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    howToObtain: fashionHint),
+  "train-labels-idx1-ubyte.gz": DatasetFile(
+    name: "train-labels-idx1-ubyte.gz",
+    sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    howToObtain: fashionHint),
+  "t10k-images-idx3-ubyte.gz": DatasetFile(
+    name: "t10k-images-idx3-ubyte.gz",
+    sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    howToObtain: fashionHint),
+  "t10k-labels-idx1-ubyte.gz": DatasetFile(
+    name: "t10k-labels-idx1-ubyte.gz",
+    sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    howToObtain: fashionHint),
 ]

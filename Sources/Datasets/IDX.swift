@@ -35,7 +35,7 @@ public struct IDXArray: Sendable {
     }
   }
 
-  /// The 32-bit magic number, e.g. 2051 for MNIST images.
+  /// The 32-bit magic number, such as 2051 for MNIST images.
   public var magic: UInt32 { UInt32(elementType.rawValue) << 8 | UInt32(dimensions.count) }
   /// The element type.
   public var elementType: ElementType
@@ -57,9 +57,11 @@ public struct IDXArray: Sendable {
         case .uint8: return Double(bytes[offset])
         case .int8: return Double(Int8(bitPattern: bytes[offset]))
         case .int16:
-          return Double(Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+          return Double(
+            Int16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
         case .int32:
-          return Double(Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+          return Double(
+            Int32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
         case .float32:
           let bits = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
           return Double(Float(bitPattern: bits))
@@ -96,11 +98,13 @@ public enum IDX {
   ) throws(DatasetError) -> IDXArray {
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     guard data.count >= 4 else {
-      throw .truncated(path: path, detail: "\(data.count) bytes is shorter than the 4-byte IDX magic number")
+      throw .truncated(
+        path: path, detail: "\(data.count) bytes is shorter than the 4-byte IDX magic number")
     }
     let bytes = [UInt8](data.prefix(4))
     let magic = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    let expectedText = expectedMagic.map { describeMagic($0) } ?? "00 00 TT NN with a known element type TT"
+    let expectedText =
+      expectedMagic.map { describeMagic($0) } ?? "00 00 TT NN with a known element type TT"
     guard bytes[0] == 0, bytes[1] == 0, let type = IDXArray.ElementType(rawValue: bytes[2]) else {
       throw .wrongMagic(path: path, expected: expectedText, found: describeMagic(magic))
     }
@@ -110,7 +114,11 @@ public enum IDX {
     let rank = Int(bytes[3])
     let headerSize = 4 + 4 * rank
     guard data.count >= headerSize else {
-      throw .truncated(path: path, detail: "the header declares \(rank) dimensions (\(headerSize) bytes) but the file has \(data.count) bytes")
+      throw .truncated(
+        path: path,
+        detail:
+          "the header declares \(rank) dimensions (\(headerSize) bytes) but the file has \(data.count) bytes"
+      )
     }
     var dimensions: [Int] = []
     var elementCount = 1
@@ -127,11 +135,13 @@ public enum IDX {
     let foundBytes = data.count - headerSize
     guard !overflow, !byteOverflow, expectedBytes == foundBytes else {
       throw .payloadSizeMismatch(
-        path: path, dimensions: dimensions, expectedBytes: overflow || byteOverflow ? Int.max : expectedBytes,
+        path: path, dimensions: dimensions,
+        expectedBytes: overflow || byteOverflow ? Int.max : expectedBytes,
         foundBytes: foundBytes)
     }
     return IDXArray(
-      elementType: type, dimensions: dimensions, payload: data.subdata(in: (data.startIndex + headerSize)..<data.endIndex))
+      elementType: type, dimensions: dimensions,
+      payload: data.subdata(in: (data.startIndex + headerSize)..<data.endIndex))
   }
 
   /// The IDX encoding of unsigned bytes with the given dimensions (as MNIST stores them).
@@ -139,8 +149,11 @@ public enum IDX {
   /// - Precondition: `values.count` is the product of `dimensions`, and there are at most 255
   ///   dimensions.
   public static func encode(_ values: [UInt8], dimensions: [Int]) -> Data {
-    precondition(dimensions.count <= 255 && dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) })
-    precondition(values.count == dimensions.reduce(1, *), "IDX.encode: \(values.count) values do not fill \(dimensions)")
+    precondition(
+      dimensions.count <= 255 && dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) })
+    precondition(
+      values.count == dimensions.reduce(1, *),
+      "IDX.encode: \(values.count) values do not fill \(dimensions)")
     var data = Data([0, 0, IDXArray.ElementType.uint8.rawValue, UInt8(dimensions.count)])
     for size in dimensions {
       withUnsafeBytes(of: UInt32(size).bigEndian) { data.append(contentsOf: $0) }

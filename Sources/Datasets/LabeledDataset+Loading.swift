@@ -49,7 +49,9 @@ extension LabeledDataset {
   /// Reuters R8 skips the TF-IDF features. Every file read is checksum-verified first.
   ///
   /// - Throws: As ``load(_:from:on:)``.
-  public static func loadLabels(_ name: DatasetName, from directory: URL) throws(DatasetError) -> [Int] {
+  public static func loadLabels(_ name: DatasetName, from directory: URL) throws(DatasetError)
+    -> [Int]
+  {
     switch name {
     case .mnistFull, .mnistTest, .fashionMNIST:
       var labels: [Int] = []
@@ -59,7 +61,8 @@ extension LabeledDataset {
         let array = try IDX.decode(bytes, path: path, expectedMagic: IDX.labelsMagic)
         let values = [UInt8](array.payload)
         if let bad = values.firstIndex(where: { $0 > 9 }) {
-          throw .invalidLabel(path: path, index: bad, value: "\(values[bad])", reason: "is not a digit 0...9")
+          throw .invalidLabel(
+            path: path, index: bad, value: "\(values[bad])", reason: "is not a digit 0...9")
         }
         labels += values.map(Int.init)
       }
@@ -68,7 +71,9 @@ extension LabeledDataset {
       var labels: [Int] = []
       for file in name.files {
         let path = directory.appendingPathComponent(file.name).path
-        labels += try USPS.decode(Compression.gunzip(file.readVerified(in: directory), path: path), path: path).labels
+        labels += try USPS.decode(
+          Compression.gunzip(file.readVerified(in: directory), path: path), path: path
+        ).labels
       }
       return labels
     case .reutersR8:
@@ -108,13 +113,15 @@ extension LabeledDataset {
         images: Compression.gunzip(images, path: imagesPath), imagesPath: imagesPath,
         labels: Compression.gunzip(labelBytes, path: labelsPath), labelsPath: labelsPath)
       guard part.imageShape == [28, 28] else {
-        throw .malformed(path: imagesPath, reason: "images are \(part.imageShape), expected [28, 28]")
+        throw .malformed(
+          path: imagesPath, reason: "images are \(part.imageShape), expected [28, 28]")
       }
       pixelParts.append(part.pixels)
       labels.append(contentsOf: part.labels)
     }
     let features = MNISTFormat.scaledFeatures(pixelParts, rows: labels.count, on: backend)
-    let checksums = files.map { "\($0.name) (sha256 \($0.sha256.prefix(12))…)" }.joined(separator: ", ")
+    let checksums = files.map { "\($0.name) (sha256 \($0.sha256.prefix(12))…)" }.joined(
+      separator: ", ")
     let order = name == .mnistTest ? "the 10,000 test images" : "60,000 train then 10,000 test"
     let classNames = name == .fashionMNIST ? fashionClassNames : nil
     return try LabeledDataset(
@@ -156,7 +163,8 @@ public enum MNISTFormat {
     }
     let labelValues = [UInt8](labelArray.payload)
     if let bad = labelValues.firstIndex(where: { $0 > 9 }) {
-      throw .invalidLabel(path: labelsPath, index: bad, value: "\(labelValues[bad])", reason: "is not a digit 0...9")
+      throw .invalidLabel(
+        path: labelsPath, index: bad, value: "\(labelValues[bad])", reason: "is not a digit 0...9")
     }
     return (imageArray.payload, labelValues.map(Int.init), Array(imageArray.dimensions.dropFirst()))
   }
@@ -174,7 +182,9 @@ public enum MNISTFormat {
       for part in parts {
         part.withUnsafeBytes { bytes in
           table.withUnsafeBufferPointer { table in
-            let (source, lookup) = (bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), table.baseAddress!)
+            let (source, lookup) = (
+              bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), table.baseAddress!
+            )
             for index in 0..<bytes.count { target[index] = lookup[Int(source[index])] }
           }
         }

@@ -43,7 +43,9 @@ public struct LabeledDataset: Sendable {
     provenance: String
   ) throws(DatasetError) {
     guard features.rank == 2 else {
-      throw .invalidArgument(parameter: "features", value: "shape \(features.shape)", constraint: "a rank-2 tensor [count, featureCount]")
+      throw .invalidArgument(
+        parameter: "features", value: "shape \(features.shape)",
+        constraint: "a rank-2 tensor [count, featureCount]")
     }
     guard labels.count == features.shape[0] else {
       throw .invalidArgument(
@@ -55,10 +57,13 @@ public struct LabeledDataset: Sendable {
     }
     let names = classNames ?? (0..<classCount).map(String.init)
     guard names.count == classCount else {
-      throw .invalidArgument(parameter: "classNames", value: "\(names.count) names", constraint: "one name per class (\(classCount))")
+      throw .invalidArgument(
+        parameter: "classNames", value: "\(names.count) names",
+        constraint: "one name per class (\(classCount))")
     }
     if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
-      throw .invalidLabel(path: name, index: bad, value: "\(labels[bad])", reason: "is outside 0..<\(classCount)")
+      throw .invalidLabel(
+        path: name, index: bad, value: "\(labels[bad])", reason: "is outside 0..<\(classCount)")
     }
     self.name = name
     self.features = features
@@ -100,9 +105,12 @@ public struct LabeledDataset: Sendable {
   ///
   /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` unless
   ///   `0 ≤ trainingCount ≤ count`.
-  public func split(trainingCount: Int) throws(DatasetError) -> (training: LabeledDataset, test: LabeledDataset) {
+  public func split(trainingCount: Int) throws(DatasetError) -> (
+    training: LabeledDataset, test: LabeledDataset
+  ) {
     guard (0...count).contains(trainingCount) else {
-      throw .invalidArgument(parameter: "trainingCount", value: "\(trainingCount)", constraint: "in 0...\(count)")
+      throw .invalidArgument(
+        parameter: "trainingCount", value: "\(trainingCount)", constraint: "in 0...\(count)")
     }
     return (rows(0..<trainingCount), rows(trainingCount..<count))
   }

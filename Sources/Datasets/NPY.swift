@@ -45,7 +45,8 @@ public enum NPY {
 
   /// The `.npy` bytes of `array`, identical to what `numpy.save` writes.
   public static func encode(_ array: NPYArray) -> Data {
-    var result = header(descriptor: array.elementType.descriptor, fortranOrder: false, shape: array.shape)
+    var result = header(
+      descriptor: array.elementType.descriptor, fortranOrder: false, shape: array.shape)
     result.append(array.data)
     return result
   }
@@ -63,7 +64,8 @@ public enum NPY {
     case 1: shapeText = "(\(shape[0]),)"
     default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
-    var dictionary = "{'descr': '\(descriptor)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
+    var dictionary =
+      "{'descr': '\(descriptor)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
     if let growthAxis = fortranOrder ? shape.last : shape.first {
       dictionary += String(repeating: " ", count: max(0, 21 - String(growthAxis).count))
     }
@@ -98,10 +100,13 @@ public enum NPY {
     let bytes = [UInt8](data.prefix(12))
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     guard bytes.count >= 8 else {
-      throw .truncated(path: path, detail: "\(data.count) bytes is shorter than the 8-byte .npy preamble")
+      throw .truncated(
+        path: path, detail: "\(data.count) bytes is shorter than the 8-byte .npy preamble")
     }
     guard Array(bytes[0..<6]) == magic else {
-      throw .wrongMagic(path: path, expected: "\\x93NUMPY", found: bytes[0..<6].map { String(format: "%02x", $0) }.joined(separator: " "))
+      throw .wrongMagic(
+        path: path, expected: "\\x93NUMPY",
+        found: bytes[0..<6].map { String(format: "%02x", $0) }.joined(separator: " "))
     }
     let major = bytes[6]
     guard (1...3).contains(major), bytes[7] == 0 else {
@@ -114,10 +119,16 @@ public enum NPY {
     let headerLength = bytes[8..<(8 + lengthBytes)].reversed().reduce(0) { $0 << 8 | Int($1) }
     let dataStart = 8 + lengthBytes + headerLength
     guard data.count >= dataStart else {
-      throw .truncated(path: path, detail: "the header declares \(headerLength) bytes but only \(data.count - 8 - lengthBytes) follow")
+      throw .truncated(
+        path: path,
+        detail:
+          "the header declares \(headerLength) bytes but only \(data.count - 8 - lengthBytes) follow"
+      )
     }
-    let headerBytes = data.subdata(in: (data.startIndex + 8 + lengthBytes)..<(data.startIndex + dataStart))
-    guard let headerText = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
+    let headerBytes = data.subdata(
+      in: (data.startIndex + 8 + lengthBytes)..<(data.startIndex + dataStart))
+    guard let headerText = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1)
+    else {
       throw .malformed(path: path, reason: "the header is not text")
     }
     let header = try NPYHeader(parsing: headerText, path: path)
@@ -128,10 +139,13 @@ public enum NPY {
       let product = elementCount.multipliedReportingOverflow(by: size)
       (elementCount, overflow) = (product.partialValue, overflow || product.overflow)
     }
-    let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(by: elementType.byteSize)
+    let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(
+      by: elementType.byteSize)
     let found = data.count - dataStart
     guard !overflow, !byteOverflow, byteCount == found else {
-      throw .payloadSizeMismatch(path: path, dimensions: header.shape, expectedBytes: overflow || byteOverflow ? Int.max : byteCount, foundBytes: found)
+      throw .payloadSizeMismatch(
+        path: path, dimensions: header.shape,
+        expectedBytes: overflow || byteOverflow ? Int.max : byteCount, foundBytes: found)
     }
     var payload = data.subdata(in: (data.startIndex + dataStart)..<data.endIndex)
     if swapBytes && elementType.byteSize > 1 {
@@ -149,7 +163,9 @@ public enum NPY {
   }
 
   /// The supported type and whether its bytes need swapping, for a `descr` such as `<f4`.
-  private static func elementType(_ descriptor: String, path: String) throws(DatasetError) -> (NPYArray.ElementType, Bool) {
+  private static func elementType(_ descriptor: String, path: String) throws(DatasetError) -> (
+    NPYArray.ElementType, Bool
+  ) {
     let supported = NPYArray.ElementType.allCases.map(\.descriptor)
     guard let order = descriptor.first, "<>|=".contains(order),
       let type = NPYArray.ElementType(rawValue: String(descriptor.dropFirst()))
@@ -171,7 +187,9 @@ public enum NPY {
         var sourceOffset = 0
         for flat in 0..<count {
           target.baseAddress!.advanced(by: flat * elementSize)
-            .copyMemory(from: source.baseAddress!.advanced(by: sourceOffset * elementSize), byteCount: elementSize)
+            .copyMemory(
+              from: source.baseAddress!.advanced(by: sourceOffset * elementSize),
+              byteCount: elementSize)
           // Advance the C-order odometer (last axis fastest).
           var axis = shape.count - 1
           while axis >= 0 {
@@ -201,7 +219,8 @@ struct NPYHeader {
     let entries = try scanner.dictionary()
     guard case .string(let descriptor)? = entries["descr"] else {
       if case .other(let text)? = entries["descr"] {
-        throw .unsupportedDType(path: path, dtype: text, supported: NPYArray.ElementType.allCases.map(\.descriptor))
+        throw .unsupportedDType(
+          path: path, dtype: text, supported: NPYArray.ElementType.allCases.map(\.descriptor))
       }
       throw .malformed(path: path, reason: "the header has no string 'descr'")
     }
@@ -240,7 +259,11 @@ private struct PythonLiteralScanner {
   }
 
   func failure(_ what: String) -> DatasetError {
-    .malformed(path: path, reason: "cannot parse the header at byte \(position): expected \(what) in \(String(decoding: text.prefix(120), as: UTF8.self))")
+    .malformed(
+      path: path,
+      reason:
+        "cannot parse the header at byte \(position): expected \(what) in \(String(decoding: text.prefix(120), as: UTF8.self))"
+    )
   }
 
   mutating func skipSpace() {
@@ -249,7 +272,9 @@ private struct PythonLiteralScanner {
 
   mutating func expect(_ byte: UInt8) throws(DatasetError) {
     skipSpace()
-    guard position < text.count, text[position] == byte else { throw failure("'\(Character(Unicode.Scalar(byte)))'") }
+    guard position < text.count, text[position] == byte else {
+      throw failure("'\(Character(Unicode.Scalar(byte)))'")
+    }
     position += 1
   }
 
@@ -258,20 +283,29 @@ private struct PythonLiteralScanner {
     var entries: [String: Value] = [:]
     while true {
       skipSpace()
-      if position < text.count, text[position] == UInt8(ascii: "}") { position += 1; break }
+      if position < text.count, text[position] == UInt8(ascii: "}") {
+        position += 1
+        break
+      }
       let key = try string()
       try expect(UInt8(ascii: ":"))
       entries[key] = try value()
       skipSpace()
       guard position < text.count else { throw failure("',' or '}'") }
-      if text[position] == UInt8(ascii: ",") { position += 1 } else if text[position] != UInt8(ascii: "}") { throw failure("',' or '}'") }
+      if text[position] == UInt8(ascii: ",") {
+        position += 1
+      } else if text[position] != UInt8(ascii: "}") {
+        throw failure("',' or '}'")
+      }
     }
     return entries
   }
 
   mutating func string() throws(DatasetError) -> String {
     skipSpace()
-    guard position < text.count, text[position] == 0x27 || text[position] == 0x22 else { throw failure("a quoted string") }
+    guard position < text.count, text[position] == 0x27 || text[position] == 0x22 else {
+      throw failure("a quoted string")
+    }
     let quote = text[position]
     position += 1
     let start = position
@@ -298,7 +332,8 @@ private struct PythonLiteralScanner {
       } while depth > 0 && position < text.count
       return .other(String(decoding: text[start..<position], as: UTF8.self))
     default:
-      for (word, flag) in [("True", true), ("False", false)] where text[position...].starts(with: word.utf8) {
+      for (word, flag) in [("True", true), ("False", false)]
+      where text[position...].starts(with: word.utf8) {
         position += word.utf8.count
         return .bool(flag)
       }
@@ -311,18 +346,30 @@ private struct PythonLiteralScanner {
     var items: [Int] = []
     while true {
       skipSpace()
-      if position < text.count, text[position] == UInt8(ascii: ")") { position += 1; return items }
+      if position < text.count, text[position] == UInt8(ascii: ")") {
+        position += 1
+        return items
+      }
       let start = position
-      while position < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[position]) || text[position] == UInt8(ascii: "-") {
+      while position < text.count,
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[position])
+          || text[position] == UInt8(ascii: "-")
+      {
         position += 1
       }
-      guard let item = Int(String(decoding: text[start..<position], as: UTF8.self)) else { throw failure("an integer") }
+      guard let item = Int(String(decoding: text[start..<position], as: UTF8.self)) else {
+        throw failure("an integer")
+      }
       // Python 2 wrote long integers with an L suffix.
       if position < text.count, text[position] == UInt8(ascii: "L") { position += 1 }
       items.append(item)
       skipSpace()
       guard position < text.count else { throw failure("',' or ')'") }
-      if text[position] == UInt8(ascii: ",") { position += 1 } else if text[position] != UInt8(ascii: ")") { throw failure("',' or ')'") }
+      if text[position] == UInt8(ascii: ",") {
+        position += 1
+      } else if text[position] != UInt8(ascii: ")") {
+        throw failure("',' or ')'")
+      }
     }
   }
 }

@@ -39,7 +39,7 @@ public struct NPYArray: Sendable, Equatable {
     /// The size of one element in bytes.
     public var byteSize: Int { Int(rawValue.dropFirst())! }
 
-    /// NumPy's `descr` string for this type in little-endian order, e.g. `<f4` or `|u1`.
+    /// NumPy's `descr` string for this type in little-endian order, such as `<f4` or `|u1`.
     public var descriptor: String { (byteSize == 1 ? "|" : "<") + rawValue }
 
     /// Whether the elements are floating point.
@@ -72,9 +72,13 @@ public struct NPYArray: Sendable, Equatable {
   public init(_ tensor: Tensor) {
     switch tensor.dtype {
     case .float32:
-      self.init(elementType: .float32, shape: tensor.shape, data: tensor.floats.withUnsafeBytes { Data($0) })
+      self.init(
+        elementType: .float32, shape: tensor.shape, data: tensor.floats.withUnsafeBytes { Data($0) }
+      )
     case .float64:
-      self.init(elementType: .float64, shape: tensor.shape, data: tensor.doubles.withUnsafeBytes { Data($0) })
+      self.init(
+        elementType: .float64, shape: tensor.shape,
+        data: tensor.doubles.withUnsafeBytes { Data($0) })
     }
   }
 
@@ -103,7 +107,9 @@ public struct NPYArray: Sendable, Equatable {
     let values = data.withUnsafeBytes { bytes in
       (0..<count).map { element(bytes, $0) }
     }
-    if !allowNonFinite, elementType.isFloatingPoint, let bad = values.firstIndex(where: { !$0.isFinite }) {
+    if !allowNonFinite, elementType.isFloatingPoint,
+      let bad = values.firstIndex(where: { !$0.isFinite })
+    {
       throw .nonFinite(path: source, position: multiIndex(bad), value: values[bad])
     }
     return values
@@ -132,7 +138,9 @@ public struct NPYArray: Sendable, Equatable {
       }
       return Tensor(values, shape: shape, on: backend)
     }
-    return Tensor(converting: try doubles(allowNonFinite: allowNonFinite), shape: shape, dtype: dtype, on: backend)
+    return Tensor(
+      converting: try doubles(allowNonFinite: allowNonFinite), shape: shape, dtype: dtype,
+      on: backend)
   }
 
   /// The elements as integer labels, for a one-dimensional integer, boolean or integral
@@ -143,7 +151,8 @@ public struct NPYArray: Sendable, Equatable {
   ///   integer representable as `Int`.
   public func labels() throws(DatasetError) -> [Int] {
     guard shape.count == 1 else {
-      throw .malformed(path: source, reason: "labels must be a one-dimensional array, found shape \(shape)")
+      throw .malformed(
+        path: source, reason: "labels must be a one-dimensional array, found shape \(shape)")
     }
     var result: [Int] = []
     result.reserveCapacity(count)
@@ -154,16 +163,21 @@ public struct NPYArray: Sendable, Equatable {
         case .uint64:
           let value = bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)
           guard let converted = Int(exactly: UInt64(littleEndian: value)) else {
-            failure = .invalidLabel(path: source, index: index, value: "\(UInt64(littleEndian: value))", reason: "does not fit in Int")
+            failure = .invalidLabel(
+              path: source, index: index, value: "\(UInt64(littleEndian: value))",
+              reason: "does not fit in Int")
             return
           }
           result.append(converted)
         case .int64:
-          result.append(Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self))))
+          result.append(
+            Int(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self)))
+          )
         case .float32, .float64:
           let value = element(bytes, index)
           guard value.isFinite, value == value.rounded(), let converted = Int(exactly: value) else {
-            failure = .invalidLabel(path: source, index: index, value: "\(value)", reason: "is not an integer")
+            failure = .invalidLabel(
+              path: source, index: index, value: "\(value)", reason: "is not an integer")
             return
           }
           result.append(converted)

@@ -41,8 +41,11 @@ public enum NPZ {
 
   /// Writes `arrays` to `url` as an `.npz` archive, atomically, members in key order.
   ///
-  /// - Parameter compressed: Deflate the members (`numpy.savez_compressed`) rather than store
-  ///   them (`numpy.savez`).
+  /// - Parameters:
+  ///   - arrays: The arrays by name; each becomes the member `<name>.npy`.
+  ///   - url: The file to write.
+  ///   - compressed: Deflate the members (`numpy.savez_compressed`) rather than store them
+  ///     (`numpy.savez`).
   public static func write(
     _ arrays: [String: NPYArray], to url: URL, compressed: Bool = false
   ) throws(DatasetError) {

@@ -7,7 +7,7 @@ import Tensor
 ///
 /// `fit` centres `X` [n, d], forms the covariance `C = Xcᵀ Xc / (n − 1)` with one matrix product
 /// (GEMM), and takes its `components` leading eigenvectors with LAPACK's `dsyevr`
-/// (``symmetricEigendecomposition(_:largest:)``). This is scikit-learn's `covariance_eigh`
+/// (`symmetricEigendecomposition(_:largest:)` in the Tensor module). This is scikit-learn's `covariance_eigh`
 /// solver, which it picks itself when `n ≥ 10·d` and `d ≤ 1000` (MNIST's 70,000 × 784). Signs
 /// follow scikit-learn's `svd_flip(u_based_decision=False)`: the largest-magnitude entry of each
 /// component is positive, so results match scikit-learn's up to rounding.
@@ -72,11 +72,14 @@ public struct PCA: Sendable {
     try validateFeatureMatrix(x)
     let (n, d) = (x.shape[0], x.shape[1])
     guard n >= 2 else {
-      throw .invalidArgument(parameter: "x", value: "\(n) sample", constraint: "at least 2 samples for a covariance")
+      throw .invalidArgument(
+        parameter: "x", value: "\(n) sample", constraint: "at least 2 samples for a covariance")
     }
     let k = configuration.components
     guard k <= min(n, d) else {
-      throw .invalidArgument(parameter: "components", value: "\(k)", constraint: "<= min(n_samples, n_features) = \(min(n, d))")
+      throw .invalidArgument(
+        parameter: "components", value: "\(k)",
+        constraint: "<= min(n_samples, n_features) = \(min(n, d))")
     }
     let mean = x.mean(axis: 0)
     let centred = x - mean
@@ -131,7 +134,8 @@ public struct PCAModel: Sendable {
   ///   another number of features than the training data (I16).
   public func transform(_ x: Tensor) throws(DatasetError) -> Tensor {
     try checkColumns(x, expected: components.shape[1])
-    let projected = matmul(x - mean.converted(to: x.dtype), components.converted(to: x.dtype), transposeB: true)
+    let projected = matmul(
+      x - mean.converted(to: x.dtype), components.converted(to: x.dtype), transposeB: true)
     guard configuration.whiten else { return projected }
     let scale = explainedVariance.map { $0 > 0 ? 1 / $0.squareRoot() : 0 }
     return projected * row(scale, like: projected)
@@ -158,7 +162,9 @@ extension PCA {
   ///
   /// Shape: `x` is `[n, d]`; the coordinates are `[n, components]`.
   /// - Throws: As ``fit(_:)``.
-  public func fitTransform(_ x: Tensor) throws(DatasetError) -> (model: PCAModel, coordinates: Tensor) {
+  public func fitTransform(_ x: Tensor) throws(DatasetError) -> (
+    model: PCAModel, coordinates: Tensor
+  ) {
     let model = try fit(x)
     return (model, try model.transform(x))
   }

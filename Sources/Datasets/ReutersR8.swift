@@ -29,7 +29,9 @@ public enum ReutersR8 {
   ) throws(DatasetError) -> LabeledDataset {
     let (texts, labels, classNames) = try loadDocuments(from: directory)
     let model = try TFIDF(configuration: .dec).fit(texts)
-    let checksums = DatasetName.reutersR8.files.map { "\($0.name) (sha256 \($0.sha256.prefix(12))…)" }
+    let checksums = DatasetName.reutersR8.files.map {
+      "\($0.name) (sha256 \($0.sha256.prefix(12))…)"
+    }
     return try LabeledDataset(
       name: DatasetName.reutersR8.rawValue, features: model.transform(texts, on: backend),
       labels: labels, classCount: classNames.count, classNames: classNames,
@@ -61,7 +63,9 @@ public enum ReutersR8 {
   /// - Throws: ``DatasetError/emptyFile(path:)``; ``DatasetError/truncated(path:detail:)`` when
   ///   the three header lines are incomplete; ``DatasetError/malformed(path:reason:)`` for a
   ///   header without two columns or a line without exactly one tab, or invalid UTF-8.
-  public static func decode(_ data: Data, path: String) throws(DatasetError) -> [(label: String, text: String)] {
+  public static func decode(_ data: Data, path: String) throws(DatasetError) -> [(
+    label: String, text: String
+  )] {
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     guard let text = String(data: data, encoding: .utf8) else {
       throw .malformed(path: path, reason: "the file is not valid UTF-8")
@@ -70,16 +74,20 @@ public enum ReutersR8 {
       $0.hasSuffix("\r") ? $0.dropLast() : $0
     }
     guard lines.count >= 3 else {
-      throw .truncated(path: path, detail: "an Orange .tab file needs 3 header lines; found \(lines.count)")
+      throw .truncated(
+        path: path, detail: "an Orange .tab file needs 3 header lines; found \(lines.count)")
     }
     guard lines[0].split(separator: "\t", omittingEmptySubsequences: false).count == 2 else {
-      throw .malformed(path: path, reason: "header line 1 '\(lines[0].prefix(40))' does not name two tab-separated columns")
+      throw .malformed(
+        path: path,
+        reason: "header line 1 '\(lines[0].prefix(40))' does not name two tab-separated columns")
     }
     var documents: [(label: String, text: String)] = []
     for (index, line) in lines.enumerated().dropFirst(3) where !line.isEmpty {
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard fields.count == 2, !fields[0].isEmpty else {
-        throw .malformed(path: path, reason: "line \(index + 1) is not 'class<TAB>text' (\(fields.count) fields)")
+        throw .malformed(
+          path: path, reason: "line \(index + 1) is not 'class<TAB>text' (\(fields.count) fields)")
       }
       documents.append((String(fields[0]), String(fields[1])))
     }

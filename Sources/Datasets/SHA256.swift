@@ -68,10 +68,15 @@ public struct SHA256: Sendable {
     var tail = pending
     tail.append(0x80)
     while tail.count % 64 != 56 { tail.append(0) }
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+    for shift in stride(from: 56, through: 0, by: -8) {
+      tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
+    }
     tail.withUnsafeBytes { compress(blocks: $0) }
     let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
-    return Digest(bytes: words.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) } })
+    return Digest(
+      bytes: words.flatMap { word in
+        (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) }
+      })
   }
 
   /// Runs the compression function (§6.2.2) over each 64-byte block of `blocks`.
@@ -91,7 +96,8 @@ public struct SHA256: Sendable {
         while offset < blocks.count {
           // 1. The message schedule W₀…W₆₃.
           for t in 0..<16 {
-            w[t] = UInt32(bigEndian: input.loadUnaligned(fromByteOffset: offset + 4 * t, as: UInt32.self))
+            w[t] = UInt32(
+              bigEndian: input.loadUnaligned(fromByteOffset: offset + 4 * t, as: UInt32.self))
           }
           for t in 16..<64 {
             let x = w[t - 15]
@@ -157,6 +163,7 @@ public struct SHA256: Sendable {
       return String(decoding: text, as: UTF8.self)
     }
 
+    /// The ``hexadecimal`` digits.
     public var description: String { hexadecimal }
   }
 }

@@ -26,13 +26,15 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
   ///   non-matrix `x`, a range with `lower ≥ upper`, or a NaN/infinite entry (I1–I4).
   public func fit(_ x: Tensor) throws(DatasetError) -> MinMaxScalerModel {
     guard lower.isFinite, upper.isFinite, lower < upper else {
-      throw .invalidArgument(parameter: "range", value: "[\(lower), \(upper)]", constraint: "finite with lower < upper")
+      throw .invalidArgument(
+        parameter: "range", value: "[\(lower), \(upper)]", constraint: "finite with lower < upper")
     }
     try validateFeatureMatrix(x)
     let minimum = x.min(axis: 0).doubles
     let maximum = x.max(axis: 0).doubles
     let constant = minimum.indices.filter { maximum[$0] == minimum[$0] }
-    return MinMaxScalerModel(scaler: self, minimum: minimum, maximum: maximum, constantColumns: constant)
+    return MinMaxScalerModel(
+      scaler: self, minimum: minimum, maximum: maximum, constantColumns: constant)
   }
 }
 
@@ -110,7 +112,8 @@ public struct StandardScaler: Sendable, Hashable, Codable {
     let n = Double(x.shape[0])
     let epsilon = Double.ulpOfOne
     let constant = mean.indices.filter { column in
-      let bound = n * epsilon * variance[column] + (n * mean[column] * epsilon) * (n * mean[column] * epsilon)
+      let bound =
+        n * epsilon * variance[column] + (n * mean[column] * epsilon) * (n * mean[column] * epsilon)
       return variance[column] <= bound
     }
     let deviation = variance.indices.map { constant.contains($0) ? 1 : variance[$0].squareRoot() }
@@ -158,13 +161,17 @@ public struct StandardScalerModel: Sendable, Hashable, Codable {
 /// Throws unless `x` is a non-empty `[n, d]` matrix of finite values.
 func validateFeatureMatrix(_ x: Tensor, parameter: String = "x") throws(DatasetError) {
   guard x.rank == 2 else {
-    throw .invalidArgument(parameter: parameter, value: "shape \(x.shape)", constraint: "a rank-2 tensor [samples, features]")
+    throw .invalidArgument(
+      parameter: parameter, value: "shape \(x.shape)",
+      constraint: "a rank-2 tensor [samples, features]")
   }
   guard x.shape[0] > 0 else {
-    throw .invalidArgument(parameter: parameter, value: "0 samples", constraint: "at least 1 sample")
+    throw .invalidArgument(
+      parameter: parameter, value: "0 samples", constraint: "at least 1 sample")
   }
   guard x.shape[1] > 0 else {
-    throw .invalidArgument(parameter: parameter, value: "0 features", constraint: "at least 1 feature")
+    throw .invalidArgument(
+      parameter: parameter, value: "0 features", constraint: "at least 1 feature")
   }
   // 0·x is NaN exactly where x is NaN or infinite, and a sum propagates NaN.
   if (x * 0).sum().scalarValue.isNaN {
@@ -172,7 +179,8 @@ func validateFeatureMatrix(_ x: Tensor, parameter: String = "x") throws(DatasetE
     let bad = values.firstIndex { !$0.isFinite } ?? 0
     let columns = x.shape[1]
     throw .invalidArgument(
-      parameter: parameter, value: "\(values[bad]) at row \(bad / columns), column \(bad % columns)",
+      parameter: parameter,
+      value: "\(values[bad]) at row \(bad / columns), column \(bad % columns)",
       constraint: "finite values (no NaN or infinity)")
   }
 }
@@ -180,7 +188,9 @@ func validateFeatureMatrix(_ x: Tensor, parameter: String = "x") throws(DatasetE
 /// Throws unless `x` is a matrix with `expected` columns.
 func checkColumns(_ x: Tensor, expected: Int) throws(DatasetError) {
   guard x.rank == 2, x.shape[1] == expected else {
-    throw .invalidArgument(parameter: "x", value: "shape \(x.shape)", constraint: "[samples, \(expected)] (the number of features seen in fit)")
+    throw .invalidArgument(
+      parameter: "x", value: "shape \(x.shape)",
+      constraint: "[samples, \(expected)] (the number of features seen in fit)")
   }
 }
 

@@ -32,11 +32,15 @@ public struct TFIDF: Sendable {
     public var scale: Double = 1
 
     /// The options of DEC's REUTERS-10K features: 2000 terms, sublinear tf, L2 rows, × √2000.
-    public static let dec = Configuration(maxFeatures: 2000, sublinearTF: true, normalizeRows: true, scale: 2000.0.squareRoot())
+    public static let dec = Configuration(
+      maxFeatures: 2000, sublinearTF: true, normalizeRows: true, scale: 2000.0.squareRoot())
 
     /// Creates a configuration; the defaults are scikit-learn's with `max_features=2000` and
     /// `sublinear_tf=True`.
-    public init(maxFeatures: Int = 2000, sublinearTF: Bool = true, normalizeRows: Bool = true, scale: Double = 1) {
+    public init(
+      maxFeatures: Int = 2000, sublinearTF: Bool = true, normalizeRows: Bool = true,
+      scale: Double = 1
+    ) {
       self.maxFeatures = maxFeatures
       self.sublinearTF = sublinearTF
       self.normalizeRows = normalizeRows
@@ -48,7 +52,8 @@ public struct TFIDF: Sendable {
     /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)``.
     public func validate() throws(DatasetError) {
       guard maxFeatures >= 1 else {
-        throw .invalidArgument(parameter: "maxFeatures", value: "\(maxFeatures)", constraint: ">= 1")
+        throw .invalidArgument(
+          parameter: "maxFeatures", value: "\(maxFeatures)", constraint: ">= 1")
       }
       guard scale.isFinite && scale > 0 else {
         throw .invalidArgument(parameter: "scale", value: "\(scale)", constraint: "finite and > 0")
@@ -72,7 +77,8 @@ public struct TFIDF: Sendable {
   public func fit(_ documents: [String]) throws(DatasetError) -> TFIDFModel {
     try configuration.validate()
     guard !documents.isEmpty else {
-      throw .invalidArgument(parameter: "documents", value: "0 documents", constraint: "at least one document")
+      throw .invalidArgument(
+        parameter: "documents", value: "0 documents", constraint: "at least one document")
     }
     var totals: [String: Int] = [:]
     var documentFrequency: [String: Int] = [:]
@@ -84,10 +90,13 @@ public struct TFIDF: Sendable {
       }
     }
     guard !totals.isEmpty else {
-      throw .invalidArgument(parameter: "documents", value: "\(documents.count) documents without tokens", constraint: "at least one token of two or more word characters")
+      throw .invalidArgument(
+        parameter: "documents", value: "\(documents.count) documents without tokens",
+        constraint: "at least one token of two or more word characters")
     }
     let ranked = totals.sorted { lhs, rhs in
-      lhs.value != rhs.value ? lhs.value > rhs.value : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+      lhs.value != rhs.value
+        ? lhs.value > rhs.value : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
     }
     let vocabulary = ranked.prefix(configuration.maxFeatures).map(\.key)
       .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
@@ -113,7 +122,8 @@ public struct TFIDF: Sendable {
       for byte in text.utf8 {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte + 32)
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+          UInt8(ascii: "_"):
           current.append(byte)
         default: flush()
         }
@@ -157,7 +167,9 @@ public struct TFIDFModel: Sendable, Codable, Hashable {
   /// The TF-IDF rows of `documents`.
   ///
   /// Shape: the result is float32 `[documents.count, vocabulary.count]`.
-  /// - Parameter backend: Where the tensor lives; the scoped default when `nil`.
+  /// - Parameters:
+  ///   - documents: The texts to weight.
+  ///   - backend: Where the tensor lives; the scoped default when `nil`.
   public func transform(_ documents: [String], on backend: (any Backend)? = nil) -> Tensor {
     let columns = vocabulary.count
     var index: [String: Int] = [:]

@@ -49,7 +49,9 @@ public enum USPS {
   ///   257 fields; ``DatasetError/invalidNumber(path:row:column:text:)`` for a field that is
   ///   not a number; ``DatasetError/invalidLabel(path:index:value:reason:)`` for a label that
   ///   is not a digit; ``DatasetError/malformed(path:reason:)`` for a value outside [−1, 1].
-  public static func decode(_ text: Data, path: String) throws(DatasetError) -> (values: [Float], labels: [Int]) {
+  public static func decode(_ text: Data, path: String) throws(DatasetError) -> (
+    values: [Float], labels: [Int]
+  ) {
     let buffer = TextBuffer(text)
     return try buffer.withBytes { (base, count) throws(DatasetError) in
       var values: [Float] = []
@@ -67,21 +69,29 @@ public enum USPS {
         }
         if fields.isEmpty { continue }
         guard fields.count == featureCount + 1 else {
-          throw .raggedRow(path: path, row: row, expectedColumns: featureCount + 1, foundColumns: fields.count)
+          throw .raggedRow(
+            path: path, row: row, expectedColumns: featureCount + 1, foundColumns: fields.count)
         }
         guard let label = parseDouble(base, fields[0]) else {
           throw .invalidNumber(path: path, row: row, column: 1, text: excerpt(base, fields[0]))
         }
         guard label.isFinite, label == label.rounded(), (0...9).contains(label) else {
-          throw .invalidLabel(path: path, index: labels.count, value: excerpt(base, fields[0]), reason: "is not a digit 0...9")
+          throw .invalidLabel(
+            path: path, index: labels.count, value: excerpt(base, fields[0]),
+            reason: "is not a digit 0...9")
         }
         labels.append(Int(label))
         for (column, field) in fields.dropFirst().enumerated() {
           guard let value = parseDouble(base, field) else {
-            throw .invalidNumber(path: path, row: row, column: column + 2, text: excerpt(base, field))
+            throw .invalidNumber(
+              path: path, row: row, column: column + 2, text: excerpt(base, field))
           }
           guard (-1...1).contains(value) else {
-            throw .malformed(path: path, reason: "row \(row), column \(column + 2): value \(excerpt(base, field)) is outside [-1, 1]")
+            throw .malformed(
+              path: path,
+              reason:
+                "row \(row), column \(column + 2): value \(excerpt(base, field)) is outside [-1, 1]"
+            )
           }
           values.append(Float((value + 1) / 2))
         }

@@ -30,18 +30,22 @@ enum ZipArchive {
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     let reader = ByteReader(data: data, path: path)
     guard data.count >= 22 else {
-      throw .truncated(path: path, detail: "\(data.count) bytes is shorter than a zip end-of-directory record")
+      throw .truncated(
+        path: path, detail: "\(data.count) bytes is shorter than a zip end-of-directory record")
     }
     let signature = try reader.uint32(at: 0)
     guard signature == localSignature || signature == endSignature else {
-      throw .wrongMagic(path: path, expected: "PK\\x03\\x04 (a zip archive, as .npz files are)", found: String(format: "0x%08x", signature))
+      throw .wrongMagic(
+        path: path, expected: "PK\\x03\\x04 (a zip archive, as .npz files are)",
+        found: String(format: "0x%08x", signature))
     }
     // The end record is in the last 22 + 65,535 bytes (its comment is at most 65,535 bytes).
     var end = data.count - 22
     let lowest = max(0, data.count - 22 - 65_535)
     while end >= lowest, try reader.uint32(at: end) != endSignature { end -= 1 }
     guard end >= lowest else {
-      throw .malformed(path: path, reason: "no zip end-of-central-directory record (truncated archive?)")
+      throw .malformed(
+        path: path, reason: "no zip end-of-central-directory record (truncated archive?)")
     }
     var entryCount = Int(try reader.uint16(at: end + 10))
     var directorySize = Int(try reader.uint32(at: end + 12))
@@ -53,20 +57,30 @@ enum ZipArchive {
       }
       let record = try reader.int(reader.uint64(at: locator + 8))
       guard try reader.uint32(at: record) == zip64EndSignature else {
-        throw .malformed(path: path, reason: "the zip64 end-of-directory locator points to byte \(record), which is not a zip64 record")
+        throw .malformed(
+          path: path,
+          reason:
+            "the zip64 end-of-directory locator points to byte \(record), which is not a zip64 record"
+        )
       }
       entryCount = try reader.int(reader.uint64(at: record + 32))
       directorySize = try reader.int(reader.uint64(at: record + 40))
       directoryOffset = try reader.int(reader.uint64(at: record + 48))
     }
     guard directoryOffset <= data.count, directorySize <= data.count - directoryOffset else {
-      throw .truncated(path: path, detail: "the central directory (\(directorySize) bytes at \(directoryOffset)) lies beyond the \(data.count)-byte file")
+      throw .truncated(
+        path: path,
+        detail:
+          "the central directory (\(directorySize) bytes at \(directoryOffset)) lies beyond the \(data.count)-byte file"
+      )
     }
     var entries: [Entry] = []
     var position = directoryOffset
     for _ in 0..<entryCount {
       guard try reader.uint32(at: position) == centralSignature else {
-        throw .malformed(path: path, reason: "central directory entry \(entries.count) at byte \(position) has no signature")
+        throw .malformed(
+          path: path,
+          reason: "central directory entry \(entries.count) at byte \(position) has no signature")
       }
       let flags = try reader.uint16(at: position + 8)
       let method = try reader.uint16(at: position + 10)
@@ -88,13 +102,16 @@ enum ZipArchive {
         if id == 0x0001 {
           var field = extra + 4
           for keyPath in [\ZipSizes.size, \ZipSizes.compressedSize, \ZipSizes.localOffset] {
-            var sizes = ZipSizes(size: size, compressedSize: compressedSize, localOffset: localOffset)
+            var sizes = ZipSizes(
+              size: size, compressedSize: compressedSize, localOffset: localOffset)
             guard sizes[keyPath: keyPath] == 0xFFFF_FFFF else { continue }
             guard field + 8 <= extra + 4 + length else {
               throw .malformed(path: path, reason: "entry '\(name)' has a short zip64 extra field")
             }
             sizes[keyPath: keyPath] = try reader.int(reader.uint64(at: field))
-            (size, compressedSize, localOffset) = (sizes.size, sizes.compressedSize, sizes.localOffset)
+            (size, compressedSize, localOffset) = (
+              sizes.size, sizes.compressedSize, sizes.localOffset
+            )
             field += 8
           }
         }
@@ -104,29 +121,45 @@ enum ZipArchive {
         throw .malformed(path: path, reason: "entry '\(name)' is encrypted")
       }
       guard try reader.uint32(at: localOffset) == localSignature else {
-        throw .malformed(path: path, reason: "entry '\(name)': no local header at byte \(localOffset)")
+        throw .malformed(
+          path: path, reason: "entry '\(name)': no local header at byte \(localOffset)")
       }
-      let dataStart = localOffset + 30 + Int(try reader.uint16(at: localOffset + 26)) + Int(try reader.uint16(at: localOffset + 28))
+      let dataStart =
+        localOffset + 30 + Int(try reader.uint16(at: localOffset + 26))
+        + Int(try reader.uint16(at: localOffset + 28))
       let compressed = try reader.bytes(at: dataStart, count: compressedSize)
       let contents: Data
       switch method {
       case 0:
         guard compressedSize == size else {
-          throw .malformed(path: path, reason: "stored entry '\(name)' has \(compressedSize) bytes but declares \(size)")
+          throw .malformed(
+            path: path,
+            reason: "stored entry '\(name)' has \(compressedSize) bytes but declares \(size)")
         }
         contents = compressed
       case 8:
         // Deflate expands at most 1032:1; a larger claim is corrupt, not a reason to allocate.
         guard size <= compressedSize * 1032 + 1024 else {
-          throw .malformed(path: path, reason: "entry '\(name)' declares \(size) bytes from \(compressedSize) deflated bytes")
+          throw .malformed(
+            path: path,
+            reason: "entry '\(name)' declares \(size) bytes from \(compressedSize) deflated bytes")
         }
-        contents = try Compression.inflateRaw(compressed, expectedSize: size, path: "\(path) (entry '\(name)')")
+        contents = try Compression.inflateRaw(
+          compressed, expectedSize: size, path: "\(path) (entry '\(name)')")
       default:
-        throw .malformed(path: path, reason: "entry '\(name)' uses compression method \(method); only stored (0) and deflated (8) are supported")
+        throw .malformed(
+          path: path,
+          reason:
+            "entry '\(name)' uses compression method \(method); only stored (0) and deflated (8) are supported"
+        )
       }
       let actual = Compression.crc32(contents)
       guard actual == crc else {
-        throw .malformed(path: path, reason: "entry '\(name)' has CRC-32 \(String(format: "%08x", actual)), expected \(String(format: "%08x", crc))")
+        throw .malformed(
+          path: path,
+          reason:
+            "entry '\(name)' has CRC-32 \(String(format: "%08x", actual)), expected \(String(format: "%08x", crc))"
+        )
       }
       entries.append(Entry(name: name, contents: contents))
       position += 46 + nameLength + extraLength + commentLength
@@ -155,7 +188,8 @@ enum ZipArchive {
       let body = compressed ? Compression.deflateRaw(entry.contents) : entry.contents
       let offset = archive.count
       let name = Array(entry.name.utf8)
-      let zip64 = forceZip64 || entry.contents.count >= limit || body.count >= limit || offset >= limit
+      let zip64 =
+        forceZip64 || entry.contents.count >= limit || body.count >= limit || offset >= limit
       let utf8Flag: UInt16 = name.allSatisfy { $0 < 0x80 } ? 0 : 1 << 11
       let version: UInt16 = zip64 ? 45 : 20
       // Local header: with zip64, both sizes move to the extra field.
@@ -207,7 +241,8 @@ enum ZipArchive {
     }
     let directoryOffset = archive.count
     archive.append(directory)
-    let needsZip64 = forceZip64 || entries.count >= 0xFFFF || directory.count >= limit || directoryOffset >= limit
+    let needsZip64 =
+      forceZip64 || entries.count >= 0xFFFF || directory.count >= limit || directoryOffset >= limit
     if needsZip64 {
       let record = archive.count
       archive.appendLittleEndian(zip64EndSignature)
@@ -244,12 +279,18 @@ private struct ByteReader {
 
   func check(_ offset: Int, _ count: Int) throws(DatasetError) {
     guard offset >= 0, count >= 0, offset <= data.count, count <= data.count - offset else {
-      throw .truncated(path: path, detail: "a \(count)-byte field at byte \(offset) lies beyond the \(data.count)-byte file")
+      throw .truncated(
+        path: path,
+        detail: "a \(count)-byte field at byte \(offset) lies beyond the \(data.count)-byte file")
     }
   }
 
-  func uint16(at offset: Int) throws(DatasetError) -> UInt16 { UInt16(try unsigned(at: offset, count: 2)) }
-  func uint32(at offset: Int) throws(DatasetError) -> UInt32 { UInt32(try unsigned(at: offset, count: 4)) }
+  func uint16(at offset: Int) throws(DatasetError) -> UInt16 {
+    UInt16(try unsigned(at: offset, count: 2))
+  }
+  func uint32(at offset: Int) throws(DatasetError) -> UInt32 {
+    UInt32(try unsigned(at: offset, count: 4))
+  }
   func uint64(at offset: Int) throws(DatasetError) -> UInt64 { try unsigned(at: offset, count: 8) }
 
   func unsigned(at offset: Int, count: Int) throws(DatasetError) -> UInt64 {

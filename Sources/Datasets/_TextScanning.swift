@@ -1,12 +1,13 @@
 // _TextScanning: byte-level line and field scanning with strtod for the text formats
 // (USPS, Orange .tab, CSV).
 
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
 
 /// A text file's bytes with a NUL appended, so `strtod` never reads past the end.
 struct TextBuffer {
@@ -21,7 +22,9 @@ struct TextBuffer {
   var count: Int { storage.count - 1 }
 
   /// Calls `body` with a pointer to the text and its length.
-  func withBytes<R>(_ body: (UnsafePointer<UInt8>, Int) throws(DatasetError) -> R) throws(DatasetError) -> R {
+  func withBytes<R>(_ body: (UnsafePointer<UInt8>, Int) throws(DatasetError) -> R)
+    throws(DatasetError) -> R
+  {
     try storage.withUnsafeBufferPointer { (buffer) throws(DatasetError) -> R in
       try body(buffer.baseAddress!, buffer.count - 1)
     }
@@ -79,6 +82,8 @@ func parseDouble(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> Double? {
 /// The text of the bytes in `range`, for error messages (at most 40 characters).
 func excerpt(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> String {
   let shown = range.prefix(40)
-  let text = String(decoding: UnsafeBufferPointer(start: base + shown.lowerBound, count: shown.count), as: UTF8.self)
+  let text = String(
+    decoding: UnsafeBufferPointer(start: base + shown.lowerBound, count: shown.count), as: UTF8.self
+  )
   return shown.count < range.count ? text + "…" : text
 }

@@ -26,7 +26,9 @@ public struct SymmetricEigendecomposition: Sendable {
 ///   - largest: How many of the largest eigenpairs to compute; all when `nil`.
 /// - Precondition: `a` is square with finite entries, and `largest` is in `0...n`.
 /// - Complexity: O(n³) for the tridiagonal reduction, plus O(n·k) per eigenvector.
-public func symmetricEigendecomposition(_ a: Tensor, largest: Int? = nil) -> SymmetricEigendecomposition {
+public func symmetricEigendecomposition(_ a: Tensor, largest: Int? = nil)
+  -> SymmetricEigendecomposition
+{
   precondition(
     a.rank == 2 && a.shape[0] == a.shape[1],
     "symmetricEigendecomposition: matrix of shape \(a.shape) is not square")
@@ -34,7 +36,8 @@ public func symmetricEigendecomposition(_ a: Tensor, largest: Int? = nil) -> Sym
   let k = largest ?? n
   precondition((0...n).contains(k), "symmetricEigendecomposition: largest \(k) is outside 0...\(n)")
   guard k > 0 else {
-    return SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Tensor.zeros([n, 0], dtype: a.dtype, on: a.backend))
+    return SymmetricEigendecomposition(
+      eigenvalues: [], eigenvectors: Tensor.zeros([n, 0], dtype: a.dtype, on: a.backend))
   }
   var matrix = a.doubles
   var found: LapackInt = 0
@@ -46,7 +49,9 @@ public func symmetricEigendecomposition(_ a: Tensor, largest: Int? = nil) -> Sym
     LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: k == n ? "A" : "I")),
     CChar(UInt8(ascii: "L")), LapackInt(n), &matrix, LapackInt(n), 0, 0, LapackInt(n - k + 1),
     LapackInt(n), 0, &found, &values, &vectors, LapackInt(k), &support)
-  precondition(status == 0 && Int(found) == k, "symmetricEigendecomposition: dsyevr failed with info \(status)")
+  precondition(
+    status == 0 && Int(found) == k, "symmetricEigendecomposition: dsyevr failed with info \(status)"
+  )
   // LAPACK returns ascending order; reverse the eigenvalues and the eigenvector columns.
   var descending = [Double](repeating: 0, count: n * k)
   for row in 0..<n {

@@ -42,7 +42,9 @@ struct CSVTests {
     #expect(tabs.values == [1, 2, 3, 4])
     let spaces = try CSV.decode(Data("1  2   3\n4 5 6\n".utf8), path: "t", delimiter: " ")
     #expect(spaces.values == [1, 2, 3, 4, 5, 6])
-    #expect(throws: DatasetError.self) { try CSV.decode(Data("1e2\n".utf8), path: "t", delimiter: "e") }
+    #expect(throws: DatasetError.self) {
+      try CSV.decode(Data("1e2\n".utf8), path: "t", delimiter: "e")
+    }
   }
 
   @Test("a non-numeric cell throws invalidNumber with its 1-based row and column")
@@ -51,8 +53,9 @@ struct CSVTests {
     #expect(throws: DatasetError.invalidNumber(path: "m.csv", row: 2, column: 2, text: "five")) {
       try CSV.decode(Data(text.utf8), path: "m.csv")
     }
-    #expect(DatasetError.invalidNumber(path: "m.csv", row: 2, column: 2, text: "five").description
-      == "m.csv: row 2, column 2: 'five' is not a number")
+    #expect(
+      DatasetError.invalidNumber(path: "m.csv", row: 2, column: 2, text: "five").description
+        == "m.csv: row 2, column 2: 'five' is not a number")
     #expect(throws: DatasetError.invalidNumber(path: "m.csv", row: 1, column: 3, text: "")) {
       try CSV.decode(Data("1,2,\n".utf8), path: "m.csv")
     }
@@ -63,12 +66,17 @@ struct CSVTests {
 
   @Test("ragged rows, empty files and non-finite cells throw typed errors")
   func badTables() throws {
-    #expect(throws: DatasetError.raggedRow(path: "r", row: 3, expectedColumns: 2, foundColumns: 3)) {
+    #expect(throws: DatasetError.raggedRow(path: "r", row: 3, expectedColumns: 2, foundColumns: 3))
+    {
       try CSV.decode(Data("1,2\n3,4\n5,6,7\n".utf8), path: "r")
     }
     #expect(throws: DatasetError.emptyFile(path: "e")) { try CSV.decode(Data(), path: "e") }
-    #expect(throws: DatasetError.emptyFile(path: "e")) { try CSV.decode(Data("# only a comment\n\n".utf8), path: "e") }
-    #expect(throws: DatasetError.emptyFile(path: "e")) { try CSV.decode(Data("a,b\n".utf8), path: "e", hasHeader: true) }
+    #expect(throws: DatasetError.emptyFile(path: "e")) {
+      try CSV.decode(Data("# only a comment\n\n".utf8), path: "e")
+    }
+    #expect(throws: DatasetError.emptyFile(path: "e")) {
+      try CSV.decode(Data("a,b\n".utf8), path: "e", hasHeader: true)
+    }
     #expect(throws: DatasetError.nonFinite(path: "n", position: [1, 0], value: .infinity)) {
       try CSV.decode(Data("1,2\ninf,3\n".utf8), path: "n")
     }

@@ -46,20 +46,26 @@ struct CompressionTests {
   func crc32() {
     let check = Data("123456789".utf8)
     #expect(Compression.crc32(check) == 0xCBF4_3926)
-    #expect(Compression.crc32(Data("6789".utf8), initial: Compression.crc32(Data("12345".utf8))) == 0xCBF4_3926)
+    #expect(
+      Compression.crc32(Data("6789".utf8), initial: Compression.crc32(Data("12345".utf8)))
+        == 0xCBF4_3926)
   }
 
   @Test("P3 truncated, corrupt and empty gzip streams throw typed errors naming the path")
   func damaged() throws {
     let good = Compression.gzip(Self.sample(20_000, seed: 4))
-    #expect(throws: DatasetError.emptyFile(path: "a.gz")) { try Compression.gunzip(Data(), path: "a.gz") }
+    #expect(throws: DatasetError.emptyFile(path: "a.gz")) {
+      try Compression.gunzip(Data(), path: "a.gz")
+    }
     for cut in [5, good.count / 2, good.count - 9] {
       do {
         _ = try Compression.gunzip(good.prefix(cut), path: "a.gz")
         Issue.record("a stream cut at \(cut) decompressed")
       } catch {
         #expect(error.path == "a.gz")
-        if case .truncated = error {} else if case .malformed = error {} else {
+        if case .truncated = error {
+        } else if case .malformed = error {
+        } else {
           Issue.record("unexpected \(error)")
         }
       }
@@ -68,6 +74,8 @@ struct CompressionTests {
     corrupt[corrupt.startIndex + 40] ^= 0xFF
     corrupt[corrupt.startIndex + 41] ^= 0x5A
     #expect(throws: DatasetError.self) { try Compression.gunzip(corrupt, path: "a.gz") }
-    #expect(throws: DatasetError.self) { try Compression.gunzip(Data("not gzip at all".utf8), path: "a.gz") }
+    #expect(throws: DatasetError.self) {
+      try Compression.gunzip(Data("not gzip at all".utf8), path: "a.gz")
+    }
   }
 }

@@ -19,7 +19,8 @@ let reutersR8Counts = [2292, 374, 3923, 51, 271, 293, 144, 326]
 
 @Suite("LabeledDataset loading")
 struct DatasetLoadingTests {
-  @Test("MNIST-test: the 10,000 test images in [0, 1] with the known class counts",
+  @Test(
+    "MNIST-test: the 10,000 test images in [0, 1] with the known class counts",
     .enabled(if: hasData(.mnistTest), missingDataReason(.mnistTest)))
   func mnistTest() throws {
     let dataset = try LabeledDataset.load(.mnistTest, from: dataDirectory(.mnistTest))
@@ -34,7 +35,8 @@ struct DatasetLoadingTests {
     #expect(dataset.provenance.contains("8d422c7b0a1c"))
   }
 
-  @Test("MNIST-full: 70,000 = 60k train then 10k test, with the known per-digit counts",
+  @Test(
+    "MNIST-full: 70,000 = 60k train then 10k test, with the known per-digit counts",
     .enabled(if: hasData(.mnistFull), missingDataReason(.mnistFull)))
   func mnistFull() throws {
     let dataset = try LabeledDataset.load(.mnistFull, from: dataDirectory(.mnistFull))
@@ -50,16 +52,21 @@ struct DatasetLoadingTests {
     #expect(held.name == "mnist-full[50000..<70000]")
   }
 
-  @Test("Fashion-MNIST labels: 70,000 with 7,000 per class",
+  @Test(
+    "Fashion-MNIST labels: 70,000 with 7,000 per class",
     .enabled(if: hasData(.fashionMNIST), missingDataReason(.fashionMNIST)))
   func fashionLabels() throws {
     let labels = try LabeledDataset.loadLabels(.fashionMNIST, from: dataDirectory(.fashionMNIST))
     #expect(labels.count == 70_000)
-    #expect((0..<10).map { digit in labels.filter { $0 == digit }.count } == [Int](repeating: 7000, count: 10))
+    #expect(
+      (0..<10).map { digit in labels.filter { $0 == digit }.count }
+        == [Int](repeating: 7000, count: 10))
   }
 
-  @Test("Fashion-MNIST full load: [70000, 784] in [0, 1], named classes", .tags(.slow),
-    .enabled(if: ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil && hasData(.fashionMNIST)))
+  @Test(
+    "Fashion-MNIST full load: [70000, 784] in [0, 1], named classes", .tags(.slow),
+    .enabled(
+      if: ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil && hasData(.fashionMNIST)))
   func fashion() throws {
     let dataset = try LabeledDataset.load(.fashionMNIST, from: dataDirectory(.fashionMNIST))
     #expect(dataset.features.shape == [70_000, 784])
@@ -69,7 +76,8 @@ struct DatasetLoadingTests {
     #expect(values.min() == 0 && values.max() == 1)
   }
 
-  @Test("USPS: 7,291 + 2,007 = 9,298 digits with ESL's zip.info class counts, values in [0, 1]",
+  @Test(
+    "USPS: 7,291 + 2,007 = 9,298 digits with ESL's zip.info class counts, values in [0, 1]",
     .enabled(if: hasData(.usps), missingDataReason(.usps)))
   func usps() throws {
     let dataset = try LabeledDataset.load(.usps, from: dataDirectory(.usps))
@@ -82,18 +90,26 @@ struct DatasetLoadingTests {
     #expect(dataset.labels[0] == 6 && values[7] == Float((-0.631 + 1.0) / 2))
   }
 
-  @Test("Reuters R8 labels: 7,674 documents with Cachopo's per-class counts",
+  @Test(
+    "Reuters R8 labels: 7,674 documents with Cachopo's per-class counts",
     .enabled(if: hasData(.reutersR8), missingDataReason(.reutersR8)))
   func reutersLabels() throws {
     let documents = try ReutersR8.loadDocuments(from: dataDirectory(.reutersR8))
     #expect(documents.labels.count == 7674)
-    #expect(documents.classNames == ["acq", "crude", "earn", "grain", "interest", "money-fx", "ship", "trade"])
+    #expect(
+      documents.classNames == [
+        "acq", "crude", "earn", "grain", "interest", "money-fx", "ship", "trade",
+      ])
     #expect((0..<8).map { c in documents.labels.filter { $0 == c }.count } == reutersR8Counts)
-    #expect(try LabeledDataset.loadLabels(.reutersR8, from: dataDirectory(.reutersR8)) == documents.labels)
+    #expect(
+      try LabeledDataset.loadLabels(.reutersR8, from: dataDirectory(.reutersR8)) == documents.labels
+    )
   }
 
-  @Test("Reuters R8 features: [7674, 2000] TF-IDF rows of norm √2000 (or 0)", .tags(.slow),
-    .enabled(if: ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil && hasData(.reutersR8)))
+  @Test(
+    "Reuters R8 features: [7674, 2000] TF-IDF rows of norm √2000 (or 0)", .tags(.slow),
+    .enabled(
+      if: ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil && hasData(.reutersR8)))
   func reutersFeatures() throws {
     let dataset = try LabeledDataset.load(.reutersR8, from: dataDirectory(.reutersR8))
     #expect(dataset.features.shape == [7674, 2000] && dataset.classCounts == reutersR8Counts)
@@ -101,10 +117,14 @@ struct DatasetLoadingTests {
     #expect(norms.allSatisfy { $0 == 0 || abs($0 - 2000.0.squareRoot()) < 1e-3 })
   }
 
-  @Test("MNIST label-only loading agrees with the full load",
+  @Test(
+    "MNIST label-only loading agrees with the full load",
     .enabled(if: hasData(.mnistTest), missingDataReason(.mnistTest)))
   func labelsOnly() throws {
-    #expect(try LabeledDataset.loadLabels(.mnistTest, from: dataDirectory(.mnistTest)).prefix(5) == [7, 2, 1, 0, 4])
+    #expect(
+      try LabeledDataset.loadLabels(.mnistTest, from: dataDirectory(.mnistTest)).prefix(5) == [
+        7, 2, 1, 0, 4,
+      ])
     let full = try LabeledDataset.loadLabels(.mnistFull, from: dataDirectory(.mnistFull))
     #expect((0..<10).map { digit in full.filter { $0 == digit }.count } == mnistFullCounts)
   }
@@ -117,7 +137,10 @@ struct DatasetLoadingTests {
       _ = try LabeledDataset.load(.mnistFull, from: directory)
       Issue.record("loaded from an empty folder")
     } catch {
-      guard case .fileMissing(let path, let expected, let how) = error else { Issue.record("\(error)"); return }
+      guard case .fileMissing(let path, let expected, let how) = error else {
+        Issue.record("\(error)")
+        return
+      }
       #expect(path == directory.appendingPathComponent("train-images-idx3-ubyte.gz").path)
       #expect(expected == "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609")
       #expect(how.contains("shared/data/mnist"))
@@ -131,13 +154,19 @@ struct DatasetLoadingTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     // A valid gzip'd USPS line: it would parse, but its checksum is not ESL's.
     let line = "3 " + [String](repeating: "0.5", count: 256).joined(separator: " ") + "\n"
-    try Compression.gzip(Data(line.utf8)).write(to: directory.appendingPathComponent("zip.train.gz"))
+    try Compression.gzip(Data(line.utf8)).write(
+      to: directory.appendingPathComponent("zip.train.gz"))
     do {
       _ = try LabeledDataset.load(.usps, from: directory)
       Issue.record("a file with the wrong checksum loaded")
     } catch {
-      guard case .checksumMismatch(let path, let expected, let found, _) = error else { Issue.record("\(error)"); return }
-      #expect(path.hasSuffix("zip.train.gz") && expected.hasPrefix("66ebf231") && found.count == 64 && found != expected)
+      guard case .checksumMismatch(let path, let expected, let found, _) = error else {
+        Issue.record("\(error)")
+        return
+      }
+      #expect(
+        path.hasSuffix("zip.train.gz") && expected.hasPrefix("66ebf231") && found.count == 64
+          && found != expected)
     }
   }
 
@@ -147,24 +176,35 @@ struct DatasetLoadingTests {
       #expect(!name.files.isEmpty && name.files.allSatisfy { $0.sha256.count == 64 })
     }
     let root = URL(fileURLWithPath: "/repo/dcrl")
-    #expect(DatasetName.mnistFull.defaultDirectory(relativeTo: root).path == "/repo/shared/data/mnist")
-    #expect(DatasetName.reutersR8.defaultDirectory(relativeTo: root).path == "/repo/shared/data/reuters-r8")
-    #expect(DatasetName.fashionMNIST.defaultDirectory(relativeTo: root) == DatasetName.systemFashionMNISTDirectory)
+    #expect(
+      DatasetName.mnistFull.defaultDirectory(relativeTo: root).path == "/repo/shared/data/mnist")
+    #expect(
+      DatasetName.reutersR8.defaultDirectory(relativeTo: root).path
+        == "/repo/shared/data/reuters-r8")
+    #expect(
+      DatasetName.fashionMNIST.defaultDirectory(relativeTo: root)
+        == DatasetName.systemFashionMNISTDirectory)
   }
 
   @Test("a LabeledDataset checks its labels; rows and split keep provenance")
   func construction() throws {
     let features = Tensor((0..<12).map(Float.init), shape: [4, 3])
-    let dataset = try LabeledDataset(name: "toy", features: features, labels: [0, 1, 1, 2], classCount: 3, provenance: "made up")
+    let dataset = try LabeledDataset(
+      name: "toy", features: features, labels: [0, 1, 1, 2], classCount: 3, provenance: "made up")
     #expect(dataset.classCounts == [1, 2, 1] && dataset.classNames == ["0", "1", "2"])
     let subset = dataset.rows(1..<3)
     #expect(subset.labels == [1, 1] && subset.features.floats == [3, 4, 5, 6, 7, 8])
     #expect(subset.provenance.hasSuffix("made up"))
-    #expect(throws: DatasetError.invalidLabel(path: "toy", index: 3, value: "3", reason: "is outside 0..<3")) {
-      try LabeledDataset(name: "toy", features: features, labels: [0, 1, 1, 3], classCount: 3, provenance: "")
+    #expect(
+      throws: DatasetError.invalidLabel(
+        path: "toy", index: 3, value: "3", reason: "is outside 0..<3")
+    ) {
+      try LabeledDataset(
+        name: "toy", features: features, labels: [0, 1, 1, 3], classCount: 3, provenance: "")
     }
     #expect(throws: DatasetError.self) {
-      try LabeledDataset(name: "toy", features: features, labels: [0, 1], classCount: 3, provenance: "")
+      try LabeledDataset(
+        name: "toy", features: features, labels: [0, 1], classCount: 3, provenance: "")
     }
     #expect(throws: DatasetError.self) { try dataset.split(trainingCount: 5) }
   }

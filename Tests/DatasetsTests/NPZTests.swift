@@ -9,7 +9,8 @@ import _TestSupport
 
 @Suite("NPZ")
 struct NPZTests {
-  @Test("numpy.savez (stored, zip64 local headers) and savez_compressed (deflated) archives load",
+  @Test(
+    "numpy.savez (stored, zip64 local headers) and savez_compressed (deflated) archives load",
     .tags(.golden), arguments: ["savez.npz", "savez_compressed.npz"])
   func numpyWritten(file: String) throws {
     let expected = try loadFixture("numpy/expected.json", in: .module)
@@ -19,7 +20,10 @@ struct NPZTests {
     #expect(try arrays["features"]!.doubles() == expected.object("f4_matrix").doubles("values"))
     #expect(try arrays["labels"]!.labels() == expected.object("i8_labels").ints("values"))
     #expect(try arrays["pixels"]!.doubles() == expected.object("u1_pixels").doubles("values"))
-    #expect(throws: DatasetError.missingEntry(path: url.path, name: "x", available: ["features", "labels", "pixels"])) {
+    #expect(
+      throws: DatasetError.missingEntry(
+        path: url.path, name: "x", available: ["features", "labels", "pixels"])
+    ) {
       try NPZ.array("x", in: arrays, path: url.path)
     }
   }
@@ -38,7 +42,9 @@ struct NPZTests {
     #expect(Set(decoded.keys) == Set(arrays.keys))
     for (key, array) in arrays {
       let back = try #require(decoded[key])
-      #expect(back.shape == array.shape && back.elementType == array.elementType && back.data == array.data)
+      #expect(
+        back.shape == array.shape && back.elementType == array.elementType
+          && back.data == array.data)
       #expect(back.source == "a.npz (entry '\(key).npy')")
     }
     if compressed { #expect(bytes.count < NPZ.encode(arrays, compressed: false).count) }
@@ -50,7 +56,9 @@ struct NPZTests {
     #expect(throws: DatasetError.emptyFile(path: "a")) { try NPZ.decode(Data(), path: "a") }
     #expect(throws: DatasetError.self) { try NPZ.decode(Data(repeating: 7, count: 100), path: "a") }
     for cut in [10, good.count / 2, good.count - 1] {
-      #expect(throws: DatasetError.self, "cut at \(cut)") { try NPZ.decode(good.prefix(cut), path: "a") }
+      #expect(throws: DatasetError.self, "cut at \(cut)") {
+        try NPZ.decode(good.prefix(cut), path: "a")
+      }
     }
     // Flip a byte inside the stored member's payload: the CRC-32 check catches it.
     let stored = NPZ.encode(["x": NPYArray(Tensor.ones([16, 4]))], compressed: false)

@@ -12,7 +12,9 @@ import _TestSupport
 /// duplicated chunks and 32-bit boundary values.
 func mutated(_ input: [UInt8], using rng: inout Xoshiro256) -> [UInt8] {
   var bytes = input
-  let interesting: [UInt8] = [0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65]
+  let interesting: [UInt8] = [
+    0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65,
+  ]
   for _ in 0..<Int.random(in: 1...4, using: &rng) {
     let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
     switch Int.random(in: 0..<7, using: &rng) {
@@ -26,7 +28,9 @@ func mutated(_ input: [UInt8], using rng: inout Xoshiro256) -> [UInt8] {
       bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
     case 6 where position + 4 <= bytes.count:
       let value = [UInt32.max, 0, 1 << 31, 65_535, 60_000].randomElement(using: &rng)!
-      for index in 0..<4 { bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+      for index in 0..<4 {
+        bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
+      }
     default: break
     }
   }
@@ -38,11 +42,18 @@ func fuzzSeeds(_ parser: String) throws -> [[UInt8]] {
   let matrix = Tensor.randomNormal([3, 4], seed: 1)
   switch parser {
   case "idx":
-    return [IDX.encode([1, 2, 3, 4, 5, 6, 7, 8], dimensions: [2, 2, 2]), IDX.encode([3, 9], dimensions: [2])].map { [UInt8]($0) }
+    return [
+      IDX.encode([1, 2, 3, 4, 5, 6, 7, 8], dimensions: [2, 2, 2]),
+      IDX.encode([3, 9], dimensions: [2]),
+    ].map { [UInt8]($0) }
   case "npy":
-    return [NPYArray(matrix), NPYArray(labels: [1, 2, 3]), NPYArray(bytes: [1, 2], shape: [1, 2])].map { [UInt8](NPY.encode($0)) }
+    return [
+      NPYArray(matrix), NPYArray(labels: [1, 2, 3]), NPYArray(bytes: [1, 2], shape: [1, 2]),
+    ].map { [UInt8](NPY.encode($0)) }
   case "npz":
-    return [false, true].map { [UInt8](NPZ.encode(["x": NPYArray(matrix), "y": NPYArray(labels: [1])], compressed: $0)) }
+    return [false, true].map {
+      [UInt8](NPZ.encode(["x": NPYArray(matrix), "y": NPYArray(labels: [1])], compressed: $0))
+    }
   default:
     return [[UInt8](try CSV.encode(matrix)), Array("# c\n1, 2\n3,nan\n".utf8)]
   }
@@ -60,7 +71,9 @@ func parse(_ parser: String, _ bytes: [UInt8]) {
       _ = try? array.labels()
     }
   case "npz":
-    if let arrays = try? NPZ.decode(data, path: "fuzz") { for array in arrays.values { _ = try? array.doubles() } }
+    if let arrays = try? NPZ.decode(data, path: "fuzz") {
+      for array in arrays.values { _ = try? array.doubles() }
+    }
   default:
     if let table = try? CSV.decode(data, path: "fuzz") { _ = table.tensor() }
   }
@@ -75,7 +88,8 @@ struct ParserFuzzTests {
     try run(parser, count: 1_000, seed: 1)
   }
 
-  @Test("P3 100,000 mutated inputs per parser parse or throw, never crash", .tags(.slow),
+  @Test(
+    "P3 100,000 mutated inputs per parser parse or throw, never crash", .tags(.slow),
     .enabled(if: ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil), arguments: parsers)
   func long(parser: String) throws {
     try run(parser, count: 100_000, seed: 2)

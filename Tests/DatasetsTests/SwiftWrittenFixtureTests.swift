@@ -18,7 +18,9 @@ struct SwiftWrittenFixtureTests {
       let doubles = Tensor([0.1, -2.5e-8, 3e100, -0.0], shape: [2, 2])
       let labels = [3, 1, 4, 1, 5, 9, 2, 6]
       let pixels = NPYArray(bytes: [0, 17, 255, 128], shape: [2, 2])
-      let arrays = ["features": NPYArray(features), "labels": NPYArray(labels: labels), "pixels": pixels]
+      let arrays = [
+        "features": NPYArray(features), "labels": NPYArray(labels: labels), "pixels": pixels,
+      ]
       return [
         "features.npy": NPY.encode(NPYArray(features)),
         "doubles.npy": NPY.encode(NPYArray(doubles)),
@@ -43,7 +45,10 @@ struct SwiftWrittenFixtureTests {
     }
     for (name, bytes) in files.sorted(by: { $0.key < $1.key }) {
       let committed = try Data(contentsOf: fixtureURL("swift/\(name)"))
-      #expect(committed == bytes, "\(name) differs from the writer's output: rerun with DCRL_WRITE_SWIFT_FIXTURES=1, then python3 Scripts/golden/check_swift_io.py")
+      #expect(
+        committed == bytes,
+        "\(name) differs from the writer's output: rerun with DCRL_WRITE_SWIFT_FIXTURES=1, then python3 Scripts/golden/check_swift_io.py"
+      )
     }
   }
 
@@ -51,7 +56,8 @@ struct SwiftWrittenFixtureTests {
   func readBack() throws {
     let zip64 = try NPZ.read(from: fixtureURL("swift/zip64.npz"))
     #expect(try zip64["labels"]!.labels() == [3, 1, 4, 1, 5, 9, 2, 6])
-    #expect(try NPY.read(from: fixtureURL("swift/doubles.npy")).doubles() == [0.1, -2.5e-8, 3e100, -0.0])
+    #expect(
+      try NPY.read(from: fixtureURL("swift/doubles.npy")).doubles() == [0.1, -2.5e-8, 3e100, -0.0])
     let csv = try CSV.read(from: fixtureURL("swift/features.csv"))
     #expect(csv.tensor().floats == (0..<15).map { Float(Double($0) * 0.25 - 1.1) })
   }

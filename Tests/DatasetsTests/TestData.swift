@@ -30,13 +30,15 @@ func hasData(_ name: DatasetName) -> Bool {
 
 /// The reason shown when a data-dependent test is skipped.
 func missingDataReason(_ name: DatasetName) -> Comment {
-  Comment(rawValue: "\(name.rawValue) files not found in \(dataDirectory(name).path); "
-    + "set DCRL_DATA or place shared/data beside the checkout")
+  Comment(
+    rawValue: "\(name.rawValue) files not found in \(dataDirectory(name).path); "
+      + "set DCRL_DATA or place shared/data beside the checkout")
 }
 
 /// A fresh temporary folder, removed by the caller.
 func temporaryDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("dcrl-datasets-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "dcrl-datasets-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -54,7 +54,9 @@ struct EigenTests {
     expectClose(matmul(v, v, transposeA: true).doubles, identity, rtol: 0, atol: 1e-12)
   }
 
-  @Test("the k largest pairs equal the first k of the full decomposition, up to sign; float32 in, float32 out")
+  @Test(
+    "the k largest pairs equal the first k of the full decomposition, up to sign; float32 in, float32 out"
+  )
   func largest() {
     let a = Self.symmetric(12, seed: 3)
     let all = symmetricEigendecomposition(a)
