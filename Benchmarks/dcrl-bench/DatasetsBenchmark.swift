@@ -19,6 +19,11 @@ enum DatasetsBenchmark: BenchmarkCommand {
         "peer", "PATH", help: "NumPy peer script", default: "Scripts/peer/numpy_load_mnist.py"),
       .switch("no-peer", help: "skip the NumPy peer"),
       .switch("all", help: "also time the other datasets (no peer)"),
+      .option(
+        "pca", "K", help: "also time PCA-K of MNIST-full vs scikit-learn (0: skip)", default: "50"),
+      .option("threads", "N", help: "OpenBLAS threads for PCA (and the peer)", default: "2"),
+      .option(
+        "pca-peer", "PATH", help: "scikit-learn PCA peer", default: "Scripts/peer/sklearn_pca.py"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
 
@@ -55,6 +60,14 @@ enum DatasetsBenchmark: BenchmarkCommand {
     emit(markdownTable(["loader", "median ms", "min ms", "Swift / this"], rows))
     emit("\nTarget: Swift median ≤ 1500 ms (issue 4). Measured: \(ms(ours.median)) ms.")
 
+    let components: Int = try arguments.required("pca")
+    if components > 0 {
+      let threads: Int = try arguments.required("threads")
+      try timePCA(
+        components: components, threads: threads, directory: mnist, runs: max(1, runs / 2),
+        arguments: arguments, emit: emit)
+    }
+
     if arguments.isSet("all") {
       emit("\n## Other datasets (Swift only)\n")
       var others: [[String]] = []
@@ -70,6 +83,56 @@ enum DatasetsBenchmark: BenchmarkCommand {
     if let out = arguments.string("out") {
       try report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
     }
+  }
+
+  /// PCA-`components` fit + transform of MNIST-full, against scikit-learn's covariance_eigh.
+  static func timePCA(
+    components: Int, threads: Int, directory: URL, runs: Int, arguments: ParsedArguments,
+    emit: (String) -> Void
+  ) throws {
+    CPUBackend.setBLASThreads(threads)
+    let features = try LabeledDataset.load(.mnistFull, from: directory).features
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    var ratio = 0.0
+    for run in 0...runs {
+      let start = clock.now
+      let model = try PCA(components: components).fit(features)
+      let reduced = try model.transform(features)
+      CPUBackend.shared.synchronize()
+      if run > 0 { samples.append((clock.now - start).seconds) }
+      precondition(reduced.shape == [features.shape[0], components])
+      ratio = model.explainedVarianceRatio.reduce(0, +)
+    }
+    let ours = Timing(name: "PCA", samples: samples)
+    emit(
+      "\n## PCA-\(components) fit + transform of MNIST-full (float32, \(threads) BLAS thread(s))\n")
+    var rows = [
+      [
+        "Swift PCA (GEMM covariance + dsyevr)", ms(ours.median), formatted(ratio, decimals: 6),
+        "1.000",
+      ]
+    ]
+    if !arguments.isSet("no-peer") {
+      let flags = [
+        "--data", directory.path, "--components", "\(components)", "--runs", "\(runs)", "--threads",
+        "\(threads)",
+      ]
+      if let output = runCommand("python3", [arguments.string("pca-peer")!] + flags),
+        let line = output.split(separator: "\n").last,
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let peerSamples = object["samples"] as? [Double], let peerRatio = object["ratio"] as? Double
+      {
+        let peer = Timing(name: "sklearn", samples: peerSamples)
+        rows.append([
+          "scikit-learn PCA (covariance_eigh)", ms(peer.median), formatted(peerRatio, decimals: 6),
+          formatted(ours.median / peer.median, decimals: 3),
+        ])
+      } else {
+        FileHandle.standardError.write(Data("dcrl-bench: scikit-learn PCA peer did not run\n".utf8))
+      }
+    }
+    emit(markdownTable(["PCA", "median ms", "explained variance ratio", "Swift / this"], rows))
   }
 
   /// One untimed warm-up load, then `runs` timed loads.

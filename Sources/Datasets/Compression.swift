@@ -93,7 +93,12 @@ public enum Compression {
       throw .io(path: path, reason: "zlib inflateInit2 failed")
     }
     defer { inflateEnd(&stream) }
-    var output = Data(count: max(expectedSize, 1024))
+    // A malloc'd buffer grown with realloc: unlike Data(count:) it is not zero-filled first,
+    // which saves a pass over tens of megabytes for the MNIST images.
+    var capacity = max(expectedSize, 1024)
+    guard var buffer = malloc(capacity) else {
+      throw .io(path: path, reason: "cannot allocate \(capacity) bytes to decompress into")
+    }
     var produced = 0
     var failure: DatasetError?
     data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
@@ -109,17 +114,21 @@ public enum Compression {
       }
       feed()
       while true {
-        if produced == output.count { output.count = output.count * 2 }
-        let status: Int32 = output.withUnsafeMutableBytes { out in
-          let room = min(out.count - produced, Int(UInt32.max))
-          stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self) + produced
-          stream.avail_out = uInt(room)
-          let before = stream.avail_in
-          let status = CZlib.inflate(&stream, Z_NO_FLUSH)
-          produced += room - Int(stream.avail_out)
-          consumed += Int(before - stream.avail_in)
-          return status
+        if produced == capacity {
+          guard let grown = realloc(buffer, capacity * 2) else {
+            failure = .io(
+              path: path, reason: "cannot allocate \(capacity * 2) bytes to decompress into")
+            return
+          }
+          (buffer, capacity) = (grown, capacity * 2)
         }
+        let room = min(capacity - produced, Int(UInt32.max))
+        stream.next_out = buffer.assumingMemoryBound(to: Bytef.self) + produced
+        stream.avail_out = uInt(room)
+        let before = stream.avail_in
+        let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+        produced += room - Int(stream.avail_out)
+        consumed += Int(before - stream.avail_in)
         switch status {
         case Z_OK:
           if stream.avail_in == 0 && consumed < input.count { feed() }
@@ -166,9 +175,11 @@ public enum Compression {
         }
       }
     }
-    if let failure { throw failure }
-    output.count = produced
-    return output
+    if let failure {
+      free(buffer)
+      throw failure
+    }
+    return Data(bytesNoCopy: buffer, count: produced, deallocator: .free)
   }
 
   private static func deflate(_ data: Data, windowBits: Int32, level: Int) -> Data {

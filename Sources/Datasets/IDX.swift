@@ -42,6 +42,9 @@ public struct IDXArray: Sendable {
   /// The size of each dimension, outermost first.
   public var dimensions: [Int]
   /// The elements as stored: row-major, big-endian.
+  ///
+  /// After ``IDX/decode(_:path:expectedMagic:)`` this is a slice of the file's bytes, so its
+  /// indices start at `payload.startIndex`, not 0.
   public var payload: Data
 
   /// The number of elements.
@@ -92,7 +95,8 @@ public enum IDX {
   ///   when the header is cut short; ``DatasetError/wrongMagic(path:expected:found:)``;
   ///   ``DatasetError/payloadSizeMismatch(path:dimensions:expectedBytes:foundBytes:)`` when the
   ///   header's dimensions disagree with the bytes that follow it.
-  /// - Complexity: O(1): the payload is shared with `data`, not copied.
+  /// - Complexity: O(1): ``IDXArray/payload`` is a slice of `data` (sharing its storage, with
+  ///   indices starting after the header), not a copy.
   public static func decode(
     _ data: Data, path: String, expectedMagic: UInt32? = nil
   ) throws(DatasetError) -> IDXArray {
@@ -141,7 +145,7 @@ public enum IDX {
     }
     return IDXArray(
       elementType: type, dimensions: dimensions,
-      payload: data.subdata(in: (data.startIndex + headerSize)..<data.endIndex))
+      payload: data[(data.startIndex + headerSize)...])
   }
 
   /// The IDX encoding of unsigned bytes with the given dimensions (as MNIST stores them).

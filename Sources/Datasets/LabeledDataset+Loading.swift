@@ -147,7 +147,8 @@ public enum MNISTFormat {
   ///   - labels: An IDX file with magic 2049 and dimensions `[n]`, each label in `0...9`.
   ///   - imagesPath: The image file's path, for error messages.
   ///   - labelsPath: The label file's path, for error messages.
-  /// - Returns: `n · rows · columns` pixels in row-major order and `n` labels.
+  /// - Returns: `n · rows · columns` pixels in row-major order (a slice of `images`) and `n`
+  ///   labels.
   /// - Throws: The errors of ``IDX/decode(_:path:expectedMagic:)``;
   ///   ``DatasetError/countMismatch(path:count:otherPath:otherCount:)`` when the files disagree
   ///   on `n`; ``DatasetError/invalidLabel(path:index:value:reason:)`` for a label above 9.

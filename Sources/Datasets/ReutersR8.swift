@@ -28,12 +28,12 @@ public enum ReutersR8 {
     from directory: URL, on backend: (any Backend)? = nil
   ) throws(DatasetError) -> LabeledDataset {
     let (texts, labels, classNames) = try loadDocuments(from: directory)
-    let model = try TFIDF(configuration: .dec).fit(texts)
+    let (_, features) = try TFIDF(configuration: .dec).fitTransform(texts, on: backend)
     let checksums = DatasetName.reutersR8.files.map {
       "\($0.name) (sha256 \($0.sha256.prefix(12))…)"
     }
     return try LabeledDataset(
-      name: DatasetName.reutersR8.rawValue, features: model.transform(texts, on: backend),
+      name: DatasetName.reutersR8.rawValue, features: features,
       labels: labels, classCount: classNames.count, classNames: classNames,
       provenance: "reuters-r8 (substitute for REUTERS-10K): Orange .tab files "
         + "\(checksums.joined(separator: ", ")) in \(directory.path); train then test, "

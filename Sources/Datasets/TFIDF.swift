@@ -75,23 +75,43 @@ public struct TFIDF: Sendable {
   ///   configuration, no documents, or documents without a single token.
   /// - Complexity: O(total text length + v log v) for v distinct terms.
   public func fit(_ documents: [String]) throws(DatasetError) -> TFIDFModel {
+    try fit(counts: documents.map(Self.termCounts))
+  }
+
+  /// Fits on `documents` and returns the model with their TF-IDF rows, tokenising each
+  /// document once.
+  ///
+  /// Shape: the features are float32 `[documents.count, vocabulary.count]`.
+  /// - Parameters:
+  ///   - documents: The corpus.
+  ///   - backend: Where the tensor lives; the scoped default when `nil`.
+  /// - Throws: As ``fit(_:)``.
+  public func fitTransform(
+    _ documents: [String], on backend: (any Backend)? = nil
+  ) throws(DatasetError) -> (model: TFIDFModel, features: Tensor) {
+    let counts = documents.map(Self.termCounts)
+    let model = try fit(counts: counts)
+    return (model, model.transform(counts: counts, on: backend))
+  }
+
+  /// Learns the vocabulary and IDF from each document's term counts.
+  func fit(counts: [[String: Int]]) throws(DatasetError) -> TFIDFModel {
     try configuration.validate()
-    guard !documents.isEmpty else {
+    guard !counts.isEmpty else {
       throw .invalidArgument(
         parameter: "documents", value: "0 documents", constraint: "at least one document")
     }
     var totals: [String: Int] = [:]
     var documentFrequency: [String: Int] = [:]
-    for document in documents {
-      let counts = Self.termCounts(document)
-      for (term, count) in counts {
+    for document in counts {
+      for (term, count) in document {
         totals[term, default: 0] += count
         documentFrequency[term, default: 0] += 1
       }
     }
     guard !totals.isEmpty else {
       throw .invalidArgument(
-        parameter: "documents", value: "\(documents.count) documents without tokens",
+        parameter: "documents", value: "\(counts.count) documents without tokens",
         constraint: "at least one token of two or more word characters")
     }
     let ranked = totals.sorted { lhs, rhs in
@@ -100,7 +120,7 @@ public struct TFIDF: Sendable {
     }
     let vocabulary = ranked.prefix(configuration.maxFeatures).map(\.key)
       .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    let n = Double(documents.count)
+    let n = Double(counts.count)
     let idf = vocabulary.map { term in
       (log((1 + n) / (1 + Double(documentFrequency[term]!))) + 1)
     }
@@ -171,25 +191,30 @@ public struct TFIDFModel: Sendable, Codable, Hashable {
   ///   - documents: The texts to weight.
   ///   - backend: Where the tensor lives; the scoped default when `nil`.
   public func transform(_ documents: [String], on backend: (any Backend)? = nil) -> Tensor {
+    transform(counts: documents.map(TFIDF.termCounts), on: backend)
+  }
+
+  /// The TF-IDF rows for each document's term counts, touching only its nonzero entries.
+  func transform(counts: [[String: Int]], on backend: (any Backend)?) -> Tensor {
     let columns = vocabulary.count
     var index: [String: Int] = [:]
     for (column, term) in vocabulary.enumerated() { index[term] = column }
-    var values = [Float](repeating: 0, count: documents.count * columns)
-    var row = [Double](repeating: 0, count: columns)
-    for (rowIndex, document) in documents.enumerated() {
-      for column in 0..<columns { row[column] = 0 }
-      for (term, count) in TFIDF.termCounts(document) {
-        guard let column = index[term] else { continue }
+    var values = [Float](repeating: 0, count: counts.count * columns)
+    for (row, document) in counts.enumerated() {
+      // (column, tf · idf) for the kept terms, in column order as scikit-learn's CSR rows.
+      let entries = document.compactMap { term, count -> (Int, Double)? in
+        guard let column = index[term] else { return nil }
         let tf = configuration.sublinearTF ? 1 + log(Double(count)) : Double(count)
-        row[column] = tf * idf[column]
-      }
+        return (column, tf * idf[column])
+      }.sorted { $0.0 < $1.0 }
       // Divide by the norm first, then scale, in the order scikit-learn and DEC do.
-      let norm = configuration.normalizeRows ? row.reduce(0) { $0 + $1 * $1 }.squareRoot() : 1
+      let norm =
+        configuration.normalizeRows ? entries.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot() : 1
       guard norm > 0 else { continue }
-      for column in 0..<columns where row[column] != 0 {
-        values[rowIndex * columns + column] = Float(row[column] / norm * configuration.scale)
+      for (column, value) in entries {
+        values[row * columns + column] = Float(value / norm * configuration.scale)
       }
     }
-    return Tensor(values, shape: [documents.count, columns], on: backend)
+    return Tensor(values, shape: [counts.count, columns], on: backend)
   }
 }
