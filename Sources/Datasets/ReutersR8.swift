@@ -67,30 +67,44 @@ public enum ReutersR8 {
     label: String, text: String
   )] {
     guard !data.isEmpty else { throw .emptyFile(path: path) }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw .malformed(path: path, reason: "the file is not valid UTF-8")
-    }
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      $0.hasSuffix("\r") ? $0.dropLast() : $0
-    }
-    guard lines.count >= 3 else {
-      throw .truncated(
-        path: path, detail: "an Orange .tab file needs 3 header lines; found \(lines.count)")
-    }
-    guard lines[0].split(separator: "\t", omittingEmptySubsequences: false).count == 2 else {
-      throw .malformed(
-        path: path,
-        reason: "header line 1 '\(lines[0].prefix(40))' does not name two tab-separated columns")
-    }
-    var documents: [(label: String, text: String)] = []
-    for (index, line) in lines.enumerated().dropFirst(3) where !line.isEmpty {
-      let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-      guard fields.count == 2, !fields[0].isEmpty else {
-        throw .malformed(
-          path: path, reason: "line \(index + 1) is not 'class<TAB>text' (\(fields.count) fields)")
+    // Scan bytes rather than Strings: only the two fields of each line become Strings.
+    return try TextBuffer(data).withBytes { (base, count) throws(DatasetError) in
+      let lines = lineRanges(base, count)
+      guard lines.count >= 3 else {
+        throw .truncated(
+          path: path, detail: "an Orange .tab file needs 3 header lines; found \(lines.count)")
       }
-      documents.append((String(fields[0]), String(fields[1])))
+      let tab = UInt8(ascii: "\t")
+      guard positions(of: tab, in: base, lines[0], limit: 2).count == 1 else {
+        throw .malformed(
+          path: path,
+          reason:
+            "header line 1 '\(excerpt(base, lines[0]))' does not name two tab-separated columns")
+      }
+      var documents: [(label: String, text: String)] = []
+      for (index, line) in lines.enumerated().dropFirst(3) where !line.isEmpty {
+        let tabs = positions(of: tab, in: base, line, limit: 2)
+        guard tabs.count == 1, tabs[0] > line.lowerBound else {
+          throw .malformed(
+            path: path,
+            reason: "line \(index + 1) is not 'class<TAB>text' "
+              + (tabs.isEmpty
+                ? "(no tab)" : tabs.count > 1 ? "(more than one tab)" : "(empty class)"))
+        }
+        func text(_ range: Range<Int>) throws(DatasetError) -> String {
+          guard
+            let text = String(
+              validating: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count),
+              as: UTF8.self)
+          else {
+            throw .malformed(path: path, reason: "line \(index + 1) is not valid UTF-8")
+          }
+          return text
+        }
+        documents.append(
+          (try text(line.lowerBound..<tabs[0]), try text((tabs[0] + 1)..<line.upperBound)))
+      }
+      return documents
     }
-    return documents
   }
 }

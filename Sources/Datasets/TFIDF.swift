@@ -132,25 +132,10 @@ public struct TFIDF: Sendable {
   /// ASCII text is scanned byte by byte; other text by Unicode scalar, treating alphabetic and
   /// numeric scalars and `_` as word characters (Python's `\w`).
   public static func tokens(in text: String) -> [String] {
-    var tokens: [String] = []
-    if text.utf8.allSatisfy({ $0 < 0x80 }) {
-      var current: [UInt8] = []
-      func flush() {
-        if current.count >= 2 { tokens.append(String(decoding: current, as: UTF8.self)) }
-        current.removeAll(keepingCapacity: true)
-      }
-      for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte + 32)
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-          UInt8(ascii: "_"):
-          current.append(byte)
-        default: flush()
-        }
-      }
-      flush()
-      return tokens
+    if let ascii = text.utf8.withContiguousStorageIfAvailable(asciiTokens), let ascii {
+      return ascii
     }
+    var tokens: [String] = []
     var current = String.UnicodeScalarView()
     func flush() {
       if current.count >= 2 { tokens.append(String(current)) }
@@ -164,6 +149,40 @@ public struct TFIDF: Sendable {
       }
     }
     flush()
+    return tokens
+  }
+
+  /// The tokens of ASCII text scanned byte by byte, or `nil` if the text is not ASCII.
+  private static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>) -> [String]? {
+    guard let base = bytes.baseAddress else { return [] }
+    var tokens: [String] = []
+    var lowered: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+      let start = index
+      var hasUpper = false
+      while index < bytes.count {
+        let byte = base[index]
+        if byte >= 0x80 { return nil }
+        let isLower = byte >= 0x61 && byte <= 0x7a
+        let isUpper = byte >= 0x41 && byte <= 0x5a
+        let isDigit = byte >= 0x30 && byte <= 0x39
+        guard isLower || isUpper || isDigit || byte == 0x5f else { break }
+        hasUpper = hasUpper || isUpper
+        index += 1
+      }
+      if index - start >= 2 {
+        let token = UnsafeBufferPointer(start: base + start, count: index - start)
+        if hasUpper {
+          lowered.removeAll(keepingCapacity: true)
+          for byte in token { lowered.append(byte >= 0x41 && byte <= 0x5a ? byte + 32 : byte) }
+          tokens.append(String(decoding: lowered, as: UTF8.self))
+        } else {
+          tokens.append(String(decoding: token, as: UTF8.self))
+        }
+      }
+      if index == start { index += 1 }
+    }
     return tokens
   }
 

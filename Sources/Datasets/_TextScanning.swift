@@ -36,20 +36,33 @@ struct TextBuffer {
 func lineRanges(_ base: UnsafePointer<UInt8>, _ count: Int) -> [Range<Int>] {
   var lines: [Range<Int>] = []
   var start = 0
-  var index = 0
-  while index < count {
-    if base[index] == UInt8(ascii: "\n") {
-      let end = index > start && base[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
-      lines.append(start..<end)
-      start = index + 1
+  while start < count {
+    // memchr keeps this fast in unoptimised builds too.
+    let found = memchr(base + start, 0x0a, count - start).map {
+      UnsafeRawPointer($0) - UnsafeRawPointer(base)
     }
-    index += 1
-  }
-  if start < count {
-    let end = base[count - 1] == UInt8(ascii: "\r") ? count - 1 : count
+    let stop = found ?? count
+    let end = stop > start && base[stop - 1] == UInt8(ascii: "\r") ? stop - 1 : stop
     lines.append(start..<end)
+    start = stop + 1
   }
   return lines
+}
+
+/// The positions of `byte` in `range`, at most `limit` of them.
+func positions(of byte: UInt8, in base: UnsafePointer<UInt8>, _ range: Range<Int>, limit: Int)
+  -> [Int]
+{
+  var found: [Int] = []
+  var start = range.lowerBound
+  while found.count < limit, start < range.upperBound,
+    let hit = memchr(base + start, Int32(byte), range.upperBound - start)
+  {
+    let position = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+    found.append(position)
+    start = position + 1
+  }
+  return found
 }
 
 /// Whether `byte` is a space or a tab.
