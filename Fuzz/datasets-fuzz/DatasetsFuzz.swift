@@ -41,7 +41,10 @@ func exercise(_ target: String, _ data: Data) {
   case "usps":
     _ = try? USPS.decode(data, path: "fuzz")
   case "tab":
-    _ = try? ReutersR8.decode(data, path: "fuzz")
+    for document in (try? ReutersR8.decode(data, path: "fuzz")) ?? [] {
+      _ = TFIDF.tokens(in: document.text)
+    }
+    _ = TFIDF.tokens(in: String(decoding: data, as: UTF8.self))
   default:
     fatalError("datasets-fuzz: unknown target '\(target)'; choose one of \(targets)")
   }
