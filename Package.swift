@@ -12,6 +12,8 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "Clustering", targets: ["Clustering"]),
+    .library(name: "Metrics", targets: ["Metrics"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -29,6 +31,8 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -43,10 +47,17 @@ let package = Package(
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
+    .testTarget(
+      name: "ClusteringTests", dependencies: ["Clustering", "Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench",
+      dependencies: ["NN", "Clustering", "Metrics", "COpenBLAS", "CZlib", "_CommandLineSupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
