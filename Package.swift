@@ -13,6 +13,8 @@ let package = Package(
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
     .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Clustering", targets: ["Clustering"]),
+    .library(name: "Metrics", targets: ["Metrics"]),
     .library(name: "DCRL", targets: ["DCRL"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
@@ -32,6 +34,8 @@ let package = Package(
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
+    .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
@@ -45,18 +49,27 @@ let package = Package(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], resources: [.copy("Fixtures")],
-      swiftSettings: swiftFlags),
-    .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     .testTarget(
       name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "ClusteringTests", dependencies: ["Clustering", "Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "Datasets", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench",
+      dependencies: [
+        "NN", "Datasets", "Clustering", "Metrics", "COpenBLAS", "CZlib", "_CommandLineSupport",
+      ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with
     // -sanitize=fuzzer for libFuzzer.

@@ -7,7 +7,7 @@ import Tensor
 ///
 /// `fit` centres `X` [n, d], forms the covariance `C = Xcᵀ Xc / (n − 1)` with one matrix product
 /// (GEMM), and takes its `components` leading eigenvectors with LAPACK's `dsyevr`
-/// (`symmetricEigendecomposition(_:largest:)` in the Tensor module). This is scikit-learn's `covariance_eigh`
+/// (`symmetricEigendecomposition(_:indices:)` in the Tensor module). This is scikit-learn's `covariance_eigh`
 /// solver, which it picks itself when `n ≥ 10·d` and `d ≤ 1000` (MNIST's 70,000 × 784). Signs
 /// follow scikit-learn's `svd_flip(u_based_decision=False)`: the largest-magnitude entry of each
 /// component is positive, so results match scikit-learn's up to rounding.
@@ -84,13 +84,15 @@ public struct PCA: Sendable {
     let mean = x.mean(axis: 0)
     let centred = x - mean
     let covariance = matmul(centred, centred, transposeA: true) / Double(n - 1)
-    let eigen = symmetricEigendecomposition(covariance, largest: k)
+    // The k largest eigenpairs, which LAPACK returns in ascending order.
+    let (values, vectors) = symmetricEigendecomposition(covariance, indices: (d - k)...(d - 1))
     // Total variance = trace(C) = the sum of all eigenvalues.
     let diagonal = covariance.doubles
     let totalVariance = (0..<d).reduce(0.0) { $0 + diagonal[$1 * d + $1] }
     // Rows of the transposed eigenvector matrix are the components; flip each so that its
     // largest-magnitude entry is positive (svd_flip with u_based_decision=False).
-    var components = eigen.eigenvectors.transposed().doubles
+    let ascending = vectors.transposed().doubles
+    var components = (0..<k).reversed().flatMap { ascending[($0 * d)..<(($0 + 1) * d)] }
     for component in 0..<k {
       let entries = components[(component * d)..<((component + 1) * d)]
       let largest = entries.indices.max { abs(components[$0]) < abs(components[$1]) }!
@@ -98,7 +100,7 @@ public struct PCA: Sendable {
         for index in entries.indices { components[index] = -components[index] }
       }
     }
-    let variance = eigen.eigenvalues.map { max($0, 0) }
+    let variance = values.doubles.reversed().map { max($0, 0) }
     return PCAModel(
       configuration: configuration, sampleCount: n, mean: mean,
       components: Tensor(converting: components, shape: [k, d], dtype: x.dtype, on: x.backend),

@@ -1,63 +1,67 @@
-// Tensor+Eigen: eigendecomposition of a symmetric matrix through LAPACK's dsyevr.
+// Tensor+Eigen: eigenvalues and eigenvectors of a real symmetric matrix through LAPACK's dsyevr.
 
 import COpenBLAS
 
-/// The eigenvalues and eigenvectors of a symmetric matrix, largest eigenvalue first.
-public struct SymmetricEigendecomposition: Sendable {
-  /// The eigenvalues in descending order.
-  public var eigenvalues: [Double]
-  /// The unit eigenvectors as columns, in the order of ``eigenvalues``.
-  ///
-  /// Shape: `[n, eigenvalues.count]`, in the input's dtype and on its backend.
-  public var eigenvectors: Tensor
-}
-
-/// The eigenvalues and eigenvectors of the symmetric matrix `a`, largest first.
+/// The eigenvalues (ascending) and eigenvectors of a real symmetric matrix, or a selection of
+/// them.
 ///
-/// Runs LAPACK's `dsyevr` (relatively robust representations) in double precision on the host,
-/// whatever the input's dtype; only the lower triangle of `a` is read. When `largest` is given,
-/// only that many eigenpairs are computed, which is much cheaper than all of them. Each
-/// eigenvector's sign is whatever LAPACK returns; callers that need a convention (such as PCA's)
-/// apply it.
+/// Computed by LAPACK's `dsyevr` (Householder tridiagonalisation, then the MRRR algorithm), in
+/// float64 whatever the input's dtype; the results are returned in the input's dtype on its
+/// backend. Only the lower triangle of `matrix` is read. The sign of each eigenvector is
+/// whatever LAPACK returns; callers that need a canonical sign must fix it themselves.
 ///
-/// Shape: `a` is `[n, n]`; the eigenvectors are `[n, k]` with `k = largest ?? n`.
+/// ```swift
+/// let a = Tensor([2, 1, 1, 2] as [Double], shape: [2, 2])
+/// let (values, vectors) = symmetricEigendecomposition(a)   // values [1, 3]
+/// ```
+///
+/// Shape: `matrix` is `[n, n]`; `values` is `[m]` and `vectors` is `[n, m]`, with column `j` of
+/// `vectors` the unit eigenvector of `values[j]`, where `m` is `n` or `indices.count`.
 /// - Parameters:
-///   - a: A symmetric matrix.
-///   - largest: How many of the largest eigenpairs to compute; all when `nil`.
-/// - Precondition: `a` is square with finite entries, and `largest` is in `0...n`.
-/// - Complexity: O(n³) for the tridiagonal reduction, plus O(n·k) per eigenvector.
-public func symmetricEigendecomposition(_ a: Tensor, largest: Int? = nil)
-  -> SymmetricEigendecomposition
-{
+///   - matrix: A symmetric matrix.
+///   - indices: Which eigenpairs to compute, as 0-based positions in ascending order of the
+///     eigenvalues (`(n − k)...(n − 1)` are the `k` largest); `nil` for all of them.
+/// - Returns: The selected eigenvalues in ascending order and their eigenvectors.
+/// - Precondition: `matrix` is square with finite elements, `indices` lies in `0..<n`, and LAPACK
+///   reports success (it fails only on internal errors).
+/// - Complexity: O(n³) time for the tridiagonalisation plus O(n·m) per eigenvector; O(n²) memory.
+public func symmetricEigendecomposition(
+  _ matrix: Tensor, indices: ClosedRange<Int>? = nil
+) -> (values: Tensor, vectors: Tensor) {
   precondition(
-    a.rank == 2 && a.shape[0] == a.shape[1],
-    "symmetricEigendecomposition: matrix of shape \(a.shape) is not square")
-  let n = a.shape[0]
-  let k = largest ?? n
-  precondition((0...n).contains(k), "symmetricEigendecomposition: largest \(k) is outside 0...\(n)")
-  guard k > 0 else {
-    return SymmetricEigendecomposition(
-      eigenvalues: [], eigenvectors: Tensor.zeros([n, 0], dtype: a.dtype, on: a.backend))
+    matrix.rank == 2 && matrix.shape[0] == matrix.shape[1],
+    "symmetricEigendecomposition: matrix of shape \(matrix.shape) is not square")
+  let n = matrix.shape[0]
+  let selected = indices ?? 0...(max(n, 1) - 1)
+  precondition(
+    n == 0 || (selected.lowerBound >= 0 && selected.upperBound < n),
+    "symmetricEigendecomposition: indices \(selected) out of range for a \(n)×\(n) matrix")
+  if n == 0 {
+    return (
+      Tensor.zeros([0], dtype: matrix.dtype, on: matrix.backend),
+      Tensor.zeros([0, 0], dtype: matrix.dtype, on: matrix.backend)
+    )
   }
-  var matrix = a.doubles
-  var found: LapackInt = 0
+  var a = matrix.doubles
+  precondition(
+    a.allSatisfy(\.isFinite), "symmetricEigendecomposition: matrix has non-finite elements")
+  let count = selected.count
   var values = [Double](repeating: 0, count: n)
-  var vectors = [Double](repeating: 0, count: n * k)
-  var support = [LapackInt](repeating: 0, count: 2 * n)
-  // Range "I" selects eigenvalues il...iu (1-based, ascending): the k largest are n-k+1...n.
-  let status = LAPACKE_dsyevr(
-    LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: k == n ? "A" : "I")),
-    CChar(UInt8(ascii: "L")), LapackInt(n), &matrix, LapackInt(n), 0, 0, LapackInt(n - k + 1),
-    LapackInt(n), 0, &found, &values, &vectors, LapackInt(k), &support)
+  var vectors = [Double](repeating: 0, count: n * count)
+  var support = [LapackInt](repeating: 0, count: 2 * max(count, 1))
+  var found: LapackInt = 0
+  let range: CChar = count == n ? CChar(UInt8(ascii: "A")) : CChar(UInt8(ascii: "I"))
+  let info = LAPACKE_dsyevr(
+    LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), range, CChar(UInt8(ascii: "L")),
+    LapackInt(n), &a, LapackInt(n), 0, 0, LapackInt(selected.lowerBound + 1),
+    LapackInt(selected.upperBound + 1), 0, &found, &values, &vectors, LapackInt(count),
+    &support)
   precondition(
-    status == 0 && Int(found) == k, "symmetricEigendecomposition: dsyevr failed with info \(status)"
+    info == 0 && Int(found) == count,
+    "symmetricEigendecomposition: LAPACKE_dsyevr failed (info \(info), found \(found) of \(count))")
+  return (
+    Tensor(converting: Array(values.prefix(count)), shape: [count], dtype: matrix.dtype,
+      on: matrix.backend),
+    Tensor(converting: vectors, shape: [n, count], dtype: matrix.dtype, on: matrix.backend)
   )
-  // LAPACK returns ascending order; reverse the eigenvalues and the eigenvector columns.
-  var descending = [Double](repeating: 0, count: n * k)
-  for row in 0..<n {
-    for column in 0..<k { descending[row * k + column] = vectors[row * k + (k - 1 - column)] }
-  }
-  return SymmetricEigendecomposition(
-    eigenvalues: values.prefix(k).reversed(),
-    eigenvectors: Tensor(converting: descending, shape: [n, k], dtype: a.dtype, on: a.backend))
 }

@@ -46,6 +46,14 @@ public struct Fixture {
     Fixture(header: header, data: data[key] as? [String: Any] ?? [:])
   }
 
+  /// The array of objects stored under `key` in ``data``, each as a fixture with the same header.
+  public func objects(_ key: String) -> [Fixture] {
+    (data[key] as? [[String: Any]] ?? []).map { Fixture(header: header, data: $0) }
+  }
+
+  /// The number of entries in the array stored under `key` in ``data`` (rows of a matrix).
+  public func count(_ key: String) -> Int { (data[key] as? [Any])?.count ?? 0 }
+
   private func flatten(_ value: Any?) -> [Double] {
     if let number = value as? NSNumber { return [number.doubleValue] }
     if let array = value as? [Any] { return array.flatMap { flatten($0) } }
