@@ -12,6 +12,8 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "Manifold", targets: ["Manifold"]),
+    .library(name: "Plotting", targets: ["Plotting"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -29,6 +31,10 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
+    // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
+    // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
+    .target(name: "Manifold", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: swiftFlags),
+    .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -41,12 +47,18 @@ let package = Package(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
     .testTarget(
+      name: "ManifoldTests", dependencies: ["Manifold", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "PlottingTests", dependencies: ["Plotting", "CZlib", "_TestSupport"],
+      swiftSettings: swiftFlags),
+    .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench", dependencies: ["NN", "Manifold", "Plotting", "COpenBLAS", "CZlib", "_CommandLineSupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
