@@ -15,6 +15,8 @@ let package = Package(
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "Clustering", targets: ["Clustering"]),
     .library(name: "Metrics", targets: ["Metrics"]),
+    .library(name: "Manifold", targets: ["Manifold"]),
+    .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
@@ -36,7 +38,13 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
     .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
     .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
-    .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
+    // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
+    // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
+    .target(name: "Manifold", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: swiftFlags),
+    .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
+    .target(
+      name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics"],
+      swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -47,6 +55,12 @@ let package = Package(
       name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
+      swiftSettings: swiftFlags),
+    .testTarget(
+      name: "ManifoldTests", dependencies: ["Manifold", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "PlottingTests", dependencies: ["Plotting", "CZlib", "_TestSupport"],
       swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
@@ -61,14 +75,16 @@ let package = Package(
       name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], resources: [.copy("Fixtures")],
+      name: "DCRLTests", dependencies: ["DCRL", "Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "Datasets", "Clustering", "Metrics", "COpenBLAS", "CZlib", "_CommandLineSupport",
+        "NN", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "COpenBLAS", "CZlib",
+        "_CommandLineSupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with

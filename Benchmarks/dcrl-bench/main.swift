@@ -13,6 +13,7 @@ protocol BenchmarkCommand {
 
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
+  TSNEBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

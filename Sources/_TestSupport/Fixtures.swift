@@ -28,6 +28,12 @@ public struct Fixture {
   /// The `data` object.
   public let data: [String: Any]
 
+  /// Wraps a header and a data object, for example an element of an array in a fixture.
+  public init(header: [String: Any], data: [String: Any]) {
+    self.header = header
+    self.data = data
+  }
+
   /// The numbers stored under `key` in ``data``, flattened in row-major order.
   public func doubles(_ key: String) -> [Double] {
     flatten(data[key])

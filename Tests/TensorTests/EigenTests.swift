@@ -47,7 +47,8 @@ struct EigenTests {
     let a = Self.symmetric(n, seed: UInt64(n))
     let (values, v) = symmetricEigendecomposition(a)
     // The oracle lists eigenvalues in descending order; LAPACK's are ascending.
-    expectClose(values.doubles.reversed(), jacobiEigenvalues(a.doubles, n), rtol: 1e-10, atol: 1e-10)
+    expectClose(
+      values.doubles.reversed(), jacobiEigenvalues(a.doubles, n), rtol: 1e-10, atol: 1e-10)
     let lambda = values
     expectClose(matmul(a, v).doubles, (v * lambda).doubles, rtol: 1e-10, atol: 1e-10)
     let identity = (0..<(n * n)).map { $0 % (n + 1) == 0 ? 1.0 : 0.0 }
