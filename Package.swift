@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "DCRL", targets: ["DCRL"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
+    .executable(name: "DCRLMNIST", targets: ["DCRLMNIST"]),
   ],
   targets: [
     // MARK: C shims
@@ -92,6 +93,10 @@ let package = Package(
     .executableTarget(
       name: "datasets-fuzz", dependencies: ["Datasets"], path: "Fuzz/datasets-fuzz",
       swiftSettings: swiftFlags),
+    .executableTarget(
+      name: "DCRLMNIST",
+      dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
+      path: "Examples/DCRLMNIST", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
       swiftSettings: swiftFlags),
