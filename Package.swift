@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Manifold", targets: ["Manifold"]),
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
+    .executable(name: "dcrl", targets: ["dcrl"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
     .executable(name: "DCRLMNIST", targets: ["DCRLMNIST"]),
@@ -81,6 +82,10 @@ let package = Package(
       swiftSettings: swiftFlags),
 
     // MARK: Executables
+    .executableTarget(
+      name: "dcrl",
+      dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
+      swiftSettings: swiftFlags),
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [

@@ -44,7 +44,7 @@ do {
     print(error.message)
     exit(0)
   }
-  FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+  FileHandle.standardError.write(Data("dcrl-bench \(name): \(error.message)\n".utf8))
   exit(2)
 } catch {
   FileHandle.standardError.write(Data("dcrl-bench \(name): \(error)\n".utf8))

@@ -78,14 +78,22 @@ public final class CSVLog {
   /// The file being written.
   public let url: URL
 
-  /// Creates (or replaces) the file and writes the header row.
-  public init(url: URL, header: [String]) throws {
+  /// Creates (or replaces) the file and writes the header row; with `appending`, an existing
+  /// file is kept and new rows go after its last one (a resumed run).
+  public init(url: URL, header: [String], appending: Bool = false) throws {
     self.url = url
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    let exists = FileManager.default.fileExists(atPath: url.path)
+    if !(appending && exists) {
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
     handle = try FileHandle(forWritingTo: url)
-    try append(header)
+    if appending && exists {
+      try handle.seekToEnd()
+    } else {
+      try append(header)
+    }
   }
 
   /// Appends one row; fields containing commas or quotes are quoted.
