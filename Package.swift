@@ -77,6 +77,8 @@ let package = Package(
       name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
+      name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
+    .testTarget(
       name: "DCRLTests", dependencies: ["DCRL", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
