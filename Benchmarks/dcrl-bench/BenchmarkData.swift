@@ -65,14 +65,16 @@ func readNPY(_ path: String) throws -> Tensor {
   }
   let major = data[6]
   let headerLength =
-    major == 1 ? Int(data[8]) | Int(data[9]) << 8
+    major == 1
+    ? Int(data[8]) | Int(data[9]) << 8
     : Int(data[8]) | Int(data[9]) << 8 | Int(data[10]) << 16 | Int(data[11]) << 24
   let start = (major == 1 ? 10 : 12) + headerLength
   let header = String(decoding: data[(major == 1 ? 10 : 12)..<start], as: UTF8.self)
   guard header.contains("'fortran_order': False") else {
     throw BenchmarkDataError.unreadable("\(path): only C-order arrays are supported")
   }
-  guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
+  guard let open = header.range(of: "'shape': ("),
+    let close = header[open.upperBound...].firstIndex(of: ")")
   else { throw BenchmarkDataError.unreadable("\(path): no shape in header") }
   let shape = header[open.upperBound..<close].split(separator: ",").compactMap {
     Int($0.trimmingCharacters(in: .whitespaces))

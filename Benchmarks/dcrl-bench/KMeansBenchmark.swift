@@ -11,10 +11,12 @@ enum KMeansBenchmark: BenchmarkCommand {
     name: "dcrl-bench kmeans",
     summary: "KMeans (k-means++, 20 runs) vs scikit-learn on MNIST-derived inputs",
     flags: [
-      .option("data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+      .option(
+        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
       .option("runs", "N", help: "k-means runs (n_init)", default: "20"),
       .option("repeats", "N", help: "timed repeats per input (median reported)", default: "3"),
-      .option("peer", "PATH", help: "scikit-learn peer script (also prepares the inputs)",
+      .option(
+        "peer", "PATH", help: "scikit-learn peer script (also prepares the inputs)",
         default: "Scripts/peer/sklearn_kmeans.py"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
@@ -32,11 +34,14 @@ enum KMeansBenchmark: BenchmarkCommand {
     guard
       let peer = runPeer(
         arguments.string("peer")!,
-        ["--data", arguments.string("data")!, "--out", directory.path, "--runs", "\(runs)",
-         "--repeats", "\(repeats)"]),
+        [
+          "--data", arguments.string("data")!, "--out", directory.path, "--runs", "\(runs)",
+          "--repeats", "\(repeats)",
+        ]),
       let datasets = peer["datasets"] as? [[String: Any]]
     else {
-      throw BenchmarkDataError.unreadable("the scikit-learn peer did not run; it prepares the inputs")
+      throw BenchmarkDataError.unreadable(
+        "the scikit-learn peer did not run; it prepares the inputs")
     }
     var rows: [[String]] = []
     for dataset in datasets {
@@ -63,9 +68,12 @@ enum KMeansBenchmark: BenchmarkCommand {
       ])
     }
     let table = markdownTable(
-      ["input", "n×d", "Swift median s", "scikit-learn median s", "Swift/scikit-learn (≤ 1)",
-       "Swift inertia", "scikit-learn inertia", "iterations (best run)"], rows)
-    let note = "\nKMeans(10 clusters, k-means++, \(runs) runs, seed 0), float32; scikit-learn "
+      [
+        "input", "n×d", "Swift median s", "scikit-learn median s", "Swift/scikit-learn (≤ 1)",
+        "Swift inertia", "scikit-learn inertia", "iterations (best run)",
+      ], rows)
+    let note =
+      "\nKMeans(10 clusters, k-means++, \(runs) runs, seed 0), float32; scikit-learn "
       + "\(peer["version"] as? String ?? "?") with threads \(peer["threads"] as? String ?? "?"); "
       + "OpenBLAS threads \(CPUBackend.blasThreads). The random streams differ, so inertias differ "
       + "slightly (different local optima)."

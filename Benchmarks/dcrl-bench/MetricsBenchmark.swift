@@ -12,12 +12,18 @@ enum MetricsBenchmark: BenchmarkCommand {
     name: "dcrl-bench metrics",
     summary: "Trust/Cont/RRE/RMRE/LGD/CRA on MNIST-full, and scikit-learn on a subsample",
     flags: [
-      .option("data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+      .option(
+        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
       .option("samples", "N", help: "points of MNIST-full to use (the first N)", default: "70000"),
-      .option("z", "FILE", help: "embedding .npy [N, m]; default: a seeded Gaussian projection to 10-d"),
+      .option(
+        "z", "FILE", help: "embedding .npy [N, m]; default: a seeded Gaussian projection to 10-d"),
       .option("block", "N", help: "rows per GEMM tile", default: "1024"),
-      .option("peer-samples", "N", help: "subsample size for the scikit-learn comparison", default: "5000"),
-      .option("peer", "PATH", help: "scikit-learn peer script", default: "Scripts/peer/sklearn_metrics.py"),
+      .option(
+        "peer-samples", "N", help: "subsample size for the scikit-learn comparison", default: "5000"
+      ),
+      .option(
+        "peer", "PATH", help: "scikit-learn peer script", default: "Scripts/peer/sklearn_metrics.py"
+      ),
       .switch("no-peer", help: "skip the scikit-learn comparison"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
@@ -45,32 +51,47 @@ enum MetricsBenchmark: BenchmarkCommand {
         [784, 10], standardDeviation: 1 / 28, seed: 0)
       z = matmul(x, projection)
     }
-    emit("X: \(x.shape) \(x.dtype); Z: \(z.shape) \(z.dtype); k = 3…7; block \(blockSize); "
-      + "OpenBLAS threads \(CPUBackend.blasThreads)\n")
+    emit(
+      "X: \(x.shape) \(x.dtype); Z: \(z.shape) \(z.dtype); k = 3…7; block \(blockSize); "
+        + "OpenBLAS threads \(CPUBackend.blasThreads)\n")
 
     // The full run.
     let clock = ContinuousClock()
     let start = clock.now
-    let metrics = try structureMetrics(x, z, neighbors: 3...7, classLabels: labels, blockSize: blockSize)
+    let metrics = try structureMetrics(
+      x, z, neighbors: 3...7, classLabels: labels, blockSize: blockSize)
     let seconds = (clock.now - start).seconds
     let rss = Double(peakResidentBytes()) / 1e9
     emit("## All six metrics, n = \(samples)\n")
-    emit(markdownTable(
-      ["Trust", "Cont", "RRE", "RMRE", "LGD", "CRA (class means)", "time s (≤ 120)", "peak RSS GB (≤ 2)"],
-      [[formatted(metrics.trustworthiness, decimals: 5), formatted(metrics.continuity, decimals: 5),
-        formatted(metrics.relativeRankError, decimals: 5),
-        formatted(metrics.rootMeanReconstructionError, decimals: 4),
-        formatted(metrics.localGeometricDistortion, decimals: 5),
-        formatted(metrics.clusterRankAccuracy ?? .nan, decimals: 3),
-        formatted(seconds, decimals: 1), formatted(rss, decimals: 2)]]))
+    emit(
+      markdownTable(
+        [
+          "Trust", "Cont", "RRE", "RMRE", "LGD", "CRA (class means)", "time s (≤ 120)",
+          "peak RSS GB (≤ 2)",
+        ],
+        [
+          [
+            formatted(metrics.trustworthiness, decimals: 5),
+            formatted(metrics.continuity, decimals: 5),
+            formatted(metrics.relativeRankError, decimals: 5),
+            formatted(metrics.rootMeanReconstructionError, decimals: 4),
+            formatted(metrics.localGeometricDistortion, decimals: 5),
+            formatted(metrics.clusterRankAccuracy ?? .nan, decimals: 3),
+            formatted(seconds, decimals: 1), formatted(rss, decimals: 2),
+          ]
+        ]))
     emit("\nPer k:\n")
-    emit(markdownTable(
-      ["k", "Trust", "Cont", "MRRE_XZ", "MRRE_ZX", "LGD"],
-      metrics.neighborhoods.map {
-        ["\($0.neighbors)", formatted($0.trustworthiness, decimals: 5), formatted($0.continuity, decimals: 5),
-         formatted($0.mrreXZ, decimals: 5), formatted($0.mrreZX, decimals: 5),
-         formatted($0.localGeometricDistortion, decimals: 5)]
-      }))
+    emit(
+      markdownTable(
+        ["k", "Trust", "Cont", "MRRE_XZ", "MRRE_ZX", "LGD"],
+        metrics.neighborhoods.map {
+          [
+            "\($0.neighbors)", formatted($0.trustworthiness, decimals: 5),
+            formatted($0.continuity, decimals: 5),
+            formatted($0.mrreXZ, decimals: 5), formatted($0.mrreZX, decimals: 5),
+            formatted($0.localGeometricDistortion, decimals: 5),
+          ]
+        }))
 
     if !arguments.isSet("no-peer") {
       try comparePeer(
@@ -110,14 +131,24 @@ enum MetricsBenchmark: BenchmarkCommand {
     let trustOnly = measure("trust", warmup: 0, minimumRuns: 1, maximumRuns: 1) {
       _ = try? trustworthiness(x, z, neighbors: 3...7, blockSize: blockSize)
     }.median
-    let difference = zip(ours.neighborhoods.map(\.trustworthiness), peerTrust).map { abs($0 - $1) }.max() ?? .nan
-    emit(markdownTable(
-      ["what", "Swift s", "scikit-learn s", "Swift/scikit-learn", "max |ΔTrust(k)|"],
-      [["Trust(k), k = 3…7", formatted(trustOnly, decimals: 3), formatted(peerSeconds, decimals: 3),
-        formatted(trustOnly / peerSeconds, decimals: 3), String(format: "%.2e", difference)],
-       ["all six metrics (Swift) vs Trust only (scikit-learn)", formatted(seconds, decimals: 3),
-        formatted(peerSeconds, decimals: 3), formatted(seconds / peerSeconds, decimals: 3), ""]]))
-    emit("\nscikit-learn \(peer["version"] as? String ?? "?"), peak RSS of the peer: "
-      + "\(formatted((peer["peak_rss_bytes"] as? Double ?? .nan) / 1e9, decimals: 2)) GB")
+    let difference =
+      zip(ours.neighborhoods.map(\.trustworthiness), peerTrust).map { abs($0 - $1) }.max() ?? .nan
+    emit(
+      markdownTable(
+        ["what", "Swift s", "scikit-learn s", "Swift/scikit-learn", "max |ΔTrust(k)|"],
+        [
+          [
+            "Trust(k), k = 3…7", formatted(trustOnly, decimals: 3),
+            formatted(peerSeconds, decimals: 3),
+            formatted(trustOnly / peerSeconds, decimals: 3), String(format: "%.2e", difference),
+          ],
+          [
+            "all six metrics (Swift) vs Trust only (scikit-learn)", formatted(seconds, decimals: 3),
+            formatted(peerSeconds, decimals: 3), formatted(seconds / peerSeconds, decimals: 3), "",
+          ],
+        ]))
+    emit(
+      "\nscikit-learn \(peer["version"] as? String ?? "?"), peak RSS of the peer: "
+        + "\(formatted((peer["peak_rss_bytes"] as? Double ?? .nan) / 1e9, decimals: 2)) GB")
   }
 }

@@ -1,12 +1,13 @@
 // GaussianMixture+EM: the E-step, M-step and Cholesky algebra of the Gaussian mixture, in
 // Double, following scikit-learn's _gaussian_mixture.py.
 
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Tensor
 
 /// The parameters of a Gaussian mixture with `k` components in `d` dimensions.
 struct MixtureParameters: Sendable {

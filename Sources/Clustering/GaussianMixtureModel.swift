@@ -1,11 +1,12 @@
 // GaussianMixtureModel: a fitted Gaussian mixture: parameters, labels, and prediction.
 
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Tensor
 
 /// A fitted Gaussian mixture, returned by ``GaussianMixture/fit(_:)``.
 public struct GaussianMixtureModel: Sendable {

@@ -1,12 +1,13 @@
 // KMeans+Initialization: greedy k-means++ seeding (scikit-learn's variant), random samples and
 // given centres.
 
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Tensor
 
 extension LloydProblem {
   /// The initial centres of one run, in centred coordinates (`[k · d]`).

@@ -149,7 +149,9 @@ public struct KMeans: Sendable {
     if n < configuration.clusters {
       throw .tooFewSamples(samples: n, clusters: configuration.clusters)
     }
-    if case .centers(let rows) = configuration.initialization, let bad = rows.first(where: { $0.count != d }) {
+    if case .centers(let rows) = configuration.initialization,
+      let bad = rows.first(where: { $0.count != d })
+    {
       throw .invalidValue(
         parameter: "initialization.centers", value: "rows of \(bad.count) values",
         constraint: "must have \(d) values per row, one per feature")

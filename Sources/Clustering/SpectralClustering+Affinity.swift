@@ -1,12 +1,13 @@
 // SpectralClustering+Affinity: the affinity graphs (k-nearest-neighbour and RBF) and the
 // symmetric sparse matrix that holds the normalised adjacency.
 
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Tensor
 
 /// A symmetric matrix in compressed sparse row form.
 struct SparseSymmetricMatrix: Sendable {

@@ -46,7 +46,8 @@ func largestEigenpairs(
     for step in 0...steps {
       products.append(multiply(basis[step], width))
       if step == steps || basis.count * width >= size { break }
-      basis.append(orthonormalized(products[step], against: basis, size: size, width: width, using: &rng))
+      basis.append(
+        orthonormalized(products[step], against: basis, size: size, width: width, using: &rng))
     }
     // Rayleigh–Ritz on the basis: H = Qᵀ(AQ), symmetrised against rounding.
     let q = tensor(columnsOf: basis, size: size, width: width)
@@ -169,7 +170,8 @@ private func orthonormalized(
       for _ in 0..<2 {
         for previous in basis {
           let p = Tensor(previous, shape: [size, width], on: CPUBackend.shared)
-          matmul(p, matmul(p, fresh, transposeA: true), alpha: -1, beta: 1, accumulatingInto: &fresh)
+          matmul(
+            p, matmul(p, fresh, transposeA: true), alpha: -1, beta: 1, accumulatingInto: &fresh)
         }
       }
       let freshValues = fresh.doubles

@@ -7,7 +7,8 @@ import Dispatch
 
 /// The number of `values[range]` strictly below `bound`.
 @inline(__always)
-func countBelow<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T) -> Int {
+func countBelow<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T) -> Int
+{
   // 32-bit counters keep four float lanes per SSE register (ranges are far below 2³¹).
   var total: Int32 = 0
   var l = range.lowerBound
@@ -20,7 +21,9 @@ func countBelow<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>
 
 /// The number of `values[range]` at most `bound`.
 @inline(__always)
-func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T) -> Int {
+func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
+  -> Int
+{
   var total: Int32 = 0
   var l = range.lowerBound
   while l < range.upperBound {

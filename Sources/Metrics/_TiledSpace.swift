@@ -57,7 +57,8 @@ struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
     self.norms = DoubleBuffer(norms)
     elementNorms = HostBuffer(norms.map { Element($0) })
     band = DoubleBuffer(norms.map { scale * $0 })
-    elementBand = HostBuffer(norms.map { Element(scale * $0 * (1 + 4 * Double(Element.ulpOfOne))).nextUp })
+    elementBand = HostBuffer(
+      norms.map { Element(scale * $0 * (1 + 4 * Double(Element.ulpOfOne))).nextUp })
     maximumBand = scale * (norms.max() ?? 0)
     let (size, total) = (Swift.max(1, Swift.min(blockSize, count)), count)
     blocks = stride(from: 0, to: total, by: size).map { start in

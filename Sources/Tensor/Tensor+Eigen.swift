@@ -60,7 +60,8 @@ public func symmetricEigendecomposition(
     info == 0 && Int(found) == count,
     "symmetricEigendecomposition: LAPACKE_dsyevr failed (info \(info), found \(found) of \(count))")
   return (
-    Tensor(converting: Array(values.prefix(count)), shape: [count], dtype: matrix.dtype,
+    Tensor(
+      converting: Array(values.prefix(count)), shape: [count], dtype: matrix.dtype,
       on: matrix.backend),
     Tensor(converting: vectors, shape: [n, count], dtype: matrix.dtype, on: matrix.backend)
   )

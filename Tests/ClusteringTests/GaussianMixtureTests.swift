@@ -29,7 +29,8 @@ struct GaussianMixtureTests {
     let configuration = GaussianMixture.Configuration(
       components: 3, covariance: covariance, tolerance: 1e-6, maxIterations: 200,
       initialization: .parameters(
-        weights: m.doubles("weights0"), means: (0..<3).map { Array(means[($0 * 2)..<($0 * 2 + 2)]) },
+        weights: m.doubles("weights0"),
+        means: (0..<3).map { Array(means[($0 * 2)..<($0 * 2 + 2)]) },
         covariances: covariances))
     let model = try GaussianMixture(configuration: configuration).fit(x)
     let g = m.object(covariance == .full ? "full" : "diag")
@@ -41,18 +42,23 @@ struct GaussianMixtureTests {
     expectClose(model.means.doubles, g.doubles("means"), rtol: 1e-8, atol: 1e-10)
     expectClose(model.covariances.doubles, g.doubles("covariances"), rtol: 1e-7, atol: 1e-10)
     let head = x.rows(0..<5)
-    expectClose(try model.predictProbabilities(head).doubles, g.doubles("proba"), rtol: 1e-7, atol: 1e-12)
+    expectClose(
+      try model.predictProbabilities(head).doubles, g.doubles("proba"), rtol: 1e-7, atol: 1e-12)
     expectClose(try model.logLikelihoods(head), g.doubles("score_samples"), rtol: 1e-9)
   }
 
-  @Test("k-means initialisation separates blobs (ACC 1), seeded and deterministic", .tags(.behaviour))
+  @Test(
+    "k-means initialisation separates blobs (ACC 1), seeded and deterministic", .tags(.behaviour))
   func blobs() throws {
     var rng = Xoshiro256(seed: 8)
     var values: [Double] = []
     var truth: [Int] = []
     for index in 0..<240 {
       let c = index % 3
-      values += [Double(c * 8) + rng.nextStandardNormal(), Double(c % 2 * 5) + 0.5 * rng.nextStandardNormal()]
+      values += [
+        Double(c * 8) + rng.nextStandardNormal(),
+        Double(c % 2 * 5) + 0.5 * rng.nextStandardNormal(),
+      ]
       truth.append(c)
     }
     let x = Tensor(values, shape: [240, 2])
@@ -73,8 +79,12 @@ struct GaussianMixtureTests {
     #expect(throws: ClusteringError.tooFewSamples(samples: 3, clusters: 4)) {
       try GaussianMixture(components: 4).fit(x)
     }
-    #expect(throws: ClusteringError.self) { try GaussianMixture(components: 1, tolerance: -1).fit(x) }
-    #expect(throws: ClusteringError.self) { try GaussianMixture(components: 1, regularization: -1).fit(x) }
+    #expect(throws: ClusteringError.self) {
+      try GaussianMixture(components: 1, tolerance: -1).fit(x)
+    }
+    #expect(throws: ClusteringError.self) {
+      try GaussianMixture(components: 1, regularization: -1).fit(x)
+    }
     // Three identical points with no regularisation: the covariance is singular.
     let same = Tensor([1, 1, 1, 1, 1, 1] as [Double], shape: [3, 2])
     #expect(throws: ClusteringError.self) {

@@ -34,7 +34,8 @@ struct KMeansTests {
     #expect(model.labels == expected.ints("labels"))
     #expect(model.iterations == Int(expected.double("iterations")))
     let tolerance = dtype == .float64 ? 1e-10 : 1e-5
-    expectClose(model.centers.doubles, expected.doubles("centers"), rtol: tolerance, atol: tolerance)
+    expectClose(
+      model.centers.doubles, expected.doubles("centers"), rtol: tolerance, atol: tolerance)
     expectClose([model.inertia], [expected.double("inertia")], rtol: tolerance)
     #expect(model.converged)
   }
@@ -56,7 +57,9 @@ struct KMeansTests {
     }
   }
 
-  @Test("D3 empty clusters are relocated onto the farthest points, as scikit-learn does", .tags(.golden))
+  @Test(
+    "D3 empty clusters are relocated onto the farthest points, as scikit-learn does", .tags(.golden)
+  )
   func relocation() throws {
     // All three centres start on the first point, so two clusters are empty after the first
     // assignment: they take the points at 10 and 9.5, leaving the first cluster with the other
@@ -73,7 +76,8 @@ struct KMeansTests {
     #expect(!model.centers.doubles.contains { $0.isNaN })
   }
 
-  @Test("k-means++ finds separated blobs (ACC 1) and is deterministic for a seed", .tags(.behaviour))
+  @Test(
+    "k-means++ finds separated blobs (ACC 1) and is deterministic for a seed", .tags(.behaviour))
   func separatedBlobs() throws {
     var rng = Xoshiro256(seed: 42)
     let centres: [[Double]] = [[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]]
@@ -81,7 +85,9 @@ struct KMeansTests {
     var truth: [Int] = []
     for index in 0..<300 {
       let c = index % 5
-      values += [centres[c][0] + rng.nextStandardNormal(), centres[c][1] + rng.nextStandardNormal()]
+      values += [
+        centres[c][0] + rng.nextStandardNormal(), centres[c][1] + rng.nextStandardNormal(),
+      ]
       truth.append(c)
     }
     let x = Tensor(values, shape: [300, 2])
@@ -89,7 +95,8 @@ struct KMeansTests {
     let b = try KMeans(clusters: 5, runs: 4, seed: 3).fit(x)
     #expect(try clusteringAccuracy(a.labels, truth) == 1)
     #expect(a.labels == b.labels && a.inertia == b.inertia)
-    #expect(try KMeans(clusters: 5, initialization: .randomSamples, runs: 10).fit(x).labels.count == 300)
+    #expect(
+      try KMeans(clusters: 5, initialization: .randomSamples, runs: 10).fit(x).labels.count == 300)
     // The best of several runs is never worse than a single run with the first seed.
     let single = try KMeans(clusters: 5, runs: 1, seed: 3).fit(x)
     #expect(a.inertia <= single.inertia)
@@ -101,12 +108,16 @@ struct KMeansTests {
 
   @Test("k-means++ seeding picks distinct points of separated blobs")
   func seeding() throws {
-    let x = Tensor([0, 0, 0.1, 0, 100, 100, 100.1, 100, -100, 50, -100.1, 50] as [Double], shape: [6, 2])
+    let x = Tensor(
+      [0, 0, 0.1, 0, 100, 100, 100.1, 100, -100, 50, -100.1, 50] as [Double], shape: [6, 2])
     let problem = LloydProblem<Double>(x, weights: Array(repeating: 1, count: 6))
     var rng = Xoshiro256(seed: 1)
     let centres = problem.kMeansPlusPlus(3, localTrials: 3, using: &rng)
     let points = problem.uncentred(centres)
-    let groups = Set(stride(from: 0, to: 6, by: 2).map { Int((points[$0] + 100) / 100) * 10 + Int(points[$0 + 1] / 50) })
+    let groups = Set(
+      stride(from: 0, to: 6, by: 2).map {
+        Int((points[$0] + 100) / 100) * 10 + Int(points[$0 + 1] / 50)
+      })
     #expect(groups.count == 3)
   }
 
@@ -126,21 +137,27 @@ struct KMeansTests {
     #expect(throws: ClusteringError.tooFewSamples(samples: 2, clusters: 3)) {
       try KMeans(clusters: 3).fit(x)
     }
-    #expect(ClusteringError.tooFewSamples(samples: 2, clusters: 3).description
-      == "n_samples=2 should be >= n_clusters=3")
+    #expect(
+      ClusteringError.tooFewSamples(samples: 2, clusters: 3).description
+        == "n_samples=2 should be >= n_clusters=3")
     #expect(throws: ClusteringError.empty(parameter: "x")) {
       try KMeans(clusters: 1).fit(Tensor.zeros([0, 2]))
     }
     #expect(throws: ClusteringError.noFeatures(parameter: "x")) {
       try KMeans(clusters: 1).fit(Tensor.zeros([3, 0]))
     }
-    #expect(throws: ClusteringError.wrongRank(
-      parameter: "x", shape: [4], expected: "a matrix [samples, features]")
+    #expect(
+      throws: ClusteringError.wrongRank(
+        parameter: "x", shape: [4], expected: "a matrix [samples, features]")
     ) { try KMeans(clusters: 1).fit(Tensor.zeros([4])) }
-    #expect(throws: ClusteringError.nonFinite(parameter: "x", row: 1, column: 0, value: .infinity)) {
+    #expect(throws: ClusteringError.nonFinite(parameter: "x", row: 1, column: 0, value: .infinity))
+    {
       try KMeans(clusters: 1).fit(Tensor([1, 2, .infinity, 4] as [Double], shape: [2, 2]))
     }
-    #expect(throws: ClusteringError.invalidValue(parameter: "clusters", value: "0", constraint: "must be >= 1")) {
+    #expect(
+      throws: ClusteringError.invalidValue(
+        parameter: "clusters", value: "0", constraint: "must be >= 1")
+    ) {
       try KMeans(clusters: 0).fit(x)
     }
     #expect(throws: ClusteringError.self) { try KMeans(clusters: 1, runs: 0).fit(x) }
@@ -149,7 +166,9 @@ struct KMeansTests {
       try KMeans(clusters: 1, initialization: .centers([[1, 2, 3]])).fit(x)
     }
     #expect(throws: ClusteringError.self) { try KMeans(clusters: 1).fit(x, sampleWeights: [1]) }
-    #expect(throws: ClusteringError.self) { try KMeans(clusters: 1).fit(x, sampleWeights: [1, -1]) }
+    #expect(throws: ClusteringError.self) {
+      try KMeans(clusters: 1).fit(x, sampleWeights: [1, -1])
+    }
     let model = try KMeans(clusters: 1).fit(x)
     #expect(throws: ClusteringError.featureMismatch(parameter: "x", features: 3, expected: 2)) {
       try model.predict(Tensor.zeros([1, 3]))

@@ -41,7 +41,9 @@ struct SoftAssignmentTests {
     }
   }
 
-  @Test("D2 rows sum to 1 with no NaN when every kernel value underflows", arguments: [DType.float32, .float64])
+  @Test(
+    "D2 rows sum to 1 with no NaN when every kernel value underflows",
+    arguments: [DType.float32, .float64])
   func underflow(dtype: DType) {
     var rng = Xoshiro256(seed: 9)
     // Far points and a large ν: (1 + d²/ν)^(−(ν+1)/2) is far below the smallest float.
@@ -78,7 +80,9 @@ struct SoftAssignmentTests {
       at: [z, mu])
   }
 
-  @Test("the KL gradient equals SPEC.md §2.3's closed form (DEC Eq. 4)", .tags(.gradient), arguments: [1.0, 2.5])
+  @Test(
+    "the KL gradient equals SPEC.md §2.3's closed form (DEC Eq. 4)", .tags(.gradient),
+    arguments: [1.0, 2.5])
   func klClosedForm(nu: Double) {
     var rng = Xoshiro256(seed: 4)
     let (n, c, d) = (6, 3, 2)

@@ -60,8 +60,12 @@ struct SpectralClusteringTests {
   func krylovParity() throws {
     var rng = Xoshiro256(seed: 12)
     let x = Tensor.randomNormal([600, 5], dtype: .float64, using: &rng)
-    let dense = try SpectralClustering(clusters: 6, affinity: .nearestNeighbors(12), eigensolver: .dense).fit(x)
-    let krylov = try SpectralClustering(clusters: 6, affinity: .nearestNeighbors(12), eigensolver: .blockKrylov).fit(x)
+    let dense = try SpectralClustering(
+      clusters: 6, affinity: .nearestNeighbors(12), eigensolver: .dense
+    ).fit(x)
+    let krylov = try SpectralClustering(
+      clusters: 6, affinity: .nearestNeighbors(12), eigensolver: .blockKrylov
+    ).fit(x)
     #expect(krylov.eigensolverConverged)
     expectClose(krylov.laplacianEigenvalues, dense.laplacianEigenvalues, rtol: 1e-6, atol: 1e-9)
   }

@@ -78,7 +78,8 @@ struct LabelMetricsTests {
       #expect(try normalizedMutualInformation(labels, labels, normalization: normalization) == 1)
       let constant = Array(repeating: 4, count: labels.count)
       #expect(try normalizedMutualInformation(constant, labels, normalization: normalization) == 0)
-      #expect(try normalizedMutualInformation(constant, constant, normalization: normalization) == 1)
+      #expect(
+        try normalizedMutualInformation(constant, constant, normalization: normalization) == 1)
     }
     #expect(try adjustedRandIndex([1, 1, 1], [2, 2, 2]) == 1)
     #expect(try clusteringAccuracy([1, 1, 1], [0, 1, 2]) == 1.0 / 3)
@@ -86,8 +87,9 @@ struct LabelMetricsTests {
 
   @Test("I17 label/length mismatch and empty labellings throw typed errors")
   func badInput() {
-    #expect(throws: MetricsError.lengthMismatch(
-      parameter: "predicted", count: 2, other: "truth", otherCount: 3)
+    #expect(
+      throws: MetricsError.lengthMismatch(
+        parameter: "predicted", count: 2, other: "truth", otherCount: 3)
     ) { try clusteringAccuracy([0, 1], [0, 1, 1]) }
     #expect(throws: MetricsError.empty(parameter: "predicted")) {
       try normalizedMutualInformation([], [], normalization: .geometric)

@@ -24,7 +24,9 @@ struct ReferenceStructureMetrics {
       for i in 0..<n {
         let keys = (0..<n).map { l -> Double in
           if l == i { return -.infinity }
-          let s = (0..<d).reduce(0.0) { $0 + (p[i * d + $1] - p[l * d + $1]) * (p[i * d + $1] - p[l * d + $1]) }
+          let s = (0..<d).reduce(0.0) {
+            $0 + (p[i * d + $1] - p[l * d + $1]) * (p[i * d + $1] - p[l * d + $1])
+          }
           return max(s, 1e-8)
         }
         let order = (0..<n).sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
@@ -75,10 +77,14 @@ struct StructureMetricsTests {
       let g = spec.object("\(entry.neighbors)")
       // Ranks are exact, so these agree to rounding whatever the dtype.
       expectClose(
-        [entry.trustworthiness, entry.continuity, entry.mrreXZ, entry.mrreZX,
-         entry.localGeometricDistortion],
-        [g.double("trust"), g.double("cont"), g.double("mrre_xz"), g.double("mrre_zx"),
-         g.double("lgd")], rtol: 1e-12, atol: 1e-14, "k = \(entry.neighbors), \(dtype)")
+        [
+          entry.trustworthiness, entry.continuity, entry.mrreXZ, entry.mrreZX,
+          entry.localGeometricDistortion,
+        ],
+        [
+          g.double("trust"), g.double("cont"), g.double("mrre_xz"), g.double("mrre_zx"),
+          g.double("lgd"),
+        ], rtol: 1e-12, atol: 1e-14, "k = \(entry.neighbors), \(dtype)")
     }
     let rmreTolerance = dtype == .float64 ? 1e-12 : 1e-5
     expectClose(
@@ -104,10 +110,14 @@ struct StructureMetricsTests {
       for entry in report.neighborhoods {
         let g = spec.object("\(entry.neighbors)")
         expectClose(
-          [entry.trustworthiness, entry.continuity, entry.mrreXZ, entry.mrreZX,
-           entry.localGeometricDistortion],
-          [g.double("trust"), g.double("cont"), g.double("mrre_xz"), g.double("mrre_zx"),
-           g.double("lgd")], rtol: 1e-12, atol: 1e-14, "ties, k = \(entry.neighbors)")
+          [
+            entry.trustworthiness, entry.continuity, entry.mrreXZ, entry.mrreZX,
+            entry.localGeometricDistortion,
+          ],
+          [
+            g.double("trust"), g.double("cont"), g.double("mrre_xz"), g.double("mrre_zx"),
+            g.double("lgd"),
+          ], rtol: 1e-12, atol: 1e-14, "ties, k = \(entry.neighbors)")
       }
     }
   }
@@ -121,8 +131,10 @@ struct StructureMetricsTests {
       (3...7).reduce(0.0) { $0 + spec.object("\($1)").double(key) } / 5
     }
     expectClose(
-      [report.trustworthiness, report.continuity, report.localGeometricDistortion,
-       report.relativeRankError],
+      [
+        report.trustworthiness, report.continuity, report.localGeometricDistortion,
+        report.relativeRankError,
+      ],
       [mean("trust"), mean("cont"), mean("lgd"), (mean("mrre_xz") + mean("mrre_zx")) / 2],
       rtol: 1e-12)
     expectClose([try trustworthiness(x, z, neighbors: 3...7)], [mean("trust")], rtol: 1e-12)
@@ -135,8 +147,10 @@ struct StructureMetricsTests {
       [try rootMeanReconstructionError(x, z)], [spec.double("rmre")], rtol: 1e-12)
     expectClose(
       [try continuity(x, z, neighbors: 4), try relativeRankError(x, z, neighbors: 4)],
-      [spec.object("4").double("cont"),
-       (spec.object("4").double("mrre_xz") + spec.object("4").double("mrre_zx")) / 2],
+      [
+        spec.object("4").double("cont"),
+        (spec.object("4").double("mrre_xz") + spec.object("4").double("mrre_zx")) / 2,
+      ],
       rtol: 1e-12)
   }
 
@@ -172,7 +186,10 @@ struct StructureMetricsTests {
     let n = 70
     // Duplicate rows and a huge offset (RELIABILITY I6, I10) stress the GEMM band.
     var xs = (0..<(n * 6)).map { _ in Double(rng.next() % 5) + 1000 }
-    for c in 0..<6 { xs[9 * 6 + c] = xs[2 * 6 + c]; xs[40 * 6 + c] = xs[2 * 6 + c] }
+    for c in 0..<6 {
+      xs[9 * 6 + c] = xs[2 * 6 + c]
+      xs[40 * 6 + c] = xs[2 * 6 + c]
+    }
     let zs = (0..<(n * 2)).map { _ in Double(rng.next() % 3) }
     let reference = ReferenceStructureMetrics(x: xs, z: zs, n: n)
     for (dtype, blockSize) in [(DType.float32, 1), (.float32, 9), (.float64, 64)] {
@@ -234,7 +251,9 @@ struct StructureMetricsTests {
     #expect(throws: MetricsError.invalidNeighbors(neighbors: 0, samples: 10)) {
       try continuity(x, x, neighbors: 0...3)
     }
-    #expect(MetricsError.invalidNeighbors(neighbors: 5, samples: 10).description.contains("< n_samples / 2"))
+    #expect(
+      MetricsError.invalidNeighbors(neighbors: 5, samples: 10).description.contains(
+        "< n_samples / 2"))
   }
 
   @Test("I1 I3 I4 I17 empty, wrong-rank, non-finite and mismatched inputs throw typed errors")
@@ -246,15 +265,18 @@ struct StructureMetricsTests {
     #expect(throws: MetricsError.noFeatures(parameter: "z")) {
       try structureMetrics(good, Tensor.zeros([12, 0]))
     }
-    #expect(throws: MetricsError.wrongRank(
-      parameter: "x", shape: [12], expected: "a matrix [samples, features]")
+    #expect(
+      throws: MetricsError.wrongRank(
+        parameter: "x", shape: [12], expected: "a matrix [samples, features]")
     ) { try structureMetrics(Tensor.zeros([12]), good) }
     var values = [Double](repeating: 0, count: 24)
     values[7] = .infinity
     #expect(throws: MetricsError.nonFinite(parameter: "z", row: 3, column: 1, value: .infinity)) {
       try structureMetrics(good, Tensor(values, shape: [12, 2]))
     }
-    #expect(throws: MetricsError.lengthMismatch(parameter: "x", count: 12, other: "z", otherCount: 11)) {
+    #expect(
+      throws: MetricsError.lengthMismatch(parameter: "x", count: 12, other: "z", otherCount: 11)
+    ) {
       try rootMeanReconstructionError(good, Tensor.ones([11, 2]))
     }
     #expect(throws: MetricsError.self) {

@@ -22,7 +22,9 @@ struct EigenTests {
     expectClose(eigenvalues.doubles, expected, rtol: 1e-12, atol: 1e-13)
   }
 
-  @Test("A·V = V·Λ with orthonormal V, for all pairs and for the 3 largest", arguments: [DType.float64, .float32])
+  @Test(
+    "A·V = V·Λ with orthonormal V, for all pairs and for the 3 largest",
+    arguments: [DType.float64, .float32])
   func decomposition(dtype: DType) {
     var rng = Xoshiro256(seed: 6)
     let n = 9
@@ -34,7 +36,8 @@ struct EigenTests {
     let av = matmul(a.converted(to: .float64), vectors.converted(to: .float64))
     let vl = vectors.converted(to: .float64) * all.converted(to: .float64).reshaped([1, n])
     expectClose(av, vl, rtol: tolerance, atol: tolerance)
-    let gram = matmul(vectors.converted(to: .float64), vectors.converted(to: .float64), transposeA: true)
+    let gram = matmul(
+      vectors.converted(to: .float64), vectors.converted(to: .float64), transposeA: true)
     var identity = [Double](repeating: 0, count: n * n)
     for i in 0..<n { identity[i * n + i] = 1 }
     expectClose(gram.doubles, identity, atol: tolerance)
