@@ -13,7 +13,7 @@ protocol BenchmarkCommand {
 
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
-  TSNEBenchmark.self,
+  TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {
