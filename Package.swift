@@ -35,10 +35,13 @@ let package = Package(
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
     .target(name: "_CommandLineSupport", swiftSettings: swiftFlags),
+    // Backend parity checks shared by the tests and `dcrl-bench gpu-check` (no Testing import).
+    .target(name: "_ParitySupport", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Tests
     .testTarget(
-      name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
+      name: "TensorTests", dependencies: ["Tensor", "_TestSupport", "_ParitySupport"],
+      resources: [.copy("CUDAEmulator")], swiftSettings: swiftFlags),
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
@@ -50,7 +53,8 @@ let package = Package(
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench",
+      dependencies: ["NN", "DCRL", "COpenBLAS", "_CommandLineSupport", "_ParitySupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
