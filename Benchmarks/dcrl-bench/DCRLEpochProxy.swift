@@ -21,12 +21,17 @@ import Tensor
 ///    (reading the loss each step, as a trainer must to stop on NaN);
 /// 4. one full-data step of b·L_iso + L_align with Adam #2.
 ///
-/// It is a proxy, not the trainer: the autoencoder and centres start random (no pretraining,
-/// no t-SNE/k-means initialisation), the schedule weights are fixed (a = 1, b = 0.5), and the
-/// kNN search is a brute-force stand-in for the Manifold module's. What a later session must
-/// add: time `DCRLTrainer` itself for one epoch once it lands, with the same stage split.
+/// It is a proxy, not the trainer: the autoencoder starts random (no pretraining), the schedule
+/// weights are fixed (a = 1, b = 0.5), and the kNN search is a brute-force stand-in for the
+/// Manifold module's. With random weights, argmax Q can put most points in one cluster, which
+/// would make the within-cluster kNN far costlier than in a real run; when the MNIST labels are
+/// given, they stand in for the partition π (and the centres start at the per-digit latent
+/// means), so the clusters have the sizes a converged DCRL run has (about 7 000 each). What a
+/// later session must add: time `DCRLTrainer` itself for one epoch once it lands.
 struct DCRLEpochProxy {
   let x: Tensor
+  /// The partition standing in for π, if given.
+  let partition: [Int]?
   let autoencoder: Autoencoder
   let centers: Parameter
   var optimizer1 = Adam(learningRate: 1e-3)
@@ -43,14 +48,29 @@ struct DCRLEpochProxy {
     var total: Double { stages.reduce(0) { $0 + $1.seconds } }
   }
 
-  init(x: Tensor, seed: UInt64) {
+  /// Creates the proxy on `x`'s backend; `partition` (values in 0..<10) stands in for π.
+  init(x: Tensor, partition: [Int]?, seed: UInt64) {
     self.x = x
+    self.partition = partition
     rng = Xoshiro256(seed: seed)
-    autoencoder = Autoencoder(
+    let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: [500, 500, 2000], latentDimension: 10,
       on: x.backend, using: &rng)
-    // Centres: the codes of the first points, as a stand-in for the t-SNE/k-means start.
-    centers = Parameter(autoencoder.encodeAll(x.rows(0..<clusters)), name: "centers")
+    self.autoencoder = autoencoder
+    // Centres: the latent means of the partition, else the codes of the first points (stand-ins
+    // for the t-SNE/k-means start).
+    if let partition {
+      let codes = autoencoder.encodeAll(x)
+      var counts = [Double](repeating: 0, count: clusters)
+      for label in partition { counts[label] += 1 }
+      let inverse = Tensor(
+        converting: counts.map { $0 > 0 ? 1 / $0 : 0 }, shape: [clusters, 1], dtype: x.dtype,
+        on: x.backend)
+      centers = Parameter(
+        codes.scatteringRows(partition, rowCount: clusters) * inverse, name: "centers")
+    } else {
+      centers = Parameter(autoencoder.encodeAll(x.rows(0..<clusters)), name: "centers")
+    }
   }
 
   /// Runs one epoch and returns its stage timings; throws if a loss is not finite.
@@ -70,12 +90,16 @@ struct DCRLEpochProxy {
     let q = studentT(z, centers.value)
     let weighted = q.squared() / q.sum(axis: 0)
     let p = weighted / weighted.sum(axis: 1).reshaped([n, 1])
-    let labels = q.argmax(axis: 1)
+    let predicted = q.argmax(axis: 1)
+    let labels = partition ?? predicted
     let v = clusterMeans(x, labels)
     lap("full forward: Z, Q, P, π, v")
 
-    let pairs = isometryPairs(z, labels)
-    lap("L_iso pairs: within-cluster \(neighbors)-NN (\(pairs.count) pairs)")
+    let (first, second) = withinClusterNeighbors(z, labels)
+    lap("within-cluster latent \(neighbors)-NN (brute force, \(first.count) pairs)")
+    let pairs = IsometryPairs(
+      first: first, second: second, inputDistances: inputDistances(first, second))
+    lap("input distances of the L_iso pairs")
 
     let parameters = autoencoder.parameters + [centers]
     let order = randomPermutation(n, using: &rng)
@@ -132,9 +156,9 @@ struct DCRLEpochProxy {
     return x.scatteringRows(labels, rowCount: clusters) * inverse
   }
 
-  /// Each point's `neighbors` nearest latent neighbours within its cluster, with the pairs'
-  /// input distances divided by √D.
-  func isometryPairs(_ z: Tensor, _ labels: [Int]) -> IsometryPairs {
+  /// Each point's `neighbors` nearest latent neighbours within its cluster: distances on the
+  /// backend in chunks of rows, selection on the host.
+  func withinClusterNeighbors(_ z: Tensor, _ labels: [Int]) -> (first: [Int], second: [Int]) {
     var first: [Int] = []
     var second: [Int] = []
     for cluster in 0..<clusters {
@@ -146,15 +170,23 @@ struct DCRLEpochProxy {
       for chunkStart in stride(from: 0, to: members.count, by: chunk) {
         let rows = chunkStart..<min(chunkStart + chunk, members.count)
         let distances = pairwiseSquaredDistances(codes.rows(rows), codes).floats
-        for (offset, row) in rows.enumerated() {
-          let line = distances[(offset * members.count)..<((offset + 1) * members.count)]
-          for neighbour in smallest(k, of: line, excluding: row) {
-            first.append(members[row])
-            second.append(members[neighbour])
+        distances.withUnsafeBufferPointer { all in
+          for (offset, row) in rows.enumerated() {
+            let line = UnsafeBufferPointer(
+              rebasing: all[(offset * members.count)..<((offset + 1) * members.count)])
+            for neighbour in smallest(k, of: line, excluding: row) {
+              first.append(members[row])
+              second.append(members[neighbour])
+            }
           }
         }
       }
     }
+    return (first, second)
+  }
+
+  /// d_X(x_i, x_j)/√D for each pair, in chunks.
+  func inputDistances(_ first: [Int], _ second: [Int]) -> Tensor {
     var inputDistances: [Tensor] = []
     let scale = 1 / Double(x.shape[1]).squareRoot()
     for start in stride(from: 0, to: first.count, by: 65_536) {
@@ -163,24 +195,32 @@ struct DCRLEpochProxy {
         x.gatheringRows(Array(first[start..<end])) - x.gatheringRows(Array(second[start..<end]))
       inputDistances.append(difference.squared().sum(axis: 1).sqrt() * scale)
     }
-    let distances =
-      inputDistances.isEmpty
+    return inputDistances.isEmpty
       ? Tensor.zeros([0], on: x.backend) : Tensor.concatenatingRows(inputDistances)
-    return IsometryPairs(first: first, second: second, inputDistances: distances)
   }
 
-  /// The positions (relative to the slice start) of the `k` smallest values, excluding `self`.
-  private func smallest(_ k: Int, of line: ArraySlice<Float>, excluding index: Int) -> [Int] {
-    var best: [(Float, Int)] = []
-    best.reserveCapacity(k + 1)
-    for (position, value) in zip(0..., line) where position != index {
-      if best.count == k, value >= best[k - 1].0 { continue }
-      var insert = best.count
-      while insert > 0 && best[insert - 1].0 > value { insert -= 1 }
-      best.insert((value, position), at: insert)
-      if best.count > k { best.removeLast() }
+  /// The positions of the `k` smallest values of `line` other than position `index`, nearest
+  /// first (ties keep the lower position).
+  private func smallest(
+    _ k: Int, of line: UnsafeBufferPointer<Float>, excluding index: Int
+  ) -> [Int] {
+    var values = [Float](repeating: .infinity, count: k)
+    var positions = [Int](repeating: -1, count: k)
+    var threshold = Float.infinity
+    for position in 0..<line.count where position != index {
+      let value = line[position]
+      guard value < threshold || positions[k - 1] < 0 else { continue }
+      var slot = k - 1
+      while slot > 0 && (values[slot - 1] > value || positions[slot - 1] < 0) {
+        values[slot] = values[slot - 1]
+        positions[slot] = positions[slot - 1]
+        slot -= 1
+      }
+      values[slot] = value
+      positions[slot] = position
+      threshold = values[k - 1]
     }
-    return best.map(\.1)
+    return positions
   }
 
   enum ProxyError: Error, CustomStringConvertible {

@@ -20,7 +20,7 @@ enum GPUCheckBenchmark: BenchmarkCommand {
         help: "colon-separated CUDA library directories (default: $DCRL_CUDA_LIBRARY_PATH)"),
       .option(
         "parity", "LEVEL", help: "parity case list", default: "thorough",
-        choices: ["quick", "thorough"]),
+        choices: ["quick", "thorough", "none"]),
       .option("batch", "N", help: "batch size of the autoencoder step", default: "256"),
       .option("time", "SECONDS", help: "minimum timing budget per measurement", default: "2.0"),
       .option(
@@ -29,6 +29,7 @@ enum GPUCheckBenchmark: BenchmarkCommand {
       .option("data", "DIR", help: "data directory holding mnist/", default: "../shared/data"),
       .option("epoch-samples", "N", help: "images for the epoch proxy (0: all)", default: "0"),
       .switch("no-epoch", help: "skip the DCRL epoch proxy"),
+      .switch("no-timing", help: "skip every timing (GEMM, autoencoder step, epoch proxy)"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
 
@@ -49,6 +50,9 @@ enum GPUCheckBenchmark: BenchmarkCommand {
         try? report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
       }
     }
+    let batch: Int = try arguments.required("batch")
+    let budget: Double = try arguments.required("time")
+    let samples: Int = try arguments.required("epoch-samples")
     emit("# dcrl-bench gpu-check\n\n\(RunMetadata.current().markdown)\n")
     let configuration = CUDASetup.configuration(
       device: try arguments.required("device"),
@@ -68,24 +72,20 @@ enum GPUCheckBenchmark: BenchmarkCommand {
       throw CheckFailed(description: "CUDA unavailable")
     }
 
-    let parityFailures = parity(
-      backend, options: arguments.string("parity") == "quick" ? .quick : .thorough, emit: emit)
-    let batch: Int = try arguments.required("batch")
-    let budget: Double = try arguments.required("time")
-    emit(gemmTable(backend, batch: batch, budget: budget))
-    emit(
-      trainingStep(
+    var parityFailures = 0
+    switch arguments.string("parity") {
+    case "none": emit("\nParity skipped (--parity none).")
+    case "quick": parityFailures = parity(backend, options: .quick, emit: emit)
+    default: parityFailures = parity(backend, options: .thorough, emit: emit)
+    }
+    if arguments.isSet("no-timing") {
+      emit("\nTimings skipped (--no-timing).")
+    } else {
+      timings(
         backend, batch: batch, budget: budget,
-        peer: arguments.isSet("no-peer") ? nil : arguments.string("peer")))
-    if !arguments.isSet("no-epoch") {
-      do {
-        let lines = try DCRLEpochBenchmark.epochReport(
-          on: backend, data: arguments.string("data")!,
-          samples: try arguments.required("epoch-samples"), epochs: 2)
-        emit("\n" + lines.joined(separator: "\n"))
-      } catch {
-        emit("\nDCRL epoch proxy failed: \(error)")
-      }
+        peer: arguments.isSet("no-peer") ? nil : arguments.string("peer"),
+        epochSamples: arguments.isSet("no-epoch") ? nil : samples, data: arguments.string("data")!,
+        emit: emit)
     }
     let usage = backend.memoryUsage
     emit(
@@ -96,13 +96,38 @@ enum GPUCheckBenchmark: BenchmarkCommand {
     }
   }
 
+  /// The GEMM table, the autoencoder step against PyTorch and the DCRL epoch proxy.
+  ///
+  /// `peer` is the PyTorch script (`nil`: skip); `epochSamples` the images of the epoch proxy
+  /// (`nil`: skip it, 0: all).
+  static func timings(
+    _ backend: CUDABackend, batch: Int, budget: Double, peer: String?, epochSamples: Int?,
+    data: String, emit: (String) -> Void
+  ) {
+    emit(gemmTable(backend, batch: batch, budget: budget))
+    emit(trainingStep(backend, batch: batch, budget: budget, peer: peer))
+    if let epochSamples {
+      do {
+        let lines = try DCRLEpochBenchmark.epochReport(
+          on: backend, data: data, samples: epochSamples, epochs: 2)
+        emit("\n" + lines.joined(separator: "\n"))
+      } catch {
+        emit("\nDCRL epoch proxy failed: \(error)")
+      }
+    }
+  }
+
   /// Prints the parity table and returns the number of failed primitives.
   static func parity(
     _ backend: CUDABackend, options: BackendParity.Options, emit: (String) -> Void
   ) -> Int {
     let clock = ContinuousClock()
     let start = clock.now
-    let results = BackendParity.run(backend, options: options)
+    // One line per primitive as it completes (stderr, so the report stays a table): if a CUDA
+    // fault stops the process, the log shows what ran last.
+    let results = BackendParity.run(backend, options: options) { result in
+      FileHandle.standardError.write(Data("parity: \(result)\n".utf8))
+    }
     let failed = results.filter { !$0.passed }
     emit(
       "\n## Parity: every primitive vs ReferenceBackend (float32, batch \(options.batch), "

@@ -11,6 +11,7 @@ enum MNISTImages {
   }
 
   static let files = ["train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz"]
+  static let labelFiles = ["train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
 
   /// The directory holding the MNIST files: `data/mnist` or `data` itself.
   static func directory(in data: String) -> String? {
@@ -43,6 +44,22 @@ enum MNISTImages {
       rows += count
     }
     return Tensor(pixels, shape: [rows, 784], on: backend)
+  }
+
+  /// The digit of every image, in the order of ``load(from:on:)``, or `nil` when the label
+  /// files are absent.
+  static func labels(in directory: String) throws -> [Int]? {
+    guard labelFiles.allSatisfy({ FileManager.default.fileExists(atPath: directory + "/" + $0) })
+    else { return nil }
+    var labels: [Int] = []
+    for file in labelFiles {
+      let bytes = try gunzip(directory + "/" + file)
+      guard bytes.count >= 8, bigEndian(bytes, at: 0) == 2049,
+        bytes.count == 8 + bigEndian(bytes, at: 4)
+      else { throw LoadError(description: "\(file) is not an IDX label file") }
+      labels += bytes[8...].map { Int($0) }
+    }
+    return labels
   }
 
   private static func bigEndian(_ bytes: [UInt8], at offset: Int) -> Int {

@@ -74,24 +74,35 @@ public enum BackendParity {
   ///   - candidate: The backend under test; it must support float32.
   ///   - reference: The oracle, ``ReferenceBackend`` unless testing the routine itself.
   ///   - options: Sizes and seed.
+  ///   - onResult: Called with each result as soon as it is complete, so that a caller can
+  ///     report progress (and what ran last, should the candidate crash the process).
   /// - Returns: One result per primitive and variant, in a fixed order.
   public static func run(
     _ candidate: any Backend, reference: any Backend = ReferenceBackend.shared,
-    options: Options = .quick
+    options: Options = .quick, onResult: (ParityResult) -> Void = { _ in }
   ) -> [ParityResult] {
     let run = ParityRun(
       candidate: candidate, reference: reference, seed: options.seed, thorough: options.thorough)
     let sections = options.sections
     var results: [ParityResult] = []
-    if sections.contains(.memory) { results += [run.memory(), run.fill(), run.copy()] }
-    if sections.contains(.gemm) {
-      results += run.gemm(batch: options.batch) + [run.gemmSpecialCases()]
+    func add(_ new: [ParityResult]) {
+      for result in new { onResult(result) }
+      results += new
     }
-    if sections.contains(.unary) { results += run.unary() }
-    if sections.contains(.binary) { results += run.binary() }
-    if sections.contains(.reduce) { results += run.reduce() }
-    if sections.contains(.rows) { results += [run.transpose(), run.gather(), run.scatterAdd()] }
-    if sections.contains(.adam) { results.append(run.adam()) }
+    if sections.contains(.memory) { add([run.memory(), run.fill(), run.copy()]) }
+    if sections.contains(.gemm) {
+      add(run.gemm(batch: options.batch))
+      add([run.gemmSpecialCases()])
+    }
+    if sections.contains(.unary) { add(run.unary()) }
+    if sections.contains(.binary) { add(run.binary()) }
+    if sections.contains(.reduce) { add(run.reduce()) }
+    if sections.contains(.rows) {
+      add([run.transpose()])
+      add([run.gather()])
+      add([run.scatterAdd()])
+    }
+    if sections.contains(.adam) { add([run.adam()]) }
     return results
   }
 }

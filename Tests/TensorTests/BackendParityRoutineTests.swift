@@ -15,8 +15,9 @@ final class FaultyBackend: Backend {
   var name: String { "faulty-\(faulty)" }
   func supports(_ dtype: DType) -> Bool { true }
   func allocate(count: Int, dtype: DType) -> TensorStorage {
-    let storage = base.allocate(count: count, dtype: dtype)
-    return TensorStorage(backend: self, dtype: dtype, count: count, address: storage.detach())
+    let address = UnsafeMutableRawPointer.allocate(
+      byteCount: max(count * dtype.byteSize, 64), alignment: 64)
+    return TensorStorage(backend: self, dtype: dtype, count: count, address: address)
   }
   func deallocate(_ address: UnsafeMutableRawPointer, byteCount: Int) { address.deallocate() }
   func upload(_ source: UnsafeRawPointer, into storage: TensorStorage) {
@@ -100,14 +101,6 @@ final class FaultyBackend: Backend {
       secondMoment: secondMoment, hyperparameters: h)
   }
   func synchronize() {}
-}
-
-extension TensorStorage {
-  /// A copy of this buffer's bytes in a fresh allocation (for wrapping by another backend).
-  fileprivate func detach() -> UnsafeMutableRawPointer {
-    let copy = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 64), alignment: 64)
-    return copy
-  }
 }
 
 @Suite("BackendParity: the shared parity routine")

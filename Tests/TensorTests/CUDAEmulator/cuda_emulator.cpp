@@ -377,6 +377,12 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY, unsigned
     return INVALID_VALUE;
   if (blockX * blockY * blockZ > 1024) return LAUNCH_OUT_OF_RESOURCES;
   const Kernel &kernel = *(const Kernel *)function;
+  // DCRL_EMULATOR_FAIL_KERNEL=name makes that kernel's launches fail, to rehearse how the
+  // scripts handle a CUDA fault.
+  if (const char *failing = getenv("DCRL_EMULATOR_FAIL_KERNEL")) {
+    for (auto &entry : kernels)
+      if (&entry.second == &kernel && entry.first == failing) return LAUNCH_OUT_OF_RESOURCES;
+  }
   kernel.check(parameters);
   counters["launches"] += 1;
   if (skip_compute()) return SUCCESS;

@@ -33,10 +33,12 @@ extension CUDABackend {
         blasHandle, opB, opA, Int32(n), Int32(m), Int32(k), &alpha,
         b.floatDevicePointer, ldb, a.floatDevicePointer, lda, &beta,
         c.floatDevicePointer, Int32(n))
-      precondition(
-        status == 0,
-        "CUDABackend: cublasSgemm(\(m)×\(n)×\(k), tA=\(transposeA), tB=\(transposeB)) failed "
-          + "with status \(status)")
+      if status != 0 {
+        // A fatal error, not a precondition, so optimised builds still print the status.
+        fatalError(
+          "CUDABackend: cublasSgemm(\(m)×\(n)×\(k), tA=\(transposeA), tB=\(transposeB)) failed "
+            + "with cublasStatus_t \(status)")
+      }
     }
   }
 

@@ -82,10 +82,13 @@ struct CUDADriverFunctions: @unchecked Sendable {
   }
 
   /// Stops the process unless `result` is success; used once the backend is running, where a
-  /// failure (a kernel fault, a lost device) leaves no way to continue.
+  /// failure (a kernel fault, a lost device, exhausted memory) leaves no way to continue.
+  ///
+  /// This is `fatalError`, not `preconditionFailure`, because optimised builds drop a
+  /// precondition's message, and the driver's message is the only diagnosis of such a failure.
   func require(_ result: CUresult, _ call: @autoclosure () -> String) {
     guard result != CUresult(CCUDA_SUCCESS) else { return }
-    preconditionFailure("CUDABackend: \(call()) failed: \(describe(result))")
+    fatalError("CUDABackend: \(call()) failed: \(describe(result))")
   }
 }
 
