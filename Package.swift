@@ -51,10 +51,13 @@ let package = Package(
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
     .target(name: "_CommandLineSupport", swiftSettings: swiftFlags),
+    // Backend parity checks shared by the tests and `dcrl-bench gpu-check` (no Testing import).
+    .target(name: "_ParitySupport", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Tests
     .testTarget(
-      name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
+      name: "TensorTests", dependencies: ["Tensor", "_TestSupport", "_ParitySupport"],
+      resources: [.copy("CUDAEmulator")], swiftSettings: swiftFlags),
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
@@ -91,8 +94,8 @@ let package = Package(
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "COpenBLAS", "CZlib",
-        "_CommandLineSupport",
+        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "COpenBLAS",
+        "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with

@@ -13,7 +13,8 @@ protocol BenchmarkCommand {
 
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
-  TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self,
+  TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
+  DCRLEpochBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {
