@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
     .library(name: "DCRL", targets: ["DCRL"]),
+    .library(name: "Classifiers", targets: ["Classifiers"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
   ],
@@ -31,6 +32,7 @@ let package = Package(
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
     .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
+    .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -45,12 +47,16 @@ let package = Package(
     .testTarget(
       name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], swiftSettings: swiftFlags),
     .testTarget(
+      name: "ClassifiersTests", dependencies: ["Classifiers", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
-      name: "dcrl-bench", dependencies: ["NN", "COpenBLAS", "_CommandLineSupport"],
+      name: "dcrl-bench",
+      dependencies: ["NN", "Classifiers", "COpenBLAS", "_CommandLineSupport"],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
