@@ -2,8 +2,9 @@
 // gradients and (binary) Hessian-vector products, in float64 on the host.
 
 import Foundation
+import Tensor
 
-/// The L2-regularised binary logistic objective
+/// The L2-regularised binary logistic objective, its gradient and Hessian-vector product.
 ///
 ///     f(w) = ½·λ·Σ_{j penalised} w_j² + Σ_i c_i · log(1 + exp(−y_i · w·x̃_i)),
 ///
@@ -139,8 +140,9 @@ struct BinaryLogisticObjective {
   }
 }
 
-/// The L2-regularised multinomial logistic objective of scikit-learn ≥ 0.22
-/// (`HalfMultinomialLoss` through `LinearModelLoss`):
+/// The L2-regularised multinomial logistic objective of scikit-learn ≥ 0.22.
+///
+/// scikit-learn computes it as `HalfMultinomialLoss` through `LinearModelLoss`:
 ///
 ///     f(W, b) = (1/n)·Σ_i [log Σ_k exp(z_ik) − z_{i,y_i}] + (λ/2)·‖W‖²_F,
 ///     z_ik = W_k·x_i + b_k,   λ = 1/(C·n),
@@ -155,6 +157,20 @@ struct MultinomialLogisticObjective {
   /// λ, the weight of the L2 term.
   let regularization: Double
   let fitIntercept: Bool
+  /// `x` as a float64 tensor on the CPU backend, for the two matrix products.
+  private let features: Tensor
+
+  init(
+    x: HostMatrix<Double>, labels: [Int], classCount: Int, regularization: Double,
+    fitIntercept: Bool
+  ) {
+    self.x = x
+    self.labels = labels
+    self.classCount = classCount
+    self.regularization = regularization
+    self.fitIntercept = fitIntercept
+    features = Tensor(x.values, shape: [x.rows, x.columns], on: CPUBackend.shared)
+  }
 
   /// Parameters per class: d, plus one with an intercept.
   var stride: Int { x.columns + (fitIntercept ? 1 : 0) }
@@ -162,56 +178,60 @@ struct MultinomialLogisticObjective {
   var dimension: Int { classCount * stride }
 
   /// f and ∇f at `w`.
+  ///
+  /// The logits Z = X·Wᵀ and the weight gradient (P − Y)ᵀ·X are matrix products; the softmax
+  /// and the loss run over the rows of Z on the host.
   func valueAndGradient(_ w: [Double]) -> (Double, [Double]) {
     let d = x.columns
     let k = classCount
     let stride = self.stride
     let n = x.rows
-    var gradient = [Double](repeating: 0, count: dimension)
+    var coefficients = [Double](repeating: 0, count: k * d)
+    var intercepts = [Double](repeating: 0, count: k)
+    for c in 0..<k {
+      for j in 0..<d { coefficients[c * d + j] = w[c * stride + j] }
+      if fitIntercept { intercepts[c] = w[c * stride + d] }
+    }
+    let weights = Tensor(coefficients, shape: [k, d], on: CPUBackend.shared)
+    // Z = X·Wᵀ, then overwritten in place with the residuals P − Y.
+    let residuals = matmul(features, weights, transposeB: true)
+    let z = residuals.storage.doubles
     var loss = 0.0
-    var logits = [Double](repeating: 0, count: k)
-    x.values.withUnsafeBufferPointer { values in
-      w.withUnsafeBufferPointer { w in
-        gradient.withUnsafeMutableBufferPointer { g in
-          for i in 0..<n {
-            let row = values.baseAddress! + i * d
-            var largest = -Double.infinity
-            for c in 0..<k {
-              let weights = w.baseAddress! + c * stride
-              var z = fitIntercept ? weights[d] : 0
-              for j in 0..<d { z += weights[j] * row[j] }
-              logits[c] = z
-              largest = max(largest, z)
-            }
-            let label = labels[i]
-            let shiftedLabelLogit = logits[label] - largest
-            var total = 0.0
-            for c in 0..<k {
-              logits[c] = exp(logits[c] - largest)
-              total += logits[c]
-            }
-            // log Σ exp(z) − z_y, with z shifted by its maximum.
-            loss += log(total) - shiftedLabelLogit
-            for c in 0..<k {
-              // ∂/∂z_ic = p_ic − 1[c = y_i]
-              let residual = logits[c] / total - (c == label ? 1 : 0)
-              let out = g.baseAddress! + c * stride
-              for j in 0..<d { out[j] += residual * row[j] }
-              if fitIntercept { out[d] += residual }
-            }
-          }
-        }
+    var interceptGradient = [Double](repeating: 0, count: k)
+    for i in 0..<n {
+      let row = z + i * k
+      var largest = -Double.infinity
+      for c in 0..<k {
+        row[c] += intercepts[c]
+        largest = max(largest, row[c])
+      }
+      let label = labels[i]
+      let shiftedLabelLogit = row[label] - largest
+      var total = 0.0
+      for c in 0..<k {
+        row[c] = exp(row[c] - largest)
+        total += row[c]
+      }
+      // log Σ exp(z) − z_y, with z shifted by its maximum.
+      loss += log(total) - shiftedLabelLogit
+      let inverse = 1 / total
+      for c in 0..<k {
+        // ∂/∂z_ic = p_ic − 1[c = y_i]
+        row[c] = row[c] * inverse - (c == label ? 1 : 0)
+        interceptGradient[c] += row[c]
       }
     }
+    let weightGradient = matmul(residuals, features, transposeA: true).doubles
     let scale = 1 / Double(n)
+    var gradient = [Double](repeating: 0, count: dimension)
     var penalty = 0.0
     for c in 0..<k {
       for j in 0..<d {
         let index = c * stride + j
-        gradient[index] = gradient[index] * scale + regularization * w[index]
+        gradient[index] = weightGradient[c * d + j] * scale + regularization * w[index]
         penalty += w[index] * w[index]
       }
-      if fitIntercept { gradient[c * stride + d] *= scale }
+      if fitIntercept { gradient[c * stride + d] = interceptGradient[c] * scale }
     }
     return (loss * scale + 0.5 * regularization * penalty, gradient)
   }

@@ -54,7 +54,9 @@ public struct LogisticRegression: Classifier {
     public var tolerance = 1e-4
     /// The number of correction pairs L-BFGS keeps (10, scipy's `maxcor`).
     public var memory = 10
-    /// Unused: both solvers are deterministic. Kept so every classifier can be seeded alike.
+    /// Unused, since both solvers are deterministic.
+    ///
+    /// Kept so that every classifier configuration can be seeded alike.
     public var seed: UInt64 = 0
 
     /// scikit-learn ≥ 0.22's defaults: L-BFGS, multinomial, C = 1, 100 iterations, tol 10⁻⁴.

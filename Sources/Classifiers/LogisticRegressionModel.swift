@@ -57,7 +57,9 @@ public struct LogisticRegressionModel: ProbabilisticClassifierModel, Codable, Ha
     let rows = rowCount
     return (0..<data.rows).map { i in
       if form == .binary { return scores[i] > 0 ? classes[1] : classes[0] }
-      return scores.withUnsafeBufferPointer { classes[argmax($0.baseAddress! + i * rows, count: rows)] }
+      return scores.withUnsafeBufferPointer {
+        classes[argmax($0.baseAddress! + i * rows, count: rows)]
+      }
     }
   }
 

@@ -161,7 +161,8 @@ func outputLayer(
 /// Every layer's output for `x`: `[x, hidden₁, …, logits]`, the logits before the output
 /// activation.
 func forwardPass(
-  _ x: Tensor, weights: [Tensor], biases: [Tensor], activation: MLPClassifier.Configuration.Activation
+  _ x: Tensor, weights: [Tensor], biases: [Tensor],
+  activation: MLPClassifier.Configuration.Activation
 ) -> [Tensor] {
   var activations = [x]
   for layer in weights.indices {

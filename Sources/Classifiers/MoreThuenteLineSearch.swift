@@ -1,8 +1,10 @@
 // MoreThuenteLineSearch: the line search with guaranteed sufficient decrease of Moré and
 // Thuente (ACM TOMS 20(3), 1994), the one L-BFGS-B (and so scipy and scikit-learn) uses.
 
-/// A step length search along a descent direction that ends at a point satisfying the strong
-/// Wolfe conditions
+/// A step-length search along a descent direction that ends where the strong Wolfe conditions
+/// hold.
+///
+/// The conditions are
 ///
 ///     φ(α) ≤ φ(0) + ftol·α·φ'(0)   and   |φ'(α)| ≤ gtol·|φ'(0)|,
 ///

@@ -29,25 +29,31 @@ struct SMOResult {
 ///
 /// The variables are kept in libsvm's order and swapped as libsvm swaps them, so the sequence
 /// of working sets — and therefore the solution — follows libsvm's.
-struct SMOSolver {
-  private let x: UnsafePointer<Double>
+final class SMOSolver {
   private let dimension: Int
   private let gamma: Double
-  private var rowOf: [Int]
-  private var squaredNorms: [Double]
-  private var y: [Double]
-  private var alpha: [Double]
-  private var gradient: [Double]
-  private var boundGradient: [Double]
-  private var status: [Status]
-  private var activeSet: [Int]
+  private let l: Int
+  // Per-variable state, indexed by the variable's current position (libsvm swaps positions
+  // when shrinking).
+  /// The points, row `i` at `points + i·dimension`, moved along with their variables so that
+  /// a kernel column reads the active points contiguously.
+  private let points: UnsafeMutablePointer<Double>
+  private let squaredNorms: UnsafeMutablePointer<Double>
+  private let y: UnsafeMutablePointer<Double>
+  private let alpha: UnsafeMutablePointer<Double>
+  private let gradient: UnsafeMutablePointer<Double>
+  private let boundGradient: UnsafeMutablePointer<Double>
+  private let status: UnsafeMutablePointer<Status>
+  private let activeSet: UnsafeMutablePointer<Int>
+  /// Scratch for the squared distances of one kernel column.
+  private let distances: UnsafeMutablePointer<Double>
   private var activeSize: Int
   private let cost: Double
   private let tolerance: Double
   private let cache: KernelCache
   private var unshrink = false
 
-  private enum Status { case lower, upper, free }
+  private enum Status: UInt8 { case lower, upper, free }
 
   /// A solver for the points `rows` of the row-major `[*, dimension]` matrix `x`, labelled
   /// `labels` (±1), with penalty `cost` (C) and kernel width `gamma`.
@@ -56,32 +62,52 @@ struct SMOSolver {
     gamma: Double, tolerance: Double, cacheBytes: Int
   ) {
     let l = rows.count
-    self.x = x
+    self.l = l
     self.dimension = dimension
     self.gamma = gamma
-    rowOf = rows
-    squaredNorms = rows.map { row in
+    points = .allocate(capacity: l * dimension)
+    squaredNorms = .allocate(capacity: l)
+    for (position, row) in rows.enumerated() {
       var sum = 0.0
-      for k in 0..<dimension { sum += x[row * dimension + k] * x[row * dimension + k] }
-      return sum
+      for k in 0..<dimension {
+        let value = x[row * dimension + k]
+        points[position * dimension + k] = value
+        sum += value * value
+      }
+      squaredNorms[position] = sum
     }
-    y = labels
-    alpha = Array(repeating: 0, count: l)
+    y = .allocate(capacity: l)
+    y.initialize(from: labels, count: l)
+    alpha = .allocate(capacity: l)
+    alpha.initialize(repeating: 0, count: l)
     // ∇f(0) = p = −e; Ḡ = 0 since no variable is at its upper bound.
-    gradient = Array(repeating: -1, count: l)
-    boundGradient = Array(repeating: 0, count: l)
-    status = Array(repeating: .lower, count: l)
-    activeSet = Array(0..<l)
+    gradient = .allocate(capacity: l)
+    gradient.initialize(repeating: -1, count: l)
+    boundGradient = .allocate(capacity: l)
+    boundGradient.initialize(repeating: 0, count: l)
+    status = .allocate(capacity: l)
+    status.initialize(repeating: .lower, count: l)
+    activeSet = .allocate(capacity: l)
+    activeSet.initialize(from: Array(0..<l), count: l)
+    distances = .allocate(capacity: l)
     activeSize = l
     self.cost = cost
     self.tolerance = tolerance
     cache = KernelCache(count: l, bytes: cacheBytes)
   }
 
+  deinit {
+    activeSet.deallocate()
+    for buffer in [points, squaredNorms, y, alpha, gradient, boundGradient, distances] {
+      buffer.deallocate()
+    }
+    status.deallocate()
+  }
+
   /// Runs SMO to the tolerance or `maxIterations` (libsvm's max(10⁷, 100·l) by default).
-  mutating func solve(shrinking: Bool, maxIterations: Int?) -> SMOResult {
-    let l = y.count
-    let limit = maxIterations ?? max(10_000_000, l > Int(Int32.max) / 100 ? Int(Int32.max) : 100 * l)
+  func solve(shrinking: Bool, maxIterations: Int?) -> SMOResult {
+    let limit =
+      maxIterations ?? max(10_000_000, l > Int(Int32.max) / 100 ? Int(Int32.max) : 100 * l)
     var iteration = 0
     var counter = min(l, 1000) + 1
     while iteration < limit {
@@ -119,14 +145,17 @@ struct SMOSolver {
   private func column(_ i: Int, length: Int) -> UnsafeMutablePointer<Float> {
     let (data, start) = cache.column(i, length: length)
     if start < length {
-      let xi = x + rowOf[i] * dimension
+      let xi = points + i * dimension
       let yi = y[i]
       let normI = squaredNorms[i]
       for j in start..<length {
-        let xj = x + rowOf[j] * dimension
+        let xj = points + j * dimension
         var dot = 0.0
         for k in 0..<dimension { dot += xi[k] * xj[k] }
-        data[j] = Float(yi * y[j] * exp(-gamma * (normI + squaredNorms[j] - 2 * dot)))
+        distances[j] = normI + squaredNorms[j] - 2 * dot
+      }
+      for j in start..<length {
+        data[j] = Float(yi * y[j] * exp(-gamma * distances[j]))
       }
     }
     return data
@@ -190,7 +219,7 @@ struct SMOSolver {
 
   /// Solves the two-variable subproblem in (α_i, α_j) analytically, clips it to the box and
   /// updates ∇f and Ḡ.
-  private mutating func update(_ i: Int, _ j: Int) {
+  private func update(_ i: Int, _ j: Int) {
     let qi = column(i, length: activeSize)
     let qj = column(j, length: activeSize)
     let c = cost
@@ -238,12 +267,16 @@ struct SMOSolver {
     let wasUpperJ = status[j] == .upper
     status[i] = boxStatus(alpha[i])
     status[j] = boxStatus(alpha[j])
-    let l = y.count
-    for (index, wasUpper) in [(i, wasUpperI), (j, wasUpperJ)] where wasUpper != (status[index] == .upper) {
-      let q = column(index, length: l)
-      let sign = wasUpper ? -c : c
-      for k in 0..<l { boundGradient[k] += sign * Double(q[k]) }
-    }
+    updateBoundGradient(i, wasUpper: wasUpperI)
+    updateBoundGradient(j, wasUpper: wasUpperJ)
+  }
+
+  /// Ḡ ± C·Q_i when variable `i` reached or left its upper bound.
+  private func updateBoundGradient(_ i: Int, wasUpper: Bool) {
+    guard wasUpper != (status[i] == .upper) else { return }
+    let q = column(i, length: l)
+    let change = wasUpper ? -cost : cost
+    for k in 0..<l { boundGradient[k] += change * Double(q[k]) }
   }
 
   private func boxStatus(_ value: Double) -> Status {
@@ -261,7 +294,7 @@ struct SMOSolver {
     }
   }
 
-  private mutating func shrink() {
+  private func shrink() {
     var gMax1 = -Double.infinity  // max −y_i∇f_i over I_up
     var gMax2 = -Double.infinity  // max y_i∇f_i over I_low
     for i in 0..<activeSize {
@@ -276,7 +309,7 @@ struct SMOSolver {
     if !unshrink && gMax1 + gMax2 <= tolerance * 10 {
       unshrink = true
       reconstructGradient()
-      activeSize = y.count
+      activeSize = l
     }
     var i = 0
     while i < activeSize {
@@ -294,21 +327,23 @@ struct SMOSolver {
     }
   }
 
-  private mutating func swapVariables(_ i: Int, _ j: Int) {
+  private func swapVariables(_ i: Int, _ j: Int) {
     cache.swapIndices(i, j)
-    rowOf.swapAt(i, j)
-    squaredNorms.swapAt(i, j)
-    y.swapAt(i, j)
-    gradient.swapAt(i, j)
-    status.swapAt(i, j)
-    alpha.swapAt(i, j)
-    activeSet.swapAt(i, j)
-    boundGradient.swapAt(i, j)
+    for k in 0..<dimension {
+      (points[i * dimension + k], points[j * dimension + k]) =
+        (points[j * dimension + k], points[i * dimension + k])
+    }
+    (squaredNorms[i], squaredNorms[j]) = (squaredNorms[j], squaredNorms[i])
+    (y[i], y[j]) = (y[j], y[i])
+    (gradient[i], gradient[j]) = (gradient[j], gradient[i])
+    (status[i], status[j]) = (status[j], status[i])
+    (alpha[i], alpha[j]) = (alpha[j], alpha[i])
+    (activeSet[i], activeSet[j]) = (activeSet[j], activeSet[i])
+    (boundGradient[i], boundGradient[j]) = (boundGradient[j], boundGradient[i])
   }
 
   /// Rebuilds ∇f of the inactive variables from Ḡ and the free variables.
-  private mutating func reconstructGradient() {
-    let l = y.count
+  private func reconstructGradient() {
     guard activeSize < l else { return }
     for j in activeSize..<l { gradient[j] = boundGradient[j] - 1 }
     var free = 0

@@ -7,7 +7,7 @@ import Tensor
 /// algorithm and scikit-learn's `SVC` defaults (SPEC.md §5.4, §7.11).
 ///
 /// * Training: for every pair of classes (i < j, classes in increasing order) a binary
-///   problem with class i as +1, solved by ``SMOSolver`` (libsvm's SMO with second-order
+///   problem with class i as +1, solved by libsvm's SMO (with second-order
 ///   working-set selection, optional shrinking and an LRU cache of float32 kernel columns) to
 ///   the maximal-violation tolerance.
 /// * Prediction: every pair votes for i when its decision value Σ y_s α_s K(x_s, x) − ρ is
@@ -45,7 +45,9 @@ public struct SupportVectorClassifier: Classifier {
     public var cacheMegabytes = 200.0
     /// The most SMO iterations per binary problem; `nil` is libsvm's max(10⁷, 100·l).
     public var maxIterations: Int? = nil
-    /// Unused: SMO is deterministic. Kept so every classifier can be seeded alike.
+    /// Unused, since SMO is deterministic.
+    ///
+    /// Kept so that every classifier configuration can be seeded alike.
     public var seed: UInt64 = 0
 
     /// scikit-learn ≥ 0.22's defaults: C = 1, γ = 'scale', tol 10⁻³, shrinking, 200 MiB.
@@ -124,7 +126,7 @@ public struct SupportVectorClassifier: Classifier {
         for second in (first + 1)..<encoding.count {
           let rows = members[first] + members[second]
           let y = members[first].map { _ in 1.0 } + members[second].map { _ in -1.0 }
-          var solver = SMOSolver(
+          let solver = SMOSolver(
             x: values.baseAddress!, dimension: data.columns, rows: rows, labels: y,
             cost: configuration.cost, gamma: gamma, tolerance: configuration.tolerance,
             cacheBytes: cacheBytes)

@@ -2,13 +2,17 @@
 // tree builder (introsort: median-of-three quicksort with three-way partitioning, heapsort
 // when the recursion gets too deep, as scikit-learn's tree splitter sorts).
 
-/// Sorts `values[0..<count]` ascending and applies the same permutation to `samples`.
+/// A feature value and the sample it belongs to, sorted together as one 8-byte element.
+struct SortEntry {
+  var value: Float
+  var sample: Int32
+}
+
+/// Sorts `entries[0..<count]` by value, ascending.
 ///
 /// Not stable; equal values end up adjacent, which is all the splitter needs.
 /// - Complexity: O(count · log count) comparisons in the worst case.
-func sortTogether(
-  _ values: UnsafeMutablePointer<Float>, _ samples: UnsafeMutablePointer<Int32>, count: Int
-) {
+func sortEntries(_ entries: UnsafeMutablePointer<SortEntry>, count: Int) {
   guard count > 1 else { return }
   var depthLimit = 0
   var size = count
@@ -16,24 +20,20 @@ func sortTogether(
     depthLimit += 2
     size >>= 1
   }
-  introSort(values, samples, count, depthLimit)
+  introSort(entries, count, depthLimit)
 }
 
 @inline(__always)
-private func swapPair(
-  _ values: UnsafeMutablePointer<Float>, _ samples: UnsafeMutablePointer<Int32>, _ i: Int,
-  _ j: Int
-) {
-  (values[i], values[j]) = (values[j], values[i])
-  (samples[i], samples[j]) = (samples[j], samples[i])
+private func swapPair(_ entries: UnsafeMutablePointer<SortEntry>, _ i: Int, _ j: Int) {
+  (entries[i], entries[j]) = (entries[j], entries[i])
 }
 
 /// The median of the first, middle and last values.
 @inline(__always)
-private func medianOfThree(_ values: UnsafeMutablePointer<Float>, _ count: Int) -> Float {
-  let a = values[0]
-  let b = values[count / 2]
-  let c = values[count - 1]
+private func medianOfThree(_ entries: UnsafeMutablePointer<SortEntry>, _ count: Int) -> Float {
+  let a = entries[0].value
+  let b = entries[count / 2].value
+  let c = entries[count - 1].value
   if a < b {
     if b < c { return b }
     return a < c ? c : a
@@ -42,82 +42,72 @@ private func medianOfThree(_ values: UnsafeMutablePointer<Float>, _ count: Int) 
   return b
 }
 
-private func introSort(
-  _ values: UnsafeMutablePointer<Float>, _ samples: UnsafeMutablePointer<Int32>, _ count: Int,
-  _ depthLimit: Int
-) {
-  var values = values
-  var samples = samples
+private func introSort(_ entries: UnsafeMutablePointer<SortEntry>, _ count: Int, _ depthLimit: Int)
+{
+  var entries = entries
   var count = count
   var depthLimit = depthLimit
   while count > 1 {
     if count <= 16 {
-      insertionSort(values, samples, count)
+      insertionSort(entries, count)
       return
     }
     if depthLimit <= 0 {
-      heapSort(values, samples, count)
+      heapSort(entries, count)
       return
     }
     depthLimit -= 1
-    let pivot = medianOfThree(values, count)
+    let pivot = medianOfThree(entries, count)
     // Three-way partition: [0, lower) < pivot, [lower, upper) == pivot, [upper, count) > pivot.
     var lower = 0
     var i = 0
     var upper = count
     while i < upper {
-      if values[i] < pivot {
-        swapPair(values, samples, i, lower)
+      let value = entries[i].value
+      if value < pivot {
+        swapPair(entries, i, lower)
         i += 1
         lower += 1
-      } else if values[i] > pivot {
+      } else if value > pivot {
         upper -= 1
-        swapPair(values, samples, i, upper)
+        swapPair(entries, i, upper)
       } else {
         i += 1
       }
     }
     // Recurse into the smaller side, loop on the larger one.
     if lower < count - upper {
-      introSort(values, samples, lower, depthLimit)
-      values += upper
-      samples += upper
+      introSort(entries, lower, depthLimit)
+      entries += upper
       count -= upper
     } else {
-      introSort(values + upper, samples + upper, count - upper, depthLimit)
+      introSort(entries + upper, count - upper, depthLimit)
       count = lower
     }
   }
 }
 
-private func insertionSort(
-  _ values: UnsafeMutablePointer<Float>, _ samples: UnsafeMutablePointer<Int32>, _ count: Int
-) {
+private func insertionSort(_ entries: UnsafeMutablePointer<SortEntry>, _ count: Int) {
   for i in 1..<count {
-    let value = values[i]
-    let sample = samples[i]
+    let entry = entries[i]
     var j = i
-    while j > 0 && values[j - 1] > value {
-      values[j] = values[j - 1]
-      samples[j] = samples[j - 1]
+    while j > 0 && entries[j - 1].value > entry.value {
+      entries[j] = entries[j - 1]
       j -= 1
     }
-    values[j] = value
-    samples[j] = sample
+    entries[j] = entry
   }
 }
 
-private func heapSort(
-  _ values: UnsafeMutablePointer<Float>, _ samples: UnsafeMutablePointer<Int32>, _ count: Int
-) {
+private func heapSort(_ entries: UnsafeMutablePointer<SortEntry>, _ count: Int) {
   func siftDown(_ start: Int, _ end: Int) {
     var root = start
     while true {
       var child = 2 * root + 1
       if child >= end { return }
-      if child + 1 < end && values[child] < values[child + 1] { child += 1 }
-      if values[root] >= values[child] { return }
-      swapPair(values, samples, root, child)
+      if child + 1 < end && entries[child].value < entries[child + 1].value { child += 1 }
+      if entries[root].value >= entries[child].value { return }
+      swapPair(entries, root, child)
       root = child
     }
   }
@@ -128,7 +118,7 @@ private func heapSort(
   }
   var end = count - 1
   while end > 0 {
-    swapPair(values, samples, 0, end)
+    swapPair(entries, 0, end)
     siftDown(0, end)
     end -= 1
   }

@@ -73,8 +73,7 @@ func growTree(
   _ data: TreeTrainingData, weights: [Double]?, growth: TreeGrowth,
   using rng: inout Xoshiro256
 ) -> TreeNodes {
-  var builder = TreeBuilder(data: data, weights: weights, growth: growth)
-  return builder.grow(using: &rng)
+  TreeBuilder(data: data, weights: weights, growth: growth).grow(using: &rng)
 }
 
 private let featureThreshold: Float = 1e-7
@@ -89,44 +88,71 @@ private struct SplitRecord {
   var improvement = -Double.infinity
 }
 
-private struct TreeBuilder {
+/// The state of one tree's growth: buffers allocated once and reused by every node.
+private final class TreeBuilder {
   let data: TreeTrainingData
   let growth: TreeGrowth
+  let classCount: Int
   /// The weight of every sample (zero for samples left out by the bootstrap).
-  let weights: [Double]
+  let weights: UnsafeMutablePointer<Double>
+  let labels: UnsafeMutablePointer<Int32>
   /// The samples with nonzero weight; every node owns a contiguous range of it.
-  var samples: [Int32]
-  var values: [Float]
+  let samples: UnsafeMutablePointer<Int32>
+  let sampleCount: Int
+  /// Scratch for the feature values of a node, sorted with their samples.
+  let entries: UnsafeMutablePointer<SortEntry>
   /// The feature order the splitter draws from; known-constant features come first.
   var featureOrder: [Int]
   var constantFeatures: [Int]
-  var totals: [Double]
-  var leftTotals: [Double]
+  /// Class weights of the current node, of the left side of a split, and of its right side.
+  let totals: UnsafeMutablePointer<Double>
+  let leftTotals: UnsafeMutablePointer<Double>
+  let rightTotals: UnsafeMutablePointer<Double>
   let totalWeight: Double
 
   init(data: TreeTrainingData, weights: [Double]?, growth: TreeGrowth) {
     self.data = data
     self.growth = growth
+    classCount = data.classCount
     let weights = weights ?? [Double](repeating: 1, count: data.samples)
-    self.weights = weights
-    samples = (0..<data.samples).filter { weights[$0] != 0 }.map { Int32($0) }
-    values = [Float](repeating: 0, count: samples.count)
+    self.weights = .allocate(capacity: data.samples)
+    self.weights.initialize(from: weights, count: data.samples)
+    labels = .allocate(capacity: data.samples)
+    labels.initialize(from: data.labels, count: data.samples)
+    let kept = (0..<data.samples).filter { weights[$0] != 0 }.map { Int32($0) }
+    sampleCount = kept.count
+    samples = .allocate(capacity: max(kept.count, 1))
+    samples.initialize(from: kept, count: kept.count)
+    entries = .allocate(capacity: max(kept.count, 1))
     featureOrder = Array(0..<data.features)
     constantFeatures = Array(0..<data.features)
-    totals = [Double](repeating: 0, count: data.classCount)
-    leftTotals = totals
+    totals = .allocate(capacity: classCount)
+    leftTotals = .allocate(capacity: classCount)
+    rightTotals = .allocate(capacity: classCount)
     totalWeight = weights.reduce(0, +)
   }
 
-  mutating func grow(using rng: inout Xoshiro256) -> TreeNodes {
+  deinit {
+    weights.deallocate()
+    labels.deallocate()
+    samples.deallocate()
+    entries.deallocate()
+    totals.deallocate()
+    leftTotals.deallocate()
+    rightTotals.deallocate()
+  }
+
+  func grow(using rng: inout Xoshiro256) -> TreeNodes {
     var nodes = TreeNodes()
-    let k = data.classCount
+    let k = classCount
     // (start, end, depth, parent, isLeft, impurity, known constant features)
-    var stack: [(Int, Int, Int, Int, Bool, Double, Int)] = [(0, samples.count, 0, -1, false, .infinity, 0)]
+    var stack: [(Int, Int, Int, Int, Bool, Double, Int)] = [
+      (0, sampleCount, 0, -1, false, .infinity, 0)
+    ]
     var first = true
     while let (start, end, depth, parent, isLeft, parentImpurity, constants) = stack.popLast() {
       let count = end - start
-      let nodeWeight = accumulateTotals(start, end)
+      let nodeWeight = accumulate(start, end, into: totals)
       var isLeaf =
         depth >= growth.maxDepth || count < growth.minSamplesSplit
         || count < 2 * growth.minSamplesLeaf
@@ -136,8 +162,9 @@ private struct TreeBuilder {
       var split = SplitRecord(position: end)
       var knownConstants = constants
       if !isLeaf {
-        split = bestSplit(start, end, impurity: impurity, nodeWeight: nodeWeight,
-          constants: &knownConstants, using: &rng)
+        split = bestSplit(
+          start, end, impurity: impurity, nodeWeight: nodeWeight, constants: &knownConstants,
+          using: &rng)
         isLeaf = split.position >= end || split.improvement + epsilon < 0
       }
       let id = nodes.feature.count
@@ -150,65 +177,88 @@ private struct TreeBuilder {
       nodes.right.append(-1)
       nodes.impurity.append(impurity)
       nodes.sampleCount.append(count)
-      nodes.classWeights += totals[0..<k]
+      nodes.classWeights.append(contentsOf: UnsafeBufferPointer(start: totals, count: k))
       nodes.depth = max(nodes.depth, depth)
       if !isLeaf {
-        stack.append((split.position, end, depth + 1, id, false, split.impurityRight, knownConstants))
-        stack.append((start, split.position, depth + 1, id, true, split.impurityLeft, knownConstants))
+        stack.append(
+          (split.position, end, depth + 1, id, false, split.impurityRight, knownConstants))
+        stack.append(
+          (start, split.position, depth + 1, id, true, split.impurityLeft, knownConstants))
       }
     }
     return nodes
   }
 
-  /// Sums the class weights of `samples[start..<end]` into `totals`; returns the node weight.
-  mutating func accumulateTotals(_ start: Int, _ end: Int) -> Double {
-    for c in totals.indices { totals[c] = 0 }
+  /// Sums the class weights of `samples[start..<end]` into `counts`; returns their total.
+  func accumulate(_ start: Int, _ end: Int, into counts: UnsafeMutablePointer<Double>) -> Double {
+    counts.update(repeating: 0, count: classCount)
     var weight = 0.0
     for p in start..<end {
       let s = Int(samples[p])
-      totals[Int(data.labels[s])] += weights[s]
+      counts[Int(labels[s])] += weights[s]
       weight += weights[s]
     }
     return weight
   }
 
-  func nodeImpurity(_ counts: [Double], _ weight: Double) -> Double {
+  func nodeImpurity(_ counts: UnsafeMutablePointer<Double>, _ weight: Double) -> Double {
     switch growth.criterion {
     case .gini:
       var squares = 0.0
-      for c in counts { squares += c * c }
+      for c in 0..<classCount { squares += counts[c] * counts[c] }
       return 1 - squares / (weight * weight)
     case .entropy:
       var entropy = 0.0
-      for c in counts where c > 0 {
-        let p = c / weight
+      for c in 0..<classCount where counts[c] > 0 {
+        let p = counts[c] / weight
         entropy -= p * log2(p)
       }
       return entropy
     }
   }
 
+  /// The criterion's proxy of the impurity decrease (larger is better): for gini
+  /// Σ_c left_c²/W_left + Σ_c right_c²/W_right; for entropy −W_left·H_left − W_right·H_right.
+  @inline(__always)
+  func proxyImprovement(leftWeight: Double, rightWeight: Double) -> Double {
+    switch growth.criterion {
+    case .gini:
+      var left = 0.0
+      var right = 0.0
+      for c in 0..<classCount {
+        left += leftTotals[c] * leftTotals[c]
+        right += rightTotals[c] * rightTotals[c]
+      }
+      return left / leftWeight + right / rightWeight
+    case .entropy:
+      return -leftWeight * nodeImpurity(leftTotals, leftWeight)
+        - rightWeight * nodeImpurity(rightTotals, rightWeight)
+    }
+  }
+
   /// The best split of `samples[start..<end]`, with the samples partitioned by it.
-  mutating func bestSplit(
+  func bestSplit(
     _ start: Int, _ end: Int, impurity: Double, nodeWeight: Double, constants: inout Int,
     using rng: inout Xoshiro256
   ) -> SplitRecord {
     var best = SplitRecord(position: end)
     var bestProxy = -Double.infinity
-    let k = data.classCount
+    let k = classCount
     let n = data.samples
+    let count = end - start
+    let node = entries + start
     var remaining = data.features
     var visited = 0
     var foundConstants = 0
     var drawnConstants = 0
     let knownConstants = constants
     var totalConstants = knownConstants
-    var rightTotals = [Double](repeating: 0, count: k)
     while remaining > totalConstants
       && (visited < growth.maxFeatures || visited <= foundConstants + drawnConstants)
     {
       visited += 1
-      var j = drawnConstants + Int(rng.next(upperBound: UInt64(remaining - foundConstants - drawnConstants)))
+      let draws = remaining - foundConstants - drawnConstants
+      var j = drawnConstants + Int(rng.next(upperBound: UInt64(draws)))
       if j < knownConstants {
         featureOrder.swapAt(drawnConstants, j)
         drawnConstants += 1
@@ -216,16 +266,15 @@ private struct TreeBuilder {
       }
       j += foundConstants
       let feature = featureOrder[j]
-      samples.withUnsafeMutableBufferPointer { samples in
-        values.withUnsafeMutableBufferPointer { values in
-          data.columns.withUnsafeBufferPointer { columns in
-            let column = columns.baseAddress! + feature * n
-            for p in start..<end { values[p] = column[Int(samples[p])] }
-          }
-          sortTogether(values.baseAddress! + start, samples.baseAddress! + start, count: end - start)
+      data.columns.withUnsafeBufferPointer { columns in
+        let column = columns.baseAddress! + feature * n
+        for p in 0..<count {
+          let sample = samples[start + p]
+          node[p] = SortEntry(value: column[Int(sample)], sample: sample)
         }
       }
-      if values[end - 1] <= values[start] + featureThreshold {
+      sortEntries(node, count: count)
+      if node[count - 1].value <= node[0].value + featureThreshold {
         featureOrder.swapAt(j, totalConstants)
         foundConstants += 1
         totalConstants += 1
@@ -234,56 +283,52 @@ private struct TreeBuilder {
       remaining -= 1
       featureOrder.swapAt(remaining, j)
       // Scan the boundaries between distinct values, moving samples from right to left.
-      for c in 0..<k { leftTotals[c] = 0 }
+      leftTotals.update(repeating: 0, count: k)
       var leftWeight = 0.0
-      var position = start
-      var p = start
-      while p < end {
-        while p + 1 < end && values[p + 1] <= values[p] + featureThreshold { p += 1 }
+      var moved = 0
+      var p = 0
+      while p < count {
+        while p + 1 < count && node[p + 1].value <= node[p].value + featureThreshold { p += 1 }
         let previous = p
         p += 1
-        if p >= end { break }
-        if p - start < growth.minSamplesLeaf || end - p < growth.minSamplesLeaf { continue }
-        while position < p {
-          let s = Int(samples[position])
-          leftTotals[Int(data.labels[s])] += weights[s]
+        if p >= count { break }
+        if p < growth.minSamplesLeaf || count - p < growth.minSamplesLeaf { continue }
+        while moved < p {
+          let s = Int(node[moved].sample)
+          leftTotals[Int(labels[s])] += weights[s]
           leftWeight += weights[s]
-          position += 1
+          moved += 1
         }
         for c in 0..<k { rightTotals[c] = totals[c] - leftTotals[c] }
-        let proxy = proxyImprovement(leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight, rightTotals)
+        let proxy = proxyImprovement(leftWeight: leftWeight, rightWeight: nodeWeight - leftWeight)
         if proxy > bestProxy {
           bestProxy = proxy
-          var threshold = Double(values[previous]) / 2 + Double(values[p]) / 2
-          if threshold == Double(values[p]) || threshold.isInfinite {
-            threshold = Double(values[previous])
+          var threshold = Double(node[previous].value) / 2 + Double(node[p].value) / 2
+          if threshold == Double(node[p].value) || threshold.isInfinite {
+            threshold = Double(node[previous].value)
           }
           best.feature = feature
-          best.position = p
+          best.position = start + p
           best.threshold = threshold
         }
       }
     }
     if best.position < end {
-      // Partition the samples by the chosen split; they were last sorted by another feature.
-      let column = best.feature * n
-      var partitionEnd = end
-      var p = start
-      while p < partitionEnd {
-        if Double(data.columns[column + Int(samples[p])]) <= best.threshold {
-          p += 1
-        } else {
-          partitionEnd -= 1
-          samples.swapAt(p, partitionEnd)
+      // Partition the samples by the chosen split.
+      data.columns.withUnsafeBufferPointer { columns in
+        let column = columns.baseAddress! + best.feature * n
+        var partitionEnd = end
+        var p = start
+        while p < partitionEnd {
+          if Double(column[Int(samples[p])]) <= best.threshold {
+            p += 1
+          } else {
+            partitionEnd -= 1
+            (samples[p], samples[partitionEnd]) = (samples[partitionEnd], samples[p])
+          }
         }
       }
-      for c in 0..<k { leftTotals[c] = 0 }
-      var leftWeight = 0.0
-      for q in start..<best.position {
-        let s = Int(samples[q])
-        leftTotals[Int(data.labels[s])] += weights[s]
-        leftWeight += weights[s]
-      }
+      let leftWeight = accumulate(start, best.position, into: leftTotals)
       for c in 0..<k { rightTotals[c] = totals[c] - leftTotals[c] }
       let rightWeight = nodeWeight - leftWeight
       best.impurityLeft = nodeImpurity(leftTotals, leftWeight)
@@ -301,25 +346,5 @@ private struct TreeBuilder {
     }
     constants = totalConstants
     return best
-  }
-
-  /// The criterion's proxy of the impurity decrease (larger is better): for gini
-  /// Σ_c left_c²/W_left + Σ_c right_c²/W_right; for entropy −W_left·H_left − W_right·H_right.
-  func proxyImprovement(leftWeight: Double, rightWeight: Double, _ rightTotals: [Double])
-    -> Double
-  {
-    switch growth.criterion {
-    case .gini:
-      var left = 0.0
-      var right = 0.0
-      for c in 0..<data.classCount {
-        left += leftTotals[c] * leftTotals[c]
-        right += rightTotals[c] * rightTotals[c]
-      }
-      return left / leftWeight + right / rightWeight
-    case .entropy:
-      return -leftWeight * nodeImpurity(leftTotals, leftWeight)
-        - rightWeight * nodeImpurity(rightTotals, rightWeight)
-    }
   }
 }

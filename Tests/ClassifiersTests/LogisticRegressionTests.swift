@@ -24,8 +24,7 @@ struct LogisticRegressionTests {
   @Test(
     "every objective's gradient matches central differences (float64)",
     .tags(.gradient), arguments: ["three", "two"], LogisticRegression.Configuration.Solver.allCases)
-  func objectiveGradient(_ name: String, _ solver: LogisticRegression.Configuration.Solver) throws
-  {
+  func objectiveGradient(_ name: String, _ solver: LogisticRegression.Configuration.Solver) throws {
     let labels = data.object(name).ints("y")
     var c = configuration(solver, tolerance: 1e-4)
     c.inverseRegularization = 0.7
@@ -53,10 +52,13 @@ struct LogisticRegressionTests {
     let model = try LogisticRegression(configuration: configuration(.liblinear, tolerance: 1e-10))
       .fit(x, labels: labels)
     #expect(model.form == (name == "two" ? .binary : .oneVsRest))
-    expectClose(model.coefficients, data.object(name).doubles("liblinear_coef"), rtol: 1e-6, atol: 1e-8)
-    expectClose(model.intercepts, data.object(name).doubles("liblinear_intercept"), rtol: 1e-6, atol: 1e-8)
+    expectClose(
+      model.coefficients, data.object(name).doubles("liblinear_coef"), rtol: 1e-6, atol: 1e-8)
+    expectClose(
+      model.intercepts, data.object(name).doubles("liblinear_intercept"), rtol: 1e-6, atol: 1e-8)
     let probabilities = try model.predictProbabilities(x.rows(0..<5))
-    expectClose(probabilities.doubles, data.object(name).doubles("liblinear_proba"), rtol: 1e-6, atol: 1e-9)
+    expectClose(
+      probabilities.doubles, data.object(name).doubles("liblinear_proba"), rtol: 1e-6, atol: 1e-9)
   }
 
   @Test(
@@ -77,7 +79,8 @@ struct LogisticRegressionTests {
       centred(model.intercepts), centred(data.object(name).doubles("lbfgs_intercept")),
       rtol: 1e-5, atol: 1e-6)
     let probabilities = try model.predictProbabilities(x.rows(0..<5))
-    expectClose(probabilities.doubles, data.object(name).doubles("lbfgs_proba"), rtol: 1e-6, atol: 1e-8)
+    expectClose(
+      probabilities.doubles, data.object(name).doubles("lbfgs_proba"), rtol: 1e-6, atol: 1e-8)
   }
 
   @Test("the fitted weights are a stationary point of the objective", .tags(.behaviour))

@@ -38,7 +38,8 @@ struct MLPClassifierTests {
     expectClose(model.lossCurve, golden.doubles("loss_curve"), rtol: 1e-12, atol: 0)
     for layer in 0..<2 {
       expectClose(model.weights[layer].doubles, fixture("coefs", layer), rtol: 1e-10, atol: 1e-13)
-      expectClose(model.biases[layer].doubles, fixture("intercepts", layer), rtol: 1e-10, atol: 1e-13)
+      expectClose(
+        model.biases[layer].doubles, fixture("intercepts", layer), rtol: 1e-10, atol: 1e-13)
     }
     let probabilities = try model.predictProbabilities(x.rows(0..<4))
     expectClose(probabilities.doubles, golden.doubles("proba"), rtol: 1e-10, atol: 1e-13)

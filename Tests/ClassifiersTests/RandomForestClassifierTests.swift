@@ -8,7 +8,9 @@ import _TestSupport
 
 @Suite("DecisionTreeClassifier")
 struct DecisionTreeClassifierTests {
-  /// x = 1…6, y = 0 0 1 1 1 0. Root gini = 0.5. Gini proxies Σ left²/n_L + Σ right²/n_R of the
+  /// The tree of x = 1…6, y = 0 0 1 1 1 0, derived by hand.
+  ///
+  /// Root gini = 0.5. Gini proxies Σ left²/n_L + Σ right²/n_R of the
   /// five cuts: 1.5 → 1 + 13/5 = 3.6; 2.5 → 4/2 + 10/4 = 4.5; 3.5 → 10/3; 4.5 → 2 + 1 = 3;
   /// 5.5 → 13/5 + 1 = 3.6, so the root splits at 2.5: left {1, 2} is pure (class 0). The right
   /// node {3, 4, 5, 6} has gini 1 − (9 + 1)/16 = 0.375; its cuts score 3.5 → 1 + 5/3,
@@ -41,7 +43,8 @@ struct DecisionTreeClassifierTests {
     expectClose(model.thresholds, golden.doubles("threshold"), rtol: 0, atol: 0)
     let probe = matrix(golden.doubles("probe"), columns: 1)
     #expect(try model.predict(probe) == golden.ints("predict"))
-    expectClose(try model.predictProbabilities(probe).doubles, golden.doubles("proba"), rtol: 1e-15, atol: 0)
+    expectClose(
+      try model.predictProbabilities(probe).doubles, golden.doubles("proba"), rtol: 1e-15, atol: 0)
   }
 
   @Test("a fully grown tree fits distinct training points exactly", .tags(.behaviour))
@@ -153,7 +156,8 @@ struct RandomForestClassifierTests {
     }
     expectClose(probabilities, mean, rtol: 1e-12, atol: 1e-15)
     for row in 0..<(probabilities.count / 10) {
-      expectClose([probabilities[(row * 10)..<(row * 10 + 10)].reduce(0, +)], [1], rtol: 0, atol: 1e-12)
+      expectClose(
+        [probabilities[(row * 10)..<(row * 10 + 10)].reduce(0, +)], [1], rtol: 0, atol: 1e-12)
     }
   }
 
@@ -172,7 +176,9 @@ struct RandomForestClassifierTests {
   func validation() {
     var c = RandomForestClassifier.Configuration()
     c.trees = 0
-    #expect(throws: ClassifierError.invalidConfiguration(
-      parameter: "trees", value: "0", constraint: "must be ≥ 1")) { try c.validate() }
+    #expect(
+      throws: ClassifierError.invalidConfiguration(
+        parameter: "trees", value: "0", constraint: "must be ≥ 1")
+    ) { try c.validate() }
   }
 }

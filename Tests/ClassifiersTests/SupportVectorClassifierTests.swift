@@ -14,14 +14,16 @@ struct SupportVectorClassifierTests {
     return c
   }
 
-  @Test("separable 2-class set: SVs, dual coefficients, ρ and decisions equal libsvm's", .tags(.golden))
+  @Test(
+    "separable 2-class set: SVs, dual coefficients, ρ and decisions equal libsvm's", .tags(.golden))
   func binary() throws {
     let golden = exactGolden.object("svm").object("binary")
     let model = try SupportVectorClassifier(configuration: Self.configuration(gamma: 0.5))
       .fit(matrix(golden.doubles("x"), columns: 2), labels: golden.ints("labels"))
     #expect(model.supportIndices == golden.ints("support"))
     // scikit-learn flips libsvm's signs for two classes so that positive means classes[1].
-    expectClose(model.pairCoefficients[0].map { -$0 }, golden.doubles("dual_coef"), rtol: 1e-6, atol: 1e-9)
+    expectClose(
+      model.pairCoefficients[0].map { -$0 }, golden.doubles("dual_coef"), rtol: 1e-6, atol: 1e-9)
     expectClose([model.rho[0]], [golden.double("intercept")], rtol: 1e-6, atol: 1e-9)
     let probe = matrix(golden.doubles("probe"), columns: 2)
     let decisions = try model.decisionValues(probe).doubles.map { -$0 }

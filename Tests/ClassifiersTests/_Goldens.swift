@@ -11,7 +11,7 @@ import _TestSupport
 struct EmbeddingGolden: Sendable {
   let x: [Double]
   let labels: [Int]
-  /// scikit-learn's mean accuracy per (subset, preset, classifier), e.g. "small/modern/rf".
+  /// scikit-learn's mean accuracy per "subset/preset/classifier", such as "small/modern/rf".
   let accuracies: [String: Double]
   let perSeed: [String: [Double]]
   let ranges: [String: Range<Int>]
@@ -55,7 +55,8 @@ struct EmbeddingGolden: Sendable {
 }
 
 /// The small deterministic cases of Scripts/golden/sklearn_classifiers.py.
-nonisolated(unsafe) let exactGolden: Fixture = try! loadFixture("sklearn_classifiers_exact.json", in: .module)
+nonisolated(unsafe) let exactGolden: Fixture = try! loadFixture(
+  "sklearn_classifiers_exact.json", in: .module)
 
 /// Whether the slow tests are enabled.
 let slowTestsEnabled = ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil
