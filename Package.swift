@@ -12,6 +12,11 @@ let package = Package(
     .library(name: "Tensor", targets: ["Tensor"]),
     .library(name: "Autograd", targets: ["Autograd"]),
     .library(name: "NN", targets: ["NN"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Clustering", targets: ["Clustering"]),
+    .library(name: "Metrics", targets: ["Metrics"]),
+    .library(name: "Manifold", targets: ["Manifold"]),
+    .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
     .library(name: "Classifiers", targets: ["Classifiers"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
@@ -31,7 +36,16 @@ let package = Package(
     .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
-    .target(name: "DCRL", dependencies: ["NN"], swiftSettings: swiftFlags),
+    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
+    .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
+    // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
+    // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
+    .target(name: "Manifold", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: swiftFlags),
+    .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
+    .target(
+      name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics"],
+      swiftSettings: swiftFlags),
     .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
@@ -45,19 +59,44 @@ let package = Package(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "_TestSupport"], swiftSettings: swiftFlags),
+      name: "ManifoldTests", dependencies: ["Manifold", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "PlottingTests", dependencies: ["Plotting", "CZlib", "_TestSupport"],
+      swiftSettings: swiftFlags),
     .testTarget(
       name: "ClassifiersTests", dependencies: ["Classifiers", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "ClusteringTests", dependencies: ["Clustering", "Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
+    .testTarget(
+      name: "DCRLTests", dependencies: ["DCRL", "Metrics", "_TestSupport"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
       name: "dcrl-bench",
-      dependencies: ["NN", "Classifiers", "COpenBLAS", "_CommandLineSupport"],
+      dependencies: [
+        "NN", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
+        "COpenBLAS", "CZlib", "_CommandLineSupport",
+      ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
+    // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with
+    // -sanitize=fuzzer for libFuzzer.
+    .executableTarget(
+      name: "datasets-fuzz", dependencies: ["Datasets"], path: "Fuzz/datasets-fuzz",
+      swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
       swiftSettings: swiftFlags),

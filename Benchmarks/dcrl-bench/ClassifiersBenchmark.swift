@@ -2,6 +2,7 @@
 // scikit-learn on the same embedding, in the same command: fit + predict time and accuracy.
 
 import Classifiers
+import Datasets
 import Foundation
 import Tensor
 import _CommandLineSupport
@@ -11,14 +12,21 @@ enum ClassifiersBenchmark: BenchmarkCommand {
     name: "dcrl-bench classifiers",
     summary: "LR/MLP/SVM/RFC fit + predict time and accuracy against scikit-learn",
     flags: [
+      .option(
+        "source", "NAME",
+        help: "the embedding: MNIST-full's generalisation split (first 50k train / last 20k "
+          + "test) projected on its training set's first PCA components, a synthetic mixture, "
+          + "or the golden MNIST-PCA-10 fixture (4000 / 2000; see --fixture)",
+        default: "mnist-pca", choices: ["mnist-pca", "synthetic", "golden"]),
+      .option(
+        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
       .option("train", "N", help: "training samples of the synthetic embedding", default: "50000"),
       .option("test", "N", help: "test samples of the synthetic embedding", default: "20000"),
-      .option("dims", "D", help: "embedding dimension", default: "10"),
+      .option("dims", "D", help: "embedding dimension (PCA components)", default: "10"),
       .option("classes", "K", help: "classes of the synthetic embedding", default: "10"),
       .option(
-        "fixture", "FILE",
-        help: "use the MNIST-PCA-10 golden embedding (Tests/ClassifiersTests/Fixtures/"
-          + "sklearn_classifiers.json, 4000 train / 2000 test) instead of synthetic data"),
+        "fixture", "FILE", help: "the golden embedding for --source golden",
+        default: "Tests/ClassifiersTests/Fixtures/sklearn_classifiers.json"),
       .option("classifiers", "LIST", help: "which classifiers", default: "lr,svm,rf,mlp"),
       .option("presets", "LIST", help: "which presets", default: "sklearn021,modern"),
       .option("seed", "S", help: "seed of the data and of the classifiers", default: "0"),
@@ -28,6 +36,9 @@ enum ClassifiersBenchmark: BenchmarkCommand {
         default: "Scripts/peer/sklearn_classifiers.py"),
       .switch("no-peer", help: "skip scikit-learn"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
+      .option(
+        "save-data", "FILE",
+        help: "keep the peer's input (float32 features, then int32 labels; train rows first)"),
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
@@ -52,13 +63,17 @@ enum ClassifiersBenchmark: BenchmarkCommand {
     }
 
     let data: Embedding
-    if let fixture = arguments.string("fixture") {
-      data = try Embedding.golden(fixture)
-    } else {
+    switch arguments.string("source")! {
+    case "golden":
+      data = try Embedding.golden(arguments.string("fixture")!)
+    case "synthetic":
       data = Embedding.synthetic(
         train: try arguments.required("train"), test: try arguments.required("test"),
         dimensions: try arguments.required("dims"), classes: try arguments.required("classes"),
         seed: seed)
+    default:
+      data = try Embedding.mnistPCA(
+        directory: arguments.string("data")!, dimensions: try arguments.required("dims"))
     }
     var report = [
       "# dcrl-bench classifiers", "", RunMetadata.current().markdown,
@@ -71,12 +86,15 @@ enum ClassifiersBenchmark: BenchmarkCommand {
     if !arguments.isSet("no-peer") {
       peer = runPeer(
         script: arguments.string("peer")!, data: data, classifiers: names, presets: presetNames,
-        seed: seed)
+        seed: seed, keep: arguments.string("save-data"))
     }
+    // Float32, as an embedding arrives and as the peer reads it.
     let train = Tensor(
-      data.features(data.trainRange), shape: [data.trainRange.count, data.dimensions])
+      data.features(data.trainRange).map { Float($0) },
+      shape: [data.trainRange.count, data.dimensions])
     let test = Tensor(
-      data.features(data.testRange), shape: [data.testRange.count, data.dimensions])
+      data.features(data.testRange).map { Float($0) },
+      shape: [data.testRange.count, data.dimensions])
     let trainLabels = Array(data.labels[data.trainRange])
     let testLabels = Array(data.labels[data.testRange])
     var rows: [[String]] = []
@@ -126,10 +144,11 @@ enum ClassifiersBenchmark: BenchmarkCommand {
 
   /// Writes the embedding for the peer and returns its results keyed "classifier/preset".
   static func runPeer(
-    script: String, data: Embedding, classifiers: [String], presets: [String], seed: UInt64
+    script: String, data: Embedding, classifiers: [String], presets: [String], seed: UInt64,
+    keep: String?
   ) -> [String: [String: Double]] {
-    let path = NSTemporaryDirectory() + "dcrl-bench-classifiers-\(getpid()).bin"
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    let path = keep ?? NSTemporaryDirectory() + "dcrl-bench-classifiers-\(getpid()).bin"
+    defer { if keep == nil { try? FileManager.default.removeItem(atPath: path) } }
     var bytes = Data()
     let ordered = data.features(data.trainRange) + data.features(data.testRange)
     ordered.map { Float($0) }.withUnsafeBytes { bytes.append(contentsOf: $0) }
@@ -218,8 +237,26 @@ struct Embedding {
       values: values, labels: labels, dimensions: d, trainRange: 0..<train,
       testRange: train..<n,
       description: "synthetic \(k)-class mixture (3 blobs per class), \(train) train / "
-        + "\(test) test × \(d)-d, seed \(seed) (MNIST-like shape; a trained embedding can "
-        + "replace it once the table commands produce one)")
+        + "\(test) test × \(d)-d, seed \(seed)")
+  }
+
+  /// MNIST-full's generalisation split (SPEC.md §6, §7.12: the first 50,000 images train, the
+  /// last 20,000 test) projected on the first `dimensions` principal components of the
+  /// training images, in float32: the shape of Table 4's embeddings.
+  static func mnistPCA(directory: String, dimensions: Int) throws -> Embedding {
+    let (training, test) = try LabeledDataset.loadGeneralizationSplit(
+      from: URL(fileURLWithPath: directory, isDirectory: true))
+    let pca = try PCA(components: dimensions).fit(training.features)
+    let train = try pca.transform(training.features).doubles
+    let values = train + (try pca.transform(test.features).doubles)
+    let trainCount = training.labels.count
+    return Embedding(
+      values: values.map { Double(Float($0)) }, labels: training.labels + test.labels,
+      dimensions: dimensions, trainRange: 0..<trainCount,
+      testRange: trainCount..<(trainCount + test.labels.count),
+      description: "MNIST-full generalisation split (\(directory)): first \(trainCount) train / "
+        + "last \(test.labels.count) test, pixels / 255 projected on the training set's first "
+        + "\(dimensions) principal components (float32)")
   }
 
   /// The golden MNIST-PCA-10 embedding of Scripts/golden/sklearn_classifiers.py.

@@ -11,7 +11,10 @@ protocol BenchmarkCommand {
   static func run(_ arguments: ParsedArguments) throws
 }
 
-let commands: [any BenchmarkCommand.Type] = [KernelsBenchmark.self, ClassifiersBenchmark.self]
+let commands: [any BenchmarkCommand.Type] = [
+  KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
+  TSNEBenchmark.self, ClassifiersBenchmark.self,
+]
 
 @MainActor func printTopLevelUsage() {
   print("usage: dcrl-bench <command> [flags]\n\ncommands:")

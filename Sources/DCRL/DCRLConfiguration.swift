@@ -88,6 +88,8 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
 
   /// The denoising-autoencoder pretraining.
   public var pretraining = PretrainingConfiguration()
+  /// How the centres are initialised (the paper: t-SNE then k-means).
+  public var centerInitialization = CenterInitialization.tsneThenKMeans
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
   /// The k-means restarts on the 2-D t-SNE points (20).

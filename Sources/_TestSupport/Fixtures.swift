@@ -28,6 +28,12 @@ public struct Fixture {
   /// The `data` object.
   public let data: [String: Any]
 
+  /// Wraps a header and a data object, for example an element of an array in a fixture.
+  public init(header: [String: Any], data: [String: Any]) {
+    self.header = header
+    self.data = data
+  }
+
   /// The numbers stored under `key` in ``data``, flattened in row-major order.
   public func doubles(_ key: String) -> [Double] {
     flatten(data[key])
@@ -45,6 +51,14 @@ public struct Fixture {
   public func object(_ key: String) -> Fixture {
     Fixture(header: header, data: data[key] as? [String: Any] ?? [:])
   }
+
+  /// The array of objects stored under `key` in ``data``, each as a fixture with the same header.
+  public func objects(_ key: String) -> [Fixture] {
+    (data[key] as? [[String: Any]] ?? []).map { Fixture(header: header, data: $0) }
+  }
+
+  /// The number of entries in the array stored under `key` in ``data`` (rows of a matrix).
+  public func count(_ key: String) -> Int { (data[key] as? [Any])?.count ?? 0 }
 
   private func flatten(_ value: Any?) -> [Double] {
     if let number = value as? NSNumber { return [number.doubleValue] }

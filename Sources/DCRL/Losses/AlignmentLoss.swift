@@ -4,8 +4,9 @@
 import Autograd
 import Tensor
 
-/// L_align, the alignment loss (Eq. 8 of the DCRL paper), in the authors' code's form
-/// (SPEC.md §2.7):
+/// L_align, the alignment loss (equation 8 of the DCRL paper).
+///
+/// In the authors' code's form (SPEC.md §2.7):
 ///
 /// `L_align = (1/C) Σ_c ‖u_c − μ_c‖₂`, with `u_c` the mean latent code of the points predicted in
 /// cluster c.

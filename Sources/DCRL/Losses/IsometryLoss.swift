@@ -44,8 +44,9 @@ func normalizedPairDistances(_ a: Variable, _ b: Variable, dimension: Int) -> Va
   rowDistances(a, b, floor: 1e-8) * (1 / Double(dimension).squareRoot())
 }
 
-/// L_iso, the intra-manifold isometry loss (Eq. 5 of the DCRL paper), in the authors' code's
-/// form (SPEC.md §2.4):
+/// L_iso, the intra-manifold isometry loss (equation 5 of the DCRL paper).
+///
+/// In the authors' code's form (SPEC.md §2.4):
 ///
 /// `L_iso = √( Σ_(i,j) ( d_X(x_i,x_j)/√D − d_Z(z_i,z_j)/√m )² )`
 ///

@@ -26,8 +26,9 @@ func pairwiseClampedDistances(_ points: Variable) -> Variable {
   return rowDistances(points.gatheringRows(first), points.gatheringRows(second), floor: 1e-8)
 }
 
-/// L_rank, the inter-manifold ranking loss (Eq. 6 of the DCRL paper), in the authors' code's
-/// form (SPEC.md §2.5):
+/// L_rank, the inter-manifold ranking loss (equation 6 of the DCRL paper).
+///
+/// In the authors' code's form (SPEC.md §2.5):
 ///
 /// `L_rank = (1/C) · √( Σ_a Σ_b ( d_Z(μ_a, μ_b) − κ · d_X(v_a, v_b) )² )`
 ///

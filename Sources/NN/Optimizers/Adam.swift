@@ -29,6 +29,13 @@ public struct Adam: Optimizer {
     public var secondMoment: Tensor
     /// The number of steps taken.
     public var step: Int
+
+    /// Creates a state, for example from a checkpoint.
+    public init(firstMoment: Tensor, secondMoment: Tensor, step: Int) {
+      self.firstMoment = firstMoment
+      self.secondMoment = secondMoment
+      self.step = step
+    }
   }
 
   private var states: [ObjectIdentifier: State] = [:]

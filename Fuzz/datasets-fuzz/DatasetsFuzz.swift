@@ -1,0 +1,163 @@
+// DatasetsFuzz: feeds malformed bytes to the Datasets parsers (IDX, .npy, .npz, CSV, gzip,
+// USPS text, Orange .tab); any outcome but a crash is a pass.
+//
+// Two modes (Scripts/fuzz/datasets.sh runs both):
+// - libFuzzer: build with `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//   -Xswiftc -DDCRL_LIBFUZZER`; the target parser comes from DCRL_FUZZ_TARGET.
+// - plain build: `datasets-fuzz <target> <runs> <seed> <corpus folder>` runs a seeded mutation
+//   loop over the corpus files and prints how many inputs it tried.
+
+import Datasets
+import Foundation
+
+/// The parsers this harness exercises.
+let targets = ["idx", "npy", "npz", "csv", "gzip", "usps", "tab"]
+
+/// Runs the `target` parser, and the conversions after it, on `data`.
+func exercise(_ target: String, _ data: Data) {
+  switch target {
+  case "idx":
+    if let array = try? IDX.decode(data, path: "fuzz") { _ = array.doubles() }
+    let half = data.count / 2
+    _ = try? MNISTFormat.decode(
+      images: data.prefix(half), imagesPath: "i", labels: data.dropFirst(half), labelsPath: "l")
+  case "npy":
+    if let array = try? NPY.decode(data, path: "fuzz") {
+      _ = try? array.tensor(allowNonFinite: true)
+      _ = try? array.tensor(dtype: .float64)
+      _ = try? array.labels()
+    }
+  case "npz":
+    if let arrays = try? NPZ.decode(data, path: "fuzz") {
+      for array in arrays.values { _ = try? array.doubles(allowNonFinite: true) }
+    }
+  case "csv":
+    if let table = try? CSV.decode(data, path: "fuzz", hasHeader: data.first == UInt8(ascii: "h")) {
+      _ = table.tensor()
+    }
+    _ = try? CSV.decode(data, path: "fuzz", delimiter: " ", allowNonFinite: true)
+  case "gzip":
+    _ = try? Compression.gunzip(data, path: "fuzz")
+  case "usps":
+    _ = try? USPS.decode(data, path: "fuzz")
+  case "tab":
+    for document in (try? ReutersR8.decode(data, path: "fuzz")) ?? [] {
+      _ = TFIDF.tokens(in: document.text)
+    }
+    _ = TFIDF.tokens(in: String(decoding: data, as: UTF8.self))
+  default:
+    fatalError("datasets-fuzz: unknown target '\(target)'; choose one of \(targets)")
+  }
+}
+
+#if DCRL_LIBFUZZER
+  let fuzzTarget = ProcessInfo.processInfo.environment["DCRL_FUZZ_TARGET"] ?? "npy"
+
+  /// libFuzzer's per-input entry point.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    exercise(fuzzTarget, bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+  }
+
+  /// libFuzzer's driver (from libclang_rt.fuzzer), declared by hand.
+  @_silgen_name("LLVMFuzzerRunDriver")
+  func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+  ) -> Int32
+
+  /// SwiftPM links an executable's `main` to `<module>_main`; here it starts libFuzzer.
+  @_cdecl("datasets_fuzz_main")
+  public func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
+    -> Int32
+  {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { bytes, size in fuzzOneInput(bytes, size) }
+  }
+#else
+  /// A SplitMix64 generator, so that every run is reproducible from its seed.
+  struct Generator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+      state &+= 0x9E37_79B9_7F4A_7C15
+      var z = state
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      return z ^ (z >> 31)
+    }
+  }
+
+  /// `input` with 1–4 random edits: bit flips, byte overwrites with boundary values, inserts,
+  /// deletions, truncation, duplicated chunks and splices from another corpus file.
+  func mutate(_ input: [UInt8], other: [UInt8], using rng: inout Generator) -> [UInt8] {
+    var bytes = input
+    let interesting: [UInt8] = [
+      0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65,
+    ]
+    for _ in 0..<Int.random(in: 1...4, using: &rng) {
+      let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
+      switch Int.random(in: 0..<8, using: &rng) {
+      case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+      case 1 where !bytes.isEmpty: bytes[position] = interesting.randomElement(using: &rng)!
+      case 2: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: position)
+      case 3 where !bytes.isEmpty: bytes.remove(at: position)
+      case 4: bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng)))
+      case 5 where !bytes.isEmpty:
+        let length = Int.random(in: 1...min(16, bytes.count - position), using: &rng)
+        bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
+      case 6 where position + 4 <= bytes.count:
+        let value = [UInt32.max, 0, 1 << 31, 65_535, 60_000].randomElement(using: &rng)!
+        for index in 0..<4 {
+          bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
+        }
+      case 7 where !other.isEmpty:
+        let start = Int.random(in: 0..<other.count, using: &rng)
+        bytes.replaceSubrange(
+          position..<min(bytes.count, position + 8),
+          with: other[start..<min(other.count, start + 8)])
+      default: break
+      }
+    }
+    return bytes
+  }
+
+  /// The plain-build entry point: a seeded mutation loop over a corpus folder.
+  @main
+  enum MutationLoop {
+    static func main() {
+      let arguments = CommandLine.arguments
+      guard arguments.count == 5, targets.contains(arguments[1]), let runs = Int(arguments[2]),
+        let seed = UInt64(arguments[3])
+      else {
+        FileHandle.standardError.write(
+          Data(
+            "usage: datasets-fuzz <\(targets.joined(separator: "|"))> <runs> <seed> <corpus folder>\n"
+              .utf8))
+        exit(2)
+      }
+      let folder = URL(fileURLWithPath: arguments[4])
+      let corpus =
+        ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil))
+        ?? [])
+        .sorted { $0.path < $1.path }.compactMap { try? [UInt8](Data(contentsOf: $0)) }
+      guard !corpus.isEmpty else {
+        FileHandle.standardError.write(
+          Data("datasets-fuzz: no corpus files in \(folder.path)\n".utf8))
+        exit(2)
+      }
+      var rng = Generator(state: seed)
+      for input in corpus { exercise(arguments[1], Data(input)) }
+      for _ in 0..<runs {
+        let input = corpus.randomElement(using: &rng)!
+        exercise(
+          arguments[1], Data(mutate(input, other: corpus.randomElement(using: &rng)!, using: &rng)))
+      }
+      print(
+        "datasets-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash"
+      )
+    }
+  }
+#endif

@@ -1,0 +1,166 @@
+// SpectralClustering+Affinity: the affinity graphs (k-nearest-neighbour and RBF) and the
+// symmetric sparse matrix that holds the normalised adjacency.
+
+import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A symmetric matrix in compressed sparse row form.
+struct SparseSymmetricMatrix: Sendable {
+  let size: Int
+  /// Row `i`'s entries are `columns[rowStarts[i]..<rowStarts[i + 1]]`, ascending.
+  var rowStarts: [Int]
+  var columns: [Int]
+  var values: [Double]
+
+  /// Builds the matrix from unordered `(row, column, value)` triples, summing duplicates.
+  init(size: Int, entries: [(Int, Int, Double)]) {
+    self.size = size
+    var rows = [[(Int, Double)]](repeating: [], count: size)
+    for (row, column, value) in entries { rows[row].append((column, value)) }
+    var starts = [0]
+    var columns: [Int] = []
+    var values: [Double] = []
+    for var row in rows {
+      row.sort { $0.0 < $1.0 }
+      let rowStart = columns.count
+      for (column, value) in row {
+        if columns.count > rowStart && columns[columns.count - 1] == column {
+          values[values.count - 1] += value
+        } else {
+          columns.append(column)
+          values.append(value)
+        }
+      }
+      starts.append(columns.count)
+    }
+    rowStarts = starts
+    self.columns = columns
+    self.values = values
+  }
+
+  /// The row sums.
+  var rowSums: [Double] {
+    (0..<size).map { i in values[rowStarts[i]..<rowStarts[i + 1]].reduce(0, +) }
+  }
+
+  /// `D^{-1/2}·A·D^{-1/2}` for the diagonal `scale = D^{-1/2}`.
+  func scaled(by scale: [Double]) -> SparseSymmetricMatrix {
+    var result = self
+    for i in 0..<size {
+      for position in rowStarts[i]..<rowStarts[i + 1] {
+        result.values[position] *= scale[i] * scale[columns[position]]
+      }
+    }
+    return result
+  }
+
+  /// `A·X` for a row-major `[size, width]` block `X`.
+  func multiply(_ x: [Double], width: Int) -> [Double] {
+    var y = [Double](repeating: 0, count: size * width)
+    y.withUnsafeMutableBufferPointer { y in
+      x.withUnsafeBufferPointer { x in
+        for i in 0..<size {
+          let target = y.baseAddress! + i * width
+          for position in rowStarts[i]..<rowStarts[i + 1] {
+            let a = values[position]
+            let source = x.baseAddress! + columns[position] * width
+            var c = 0
+            while c < width {
+              target[c] += a * source[c]
+              c &+= 1
+            }
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// The dense `[size, size]` matrix.
+  var dense: [Double] {
+    var result = [Double](repeating: 0, count: size * size)
+    for i in 0..<size {
+      for position in rowStarts[i]..<rowStarts[i + 1] {
+        result[i * size + columns[position]] = values[position]
+      }
+    }
+    return result
+  }
+}
+
+/// The `neighbors − 1` nearest other points of every point (the point itself is the first of
+/// its `neighbors`, as in scikit-learn's `kneighbors_graph(include_self=True)`), by squared
+/// distances from GEMM row blocks, ties to the lower index.
+///
+/// - Returns: `[n · (neighbors − 1)]` indices, row-major.
+/// - Complexity: O(n²·d) time in GEMM; O(b·n) memory for blocks of `b` rows.
+func nearestNeighborIndices(_ data: Tensor, neighbors: Int) -> [Int] {
+  let n = data.shape[0]
+  let others = neighbors - 1
+  guard others > 0 else { return [] }
+  let norms = data.squared().sum(axis: 1).doubles
+  let block = Swift.max(1, Swift.min(n, (1 << 24) / Swift.max(n, 1)))
+  var result = [Int](repeating: 0, count: n * others)
+  var start = 0
+  while start < n {
+    let rows = start..<Swift.min(start + block, n)
+    let products = matmul(data.rows(rows), data, transposeB: true).doubles  // [b, n]
+    for i in rows {
+      var keys = [Double](repeating: .infinity, count: others)
+      var indices = [Int](repeating: -1, count: others)
+      let offset = (i - rows.lowerBound) * n
+      for l in 0..<n where l != i {
+        let key = norms[i] + norms[l] - 2 * products[offset + l]
+        if key < keys[others - 1] {
+          var position = others - 1
+          while position > 0 && keys[position - 1] > key {
+            keys[position] = keys[position - 1]
+            indices[position] = indices[position - 1]
+            position -= 1
+          }
+          keys[position] = key
+          indices[position] = l
+        }
+      }
+      for t in 0..<others { result[i * others + t] = indices[t] }
+    }
+    start = rows.upperBound
+  }
+  return result
+}
+
+/// The symmetric k-nearest-neighbour affinity `A = ½(C + Cᵀ)` with `C_ij = 1` for the
+/// `neighbors − 1` nearest other points `j` of `i` (scikit-learn's SpectralClustering with
+/// `affinity="nearest_neighbors"`); self-loops are left out, as SciPy's normalised Laplacian
+/// ignores them.
+func nearestNeighborAffinity(_ data: Tensor, neighbors: Int) -> SparseSymmetricMatrix {
+  let n = data.shape[0]
+  let others = neighbors - 1
+  let indices = nearestNeighborIndices(data, neighbors: neighbors)
+  var entries: [(Int, Int, Double)] = []
+  entries.reserveCapacity(2 * n * others)
+  for i in 0..<n {
+    for t in 0..<others {
+      let j = indices[i * others + t]
+      entries.append((i, j, 0.5))
+      entries.append((j, i, 0.5))
+    }
+  }
+  return SparseSymmetricMatrix(size: n, entries: entries)
+}
+
+/// The dense RBF affinity `A_ij = exp(−γ‖x_i − x_j‖²)` for `i ≠ j` and 0 on the diagonal.
+///
+/// - Returns: `[n · n]` row-major.
+func radialBasisAffinity(_ data: Tensor, gamma: Double) -> [Double] {
+  let n = data.shape[0]
+  let squared = pairwiseSquaredDistances(data, data).doubles
+  var result = squared.map { exp(-gamma * $0) }
+  for i in 0..<n { result[i * n + i] = 0 }
+  return result
+}

@@ -1,0 +1,160 @@
+// DCRLCheckpoint: a whole fine-tuning state in one safetensors file — weights, centres, both
+// Adam optimisers' moments and steps, the random stream, the epoch and the history — written
+// atomically, so a run can resume to the bit-identical model of an uninterrupted run.
+
+import Foundation
+import NN
+import Tensor
+
+/// Saving and restoring ``DCRLTrainer`` runs.
+///
+/// The file is `checkpoint.safetensors` in the policy's directory. Tensors: `model.*` (the
+/// autoencoder's and the centres' values), `adam1.*`/`adam2.*` (each optimiser's `exp_avg` and
+/// `exp_avg_sq` per parameter) and `state.inputCenters`; the `state` metadata entry holds the
+/// rest as JSON. It is replaced atomically (a temporary file, then a rename), so an interrupted
+/// write leaves the previous checkpoint intact.
+public enum DCRLCheckpoint {
+  /// The format version this library writes and reads.
+  public static let formatVersion = 1
+
+  /// The non-tensor part of a checkpoint.
+  struct State: Codable {
+    var configuration: DCRLConfiguration
+    var inputDimension: Int
+    var nextEpoch: Int
+    var rng: Xoshiro256
+    var batchOptimizerSteps: [String: Int]
+    var fullDataOptimizerSteps: [String: Int]
+    var previousLabels: [Int]?
+    var reports: [DCRLEpochReport]
+  }
+
+  /// A copy of a training state at an epoch boundary; tensors are shared copy-on-write, so taking
+  /// one costs almost nothing until training changes the originals.
+  struct Snapshot {
+    var tensors: [String: Tensor]
+    var state: State
+
+    init(_ training: DCRLTrainingState) {
+      var tensors: [String: Tensor] = [:]
+      var steps1: [String: Int] = [:]
+      var steps2: [String: Int] = [:]
+      let named = training.autoencoder.namedParameters + [("centers", training.centers)]
+      for (name, parameter) in named {
+        tensors["model." + name] = parameter.value
+        if let s = training.batchOptimizer.state(of: parameter) {
+          tensors["adam1." + name + ".exp_avg"] = s.firstMoment
+          tensors["adam1." + name + ".exp_avg_sq"] = s.secondMoment
+          steps1[name] = s.step
+        }
+        if let s = training.fullDataOptimizer.state(of: parameter) {
+          tensors["adam2." + name + ".exp_avg"] = s.firstMoment
+          tensors["adam2." + name + ".exp_avg_sq"] = s.secondMoment
+          steps2[name] = s.step
+        }
+      }
+      tensors["state.inputCenters"] = training.inputCenters
+      self.tensors = tensors
+      self.state = State(
+        configuration: training.configuration, inputDimension: training.autoencoder.inputDimension,
+        nextEpoch: training.nextEpoch, rng: training.rng, batchOptimizerSteps: steps1,
+        fullDataOptimizerSteps: steps2, previousLabels: training.previousLabels,
+        reports: training.reports)
+    }
+
+    /// Writes the snapshot atomically into the policy's directory.
+    func write(to policy: CheckpointPolicy) throws(DCRLError) {
+      do {
+        try FileManager.default.createDirectory(
+          at: policy.directory, withIntermediateDirectories: true)
+      } catch {
+        throw .io(
+          path: policy.directory.path, reason: "cannot create the checkpoint directory: \(error)")
+      }
+      let json: String
+      do {
+        json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+      } catch {
+        throw .io(path: policy.file.path, reason: "cannot encode the training state: \(error)")
+      }
+      do {
+        try SafeTensors.write(
+          tensors,
+          metadata: [
+            "format": "dcrl-checkpoint", "format_version": "\(DCRLCheckpoint.formatVersion)",
+            "state": json,
+          ], to: policy.file)
+      } catch {
+        throw .io(path: policy.file.path, reason: error.description)
+      }
+    }
+  }
+
+  /// Restores the training state stored at `url` onto `backend`.
+  static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
+    let tensors: [String: Tensor]
+    let metadata: [String: String]
+    do {
+      (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
+    } catch {
+      throw .io(path: url.path, reason: error.description)
+    }
+    guard metadata["format"] == "dcrl-checkpoint",
+      let version = metadata["format_version"].flatMap(Int.init)
+    else {
+      throw .io(path: url.path, reason: "not a DCRL checkpoint (no dcrl-checkpoint metadata)")
+    }
+    guard version == formatVersion else {
+      throw .formatVersion(path: url.path, found: version, expected: formatVersion)
+    }
+    let state: State
+    do {
+      state = try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
+    } catch {
+      throw .io(path: url.path, reason: "unreadable training state: \(error)")
+    }
+    let c = state.configuration
+    var rng = Xoshiro256(seed: 0)
+    let autoencoder = Autoencoder(
+      inputDimension: state.inputDimension, hiddenSizes: c.hiddenSizes,
+      latentDimension: c.latentDimension,
+      on: backend, using: &rng)
+    func tensor(_ name: String) throws(DCRLError) -> Tensor {
+      guard let value = tensors[name] else {
+        throw .io(path: url.path, reason: "missing tensor '\(name)'")
+      }
+      return value
+    }
+    for (name, parameter) in autoencoder.namedParameters {
+      let value = try tensor("model." + name)
+      guard value.shape == parameter.value.shape else {
+        throw .io(
+          path: url.path,
+          reason: "'\(name)' has shape \(value.shape), expected \(parameter.value.shape)")
+      }
+      parameter.value = value
+    }
+    let training = DCRLTrainingState(
+      configuration: c, autoencoder: autoencoder, centers: try tensor("model.centers"),
+      inputCenters: try tensor("state.inputCenters"), rng: state.rng)
+    let named = autoencoder.namedParameters + [("centers", training.centers)]
+    for (name, parameter) in named {
+      if let step = state.batchOptimizerSteps[name] {
+        training.batchOptimizer.setState(
+          Adam.State(
+            firstMoment: try tensor("adam1." + name + ".exp_avg"),
+            secondMoment: try tensor("adam1." + name + ".exp_avg_sq"), step: step), of: parameter)
+      }
+      if let step = state.fullDataOptimizerSteps[name] {
+        training.fullDataOptimizer.setState(
+          Adam.State(
+            firstMoment: try tensor("adam2." + name + ".exp_avg"),
+            secondMoment: try tensor("adam2." + name + ".exp_avg_sq"), step: step), of: parameter)
+      }
+    }
+    training.nextEpoch = state.nextEpoch
+    training.previousLabels = state.previousLabels
+    training.reports = state.reports
+    return training
+  }
+}

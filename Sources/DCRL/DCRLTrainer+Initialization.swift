@@ -1,0 +1,49 @@
+// DCRLTrainer+Initialization: the starting cluster centres μ (SPEC.md §3.2): t-SNE of the first codes
+// to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
+
+import Clustering
+import Manifold
+import Tensor
+
+extension DCRLTrainer {
+  /// The initial centres μ `[C, m]` and the matching input-space centres v `[C, D]` of the
+  /// k-means clusters, from the first ``DCRLConfiguration/initializationSubsetSize`` samples.
+  ///
+  /// - Throws: ``DCRLError/invalidInput(_:)`` if t-SNE or k-means reject the data (too few
+  ///   samples for the perplexity or the cluster count).
+  public func initialCenters(
+    autoencoder: Autoencoder, input x: Tensor
+  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
+    let c = configuration
+    let count = min(x.shape[0], c.initializationSubsetSize)
+    guard count >= c.clusters else {
+      throw .invalidInput("n_samples=\(count) should be >= n_clusters=\(c.clusters)")
+    }
+    let subset = x.rows(0..<count)
+    let codes = autoencoder.encodeAll(subset, chunkSize: c.fullPassChunkSize)
+    var points = codes
+    if c.centerInitialization == .tsneThenKMeans {
+      var tsne = TSNEConfiguration.sklearn021
+      tsne.seed = c.seed
+      // sklearn requires perplexity < n; keep 30 whenever the subset allows it.
+      tsne.perplexity = min(tsne.perplexity, Double(count - 1) / 3)
+      do {
+        points = try TSNE(configuration: tsne).fit(codes).embedding
+      } catch {
+        throw .invalidInput("t-SNE of the initialisation subset failed: \(error)")
+      }
+    }
+    let kmeans = KMeans(
+      clusters: c.clusters, runs: c.initializationKMeansRuns, seed: c.initializationKMeansSeed)
+    let labels: [Int]
+    do {
+      labels = try kmeans.fit(points).labels
+    } catch {
+      throw .invalidInput("k-means of the initialisation subset failed: \(error)")
+    }
+    return (
+      clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
+      clusterMeans(subset, labels: labels, clusters: c.clusters, fallback: nil)
+    )
+  }
+}

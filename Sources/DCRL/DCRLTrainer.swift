@@ -1,0 +1,252 @@
+// DCRLTrainer: fits a DCRL model — pretraining, centre initialisation, then alternating,
+// graduated fine-tuning (SPEC.md §3, Algorithm 1).
+
+import Clustering
+import Foundation
+import Metrics
+import NN
+import Tensor
+
+/// Where and how often to write checkpoints during fine-tuning.
+public struct CheckpointPolicy: Sendable {
+  /// The directory that receives `checkpoint.safetensors` (created if needed).
+  public var directory: URL
+  /// Write after every `interval` epochs (and after the last one).
+  public var interval: Int
+
+  /// Creates a policy.
+  public init(directory: URL, interval: Int = 10) {
+    self.directory = directory
+    self.interval = max(1, interval)
+  }
+
+  /// The checkpoint file.
+  public var file: URL { directory.appendingPathComponent("checkpoint.safetensors") }
+}
+
+/// Fits DCRL models (SPEC.md §3).
+///
+/// ```swift
+/// var configuration = DCRLConfiguration.paper(for: .mnistTest)
+/// let model = try DCRLTrainer(configuration: configuration).fit(images, labels: labels) {
+///   print($0.summary)
+///   return .proceed
+/// }
+/// let predicted = try model.predict(images)
+/// ```
+///
+/// `fit` pretrains a denoising autoencoder (unless one is given), initialises the centres with
+/// t-SNE and k-means, then runs ``DCRLConfiguration/epochs`` epochs of fine-tuning. Each epoch
+/// computes Q, P, π, the input-space centres and the L_iso pairs from a full-data pass; takes
+/// Adam #1 steps over shuffled mini-batches on `α·L_C + a·L_rec + L_rank/⌊N/B⌋`; then takes one
+/// Adam #2 step on `β·L_iso + L_align` with freshly computed codes. With one OpenBLAS thread the
+/// same seed gives the same bits, and ``resume(from:input:labels:checkpoints:onEpoch:)``
+/// continues a checkpoint to exactly the model of an uninterrupted run.
+public struct DCRLTrainer {
+  /// The hyperparameters.
+  public var configuration: DCRLConfiguration
+  /// The backend the model trains on; data is moved there.
+  public var backend: any Backend
+
+  /// Creates a trainer.
+  public init(
+    configuration: DCRLConfiguration = DCRLConfiguration(), backend: any Backend = CPUBackend.shared
+  ) {
+    self.configuration = configuration
+    self.backend = backend
+  }
+
+  /// Pretrains the denoising autoencoder of this configuration on `x` (SPEC.md §3.1).
+  public func pretrain(
+    _ x: Tensor, onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> Autoencoder {
+    try configuration.validate()
+    var pretraining = configuration.pretraining
+    pretraining.seed = configuration.seed
+    return try AutoencoderPretrainer(configuration: pretraining).fit(
+      x.moved(to: backend), hiddenSizes: configuration.hiddenSizes,
+      latentDimension: configuration.latentDimension, onEpoch: onEpoch)
+  }
+
+  /// Fits a model to `x`.
+  ///
+  /// - Parameters:
+  ///   - x: The data, `[n, D]`, float32 (float64 also works on the host backends).
+  ///   - labels: Ground truth, used only to report ACC/NMI per epoch.
+  ///   - autoencoder: A pretrained autoencoder; pretrained here when `nil`.
+  ///   - checkpoints: Where to write checkpoints; none when `nil`.
+  ///   - onPretrainingEpoch: Called after each pretraining epoch.
+  ///   - onEpoch: Called after each fine-tuning epoch; return `.stop` to end early.
+  /// - Throws: ``DCRLError`` for a bad configuration or input (I1–I4, I11, I17), a non-finite
+  ///   loss (after writing the last good checkpoint), or a checkpoint write failure.
+  public func fit(
+    _ x: Tensor, labels: [Int]? = nil, autoencoder: Autoencoder? = nil,
+    checkpoints: CheckpointPolicy? = nil,
+    onPretrainingEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed },
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> DCRLModel {
+    try configuration.validate()
+    let data = x.moved(to: backend)
+    try validateFeatures(data)
+    try validateLabels(labels, samples: data.shape[0])
+    guard data.shape[0] >= configuration.clusters else {
+      throw .invalidInput(
+        "n_samples=\(data.shape[0]) should be >= n_clusters=\(configuration.clusters)")
+    }
+    let network: Autoencoder
+    if let autoencoder {
+      network = autoencoder
+    } else {
+      network = try pretrain(data, onEpoch: onPretrainingEpoch)
+    }
+    guard network.inputDimension == data.shape[1],
+      network.latentDimension == configuration.latentDimension
+    else {
+      throw .invalidInput(
+        "the autoencoder maps \(network.inputDimension) → \(network.latentDimension), the data has "
+          + "\(data.shape[1]) features and the configuration a latent dimension of \(configuration.latentDimension)"
+      )
+    }
+    let (centers, inputCenters) = try initialCenters(autoencoder: network, input: data)
+    let state = DCRLTrainingState(
+      configuration: configuration, autoencoder: network, centers: centers,
+      inputCenters: inputCenters, rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+  }
+
+  /// Continues the run saved in the checkpoint at `url` to the configured number of epochs.
+  ///
+  /// The data must be the same as the interrupted run's. With one OpenBLAS thread the result is
+  /// bit-identical to an uninterrupted run.
+  public func resume(
+    from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> DCRLModel {
+    let data = x.moved(to: backend)
+    let state = try DCRLCheckpoint.read(from: url, on: backend)
+    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
+    try validateLabels(labels, samples: data.shape[0])
+    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+  }
+
+  /// Runs the remaining epochs of `state`.
+  private func train(
+    _ state: DCRLTrainingState, input x: Tensor, labels truth: [Int]?,
+    checkpoints: CheckpointPolicy?, onEpoch: (DCRLEpochReport) -> TrainingControl
+  ) throws(DCRLError) -> DCRLModel {
+    let c = state.configuration
+    var snapshot = state.nextEpoch > 0 ? DCRLCheckpoint.Snapshot(state) : nil
+    while state.nextEpoch < c.epochs {
+      let epoch = state.nextEpoch
+      let report: DCRLEpochReport
+      do {
+        report = try runEpoch(state, input: x, truth: truth)
+      } catch {
+        if let checkpoints, let snapshot { try? snapshot.write(to: checkpoints) }
+        throw error
+      }
+      state.reports.append(report)
+      state.nextEpoch = epoch + 1
+      snapshot = DCRLCheckpoint.Snapshot(state)
+      let last = state.nextEpoch == c.epochs
+      if let checkpoints, state.nextEpoch % checkpoints.interval == 0 || last {
+        try snapshot?.write(to: checkpoints)
+      }
+      if onEpoch(report) == .stop {
+        if let checkpoints, !last, state.nextEpoch % checkpoints.interval != 0 {
+          try snapshot?.write(to: checkpoints)
+        }
+        break
+      }
+    }
+    let codes = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
+    return DCRLModel(
+      configuration: c, autoencoder: state.autoencoder, centers: state.centers.value,
+      trainingLabels: softAssignment(
+        codes, centers: state.centers.value, degreesOfFreedom: c.degreesOfFreedom
+      )
+      .argmax(axis: 1),
+      history: state.reports)
+  }
+
+  /// One epoch: structure pass, mini-batch loop, full-data step (SPEC.md §3.3).
+  private func runEpoch(
+    _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?
+  ) throws(DCRLError) -> DCRLEpochReport {
+    let c = state.configuration
+    let epoch = state.nextEpoch
+    let start = ContinuousClock.now
+    let weights = EpochWeights(epoch: epoch, configuration: c)
+    let latent = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
+    let structure = try EpochStructure.compute(
+      input: x, latent: latent, centers: state.centers.value,
+      previousInputCenters: state.inputCenters,
+      weights: weights, configuration: c)
+    state.inputCenters = structure.inputCenters
+    let n = x.shape[0]
+    let changed =
+      state.previousLabels.map { previous in
+        Double(zip(previous, structure.labels).filter { $0 != $1 }.count) / Double(n)
+      } ?? 1
+    state.previousLabels = structure.labels
+
+    var sums = (clustering: 0.0, reconstruction: 0.0, ranking: 0.0)
+    var counts = (clustering: 0, reconstruction: 0, ranking: 0)
+    let order = randomPermutation(n, using: &state.rng)
+    let divisor = max(1, n / c.batchSize)
+    var step = 0
+    for batchStart in stride(from: 0, to: n, by: c.batchSize) {
+      let indices = Array(order[batchStart..<min(batchStart + c.batchSize, n)])
+      let losses = try state.miniBatchStep(
+        input: x, indices: indices, structure: structure, weights: weights, rankingDivisor: divisor,
+        epoch: epoch, step: step)
+      if let value = losses.clustering {
+        sums.clustering += value
+        counts.clustering += 1
+      }
+      if let value = losses.reconstruction {
+        sums.reconstruction += value
+        counts.reconstruction += 1
+      }
+      if let value = losses.ranking {
+        sums.ranking += value
+        counts.ranking += 1
+      }
+      step += 1
+    }
+    var structureLosses: (isometry: Double, alignment: Double)?
+    if weights.fullDataStep {
+      structureLosses = try state.fullDataStep(
+        input: x, structure: structure, weights: weights, epoch: epoch)
+    }
+    func mean(_ sum: Double, _ count: Int) -> Double? { count > 0 ? sum / Double(count) : nil }
+    var accuracy: Double?
+    var nmi: Double?
+    if let truth {
+      accuracy = try? clusteringAccuracy(structure.labels, truth)
+      nmi = try? normalizedMutualInformation(structure.labels, truth, normalization: .arithmetic)
+    }
+    return DCRLEpochReport(
+      epoch: epoch, weights: weights, clustering: mean(sums.clustering, counts.clustering),
+      reconstruction: mean(sums.reconstruction, counts.reconstruction),
+      ranking: mean(sums.ranking, counts.ranking), isometry: structureLosses?.isometry,
+      alignment: structureLosses?.alignment, clusterSizes: structure.counts, labelChange: changed,
+      emptyClusters: structure.emptyClusters,
+      truncatedClusters: structure.pairs?.truncatedClusters ?? 0,
+      sizeEntropy: normalizedEntropy(structure.counts), accuracy: accuracy, nmi: nmi,
+      seconds: (ContinuousClock.now - start).seconds)
+  }
+}
+
+/// The entropy of the cluster-size distribution divided by log C: 1 for equal sizes, 0 when one
+/// cluster holds everything (RELIABILITY D4).
+func normalizedEntropy(_ counts: [Int]) -> Double {
+  let total = Double(counts.reduce(0, +))
+  guard total > 0, counts.count > 1 else { return 0 }
+  var entropy = 0.0
+  for count in counts where count > 0 {
+    let p = Double(count) / total
+    entropy -= p * Foundation.log(p)
+  }
+  return entropy / Foundation.log(Double(counts.count))
+}

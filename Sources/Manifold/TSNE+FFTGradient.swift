@@ -1,0 +1,336 @@
+// TSNE+FFTGradient: FIt-SNE's interpolation-based repulsive forces (Linderman et al. 2019).
+
+/// The repulsive term by polynomial interpolation on an equispaced grid and FFT convolution
+/// (Linderman, Rachh, Hoskins, Steinerberger and Kluger, *Nature Methods* 16, 2019; the same
+/// scheme as FIt-SNE and openTSNE's `fft` method).
+///
+/// With the kernel `k(y, z) = w(y, z)² = (1 + ‖y − z‖²)⁻²`, both the forces and Z are sums of
+/// kernel-weighted "charges": in 2-D, `φ_t(y_i) = Σ_j k(y_i, y_j) c_t(y_j)` for
+/// `c = (1, y₁, y₂, ‖y‖²)`, then `Σ_j w_ij² (y_i − y_j) = y_i φ₀ − (φ₁, φ₂)` and
+/// `Z = Σ_i [(1 + ‖y_i‖²) φ₀ − 2 y_i·(φ₁, φ₂) + φ₃] − n`. The charges are spread onto
+/// `pointsPerInterval` Lagrange nodes per interval of a square grid over the embedding, the
+/// grid sums are a discrete convolution done by zero-padded FFTs (``FFTPlan``), and the
+/// potentials are interpolated back with the same weights. Two real charge grids are packed
+/// into one complex grid, so each iteration costs one kernel transform and two complex
+/// convolutions.
+struct FFTRepulsion: RepulsionMethod {
+  let pointsPerInterval: Int
+  let minimumIntervals: Int
+  let intervalsPerUnit: Double
+  private var plans: [Int: FFTPlan] = [:]
+
+  init(pointsPerInterval: Int, minimumIntervals: Int, intervalsPerUnit: Double) {
+    self.pointsPerInterval = pointsPerInterval
+    self.minimumIntervals = minimumIntervals
+    self.intervalsPerUnit = intervalsPerUnit
+  }
+
+  mutating func plan(_ length: Int) -> FFTPlan {
+    if let plan = plans[length] { return plan }
+    let plan = FFTPlan(length: length)
+    plans[length] = plan
+    return plan
+  }
+
+  mutating func forces(
+    _ positions: [Double], count n: Int, dimensions dims: Int, threads: Int
+  ) -> RepulsiveForces {
+    let grid = InterpolationGrid(
+      positions, count: n, dimensions: dims, pointsPerInterval: pointsPerInterval,
+      minimumIntervals: minimumIntervals, intervalsPerUnit: intervalsPerUnit)
+    let fftPlan = plan(2 * grid.nodes)
+    return dims == 1
+      ? grid.forces1D(positions, plan: fftPlan, threads: threads)
+      : grid.forces2D(positions, plan: fftPlan, threads: threads)
+  }
+}
+
+/// The interpolation grid of one iteration: a square box over the embedding cut into
+/// `intervals` equal intervals per axis, each with `p` equispaced Lagrange nodes at
+/// `(k + ½)/p` of the interval.
+struct InterpolationGrid {
+  let count: Int
+  let dimensions: Int
+  let p: Int
+  let intervals: Int
+  /// Grid nodes per axis (`intervals · p`).
+  let nodes: Int
+  /// The distance between neighbouring nodes.
+  let spacing: Double
+  /// Per point and axis: the first node index of its interval, and its `p` Lagrange weights.
+  var firstNode: [Int32]
+  var weights: [Double]
+
+  init(
+    _ y: [Double], count n: Int, dimensions dims: Int, pointsPerInterval p: Int,
+    minimumIntervals: Int, intervalsPerUnit: Double
+  ) {
+    let low = y.min() ?? 0
+    let high = y.max() ?? 0
+    let extent = max(high - low, 1e-12)
+    let wanted = max(minimumIntervals, Int(extent * intervalsPerUnit))
+    intervals = FFTPlan.smoothLength(atLeast: wanted)
+    let width = extent / Double(intervals)
+    count = n
+    dimensions = dims
+    self.p = p
+    nodes = intervals * p
+    spacing = width / Double(p)
+    // Lagrange basis on the nodes s_k = (k + ½)/p of the unit interval.
+    let s = (0..<p).map { (Double($0) + 0.5) / Double(p) }
+    let denominators = (0..<p).map { k in
+      (0..<p).filter { $0 != k }.reduce(1.0) { $0 * (s[k] - s[$1]) }
+    }
+    firstNode = [Int32](repeating: 0, count: n * dims)
+    weights = [Double](repeating: 0, count: n * dims * p)
+    let intervals = intervals
+    for index in 0..<(n * dims) {
+      let scaled = (y[index] - low) / width
+      let box = min(max(Int(scaled), 0), intervals - 1)
+      let u = scaled - Double(box)
+      firstNode[index] = Int32(box * p)
+      for k in 0..<p {
+        var value = 1.0
+        for l in 0..<p where l != k { value *= u - s[l] }
+        weights[index * p + k] = value / denominators[k]
+      }
+    }
+  }
+
+  /// `(1 + spacing² · offset²)⁻²` for integer node offsets, the squared Cauchy kernel.
+  @inline(__always) func kernel(_ squaredOffset: Double) -> Double {
+    let w = 1 / (1 + spacing * spacing * squaredOffset)
+    return w * w
+  }
+
+  /// The 2-D forces and Z (see ``FFTRepulsion``).
+  func forces2D(_ y: [Double], plan: FFTPlan, threads: Int) -> RepulsiveForces {
+    let (m, length) = (nodes, 2 * nodes)
+    let area = length * length
+    var workRe = [Double](repeating: 0, count: area)
+    var workIm = [Double](repeating: 0, count: area)
+    var scratchRe = [Double](repeating: 0, count: area)
+    var scratchIm = [Double](repeating: 0, count: area)
+    var spectrum = [Double](repeating: 0, count: area)
+    // Charge grids (1, y₁) and (y₂, ‖y‖²) as two complex M × M grids.
+    var charges = [[Double]](repeating: [Double](repeating: 0, count: m * m), count: 4)
+    for i in 0..<count {
+      let (y1, y2) = (y[2 * i], y[2 * i + 1])
+      let values = (1.0, y1, y2, y1 * y1 + y2 * y2)
+      let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
+      for kx in 0..<p {
+        let wx = weights[(2 * i) * p + kx]
+        for ky in 0..<p {
+          let w = wx * weights[(2 * i + 1) * p + ky]
+          let node = (bx + kx) * m + by + ky
+          charges[0][node] += w * values.0
+          charges[1][node] += w * values.1
+          charges[2][node] += w * values.2
+          charges[3][node] += w * values.3
+        }
+      }
+    }
+    var potentials = [[Double]](repeating: [], count: 4)
+    workRe.withUnsafeMutableBufferPointer { wr in
+      workIm.withUnsafeMutableBufferPointer { wi in
+        scratchRe.withUnsafeMutableBufferPointer { sr in
+          scratchIm.withUnsafeMutableBufferPointer { si in
+            spectrum.withUnsafeMutableBufferPointer { k in
+              let buffers = ConvolutionBuffers(
+                re: wr.baseAddress!, im: wi.baseAddress!, scratchRe: sr.baseAddress!,
+                scratchIm: si.baseAddress!, spectrum: k.baseAddress!, nodes: m, plan: plan,
+                threads: threads)
+              buffers.prepareKernel { a, b in kernel(Double(a * a + b * b)) }
+              for pair in 0..<2 {
+                let (real, imaginary) = buffers.convolve(charges[2 * pair], charges[2 * pair + 1])
+                potentials[2 * pair] = real
+                potentials[2 * pair + 1] = imaginary
+              }
+            }
+          }
+        }
+      }
+    }
+    var forces = [Double](repeating: 0, count: 2 * count)
+    let z = forces.withUnsafeMutableBufferPointer { out in
+      let out = out
+      return deterministicSum(count, chunkSize: 1024, threads: threads) { range in
+        var partial = 0.0
+        for i in range {
+          var phi = (0.0, 0.0, 0.0, 0.0)
+          let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
+          for kx in 0..<p {
+            let wx = weights[(2 * i) * p + kx]
+            for ky in 0..<p {
+              let w = wx * weights[(2 * i + 1) * p + ky]
+              let node = (bx + kx) * m + by + ky
+              phi.0 += w * potentials[0][node]
+              phi.1 += w * potentials[1][node]
+              phi.2 += w * potentials[2][node]
+              phi.3 += w * potentials[3][node]
+            }
+          }
+          let (y1, y2) = (y[2 * i], y[2 * i + 1])
+          partial += (1 + y1 * y1 + y2 * y2) * phi.0 - 2 * (y1 * phi.1 + y2 * phi.2) + phi.3
+          out[2 * i] = y1 * phi.0 - phi.1
+          out[2 * i + 1] = y2 * phi.0 - phi.2
+        }
+        return partial
+      }
+    }
+    return RepulsiveForces(forces: forces, normalizer: z - Double(count))
+  }
+
+  /// The 1-D forces and Z, with charges `(1, y, y²)` as three columns of one transform.
+  func forces1D(_ y: [Double], plan: FFTPlan, threads: Int) -> RepulsiveForces {
+    let (m, length) = (nodes, 2 * nodes)
+    var re = [Double](repeating: 0, count: length * 3)
+    var im = [Double](repeating: 0, count: length * 3)
+    var scratchRe = re
+    var scratchIm = im
+    for i in 0..<count {
+      let first = Int(firstNode[i])
+      for k in 0..<p {
+        let w = weights[i * p + k]
+        re[(first + k) * 3] += w
+        re[(first + k) * 3 + 1] += w * y[i]
+        re[(first + k) * 3 + 2] += w * y[i] * y[i]
+      }
+    }
+    var kernelRe = [Double](repeating: 0, count: length)
+    var kernelIm = kernelRe
+    for a in 0..<length where a != m {
+      let offset = a < m ? a : a - length
+      kernelRe[a] = kernel(Double(offset * offset))
+    }
+    scratchRe.withUnsafeMutableBufferPointer { sr in
+      scratchIm.withUnsafeMutableBufferPointer { si in
+        kernelRe.withUnsafeMutableBufferPointer { kr in
+          kernelIm.withUnsafeMutableBufferPointer { ki in
+            plan.transform(
+              re: kr.baseAddress!, im: ki.baseAddress!, width: 1, scratchRe: sr.baseAddress!,
+              scratchIm: si.baseAddress!, inverse: false)
+          }
+        }
+        re.withUnsafeMutableBufferPointer { xr in
+          im.withUnsafeMutableBufferPointer { xi in
+            plan.transform(
+              re: xr.baseAddress!, im: xi.baseAddress!, width: 3, scratchRe: sr.baseAddress!,
+              scratchIm: si.baseAddress!, inverse: false)
+            for a in 0..<length {
+              for t in 0..<3 {
+                xr[a * 3 + t] *= kernelRe[a] / Double(length)
+                xi[a * 3 + t] *= kernelRe[a] / Double(length)
+              }
+            }
+            plan.transform(
+              re: xr.baseAddress!, im: xi.baseAddress!, width: 3, scratchRe: sr.baseAddress!,
+              scratchIm: si.baseAddress!, inverse: true)
+          }
+        }
+      }
+    }
+    var forces = [Double](repeating: 0, count: count)
+    var z = 0.0
+    for i in 0..<count {
+      var phi = (0.0, 0.0, 0.0)
+      let first = Int(firstNode[i])
+      for k in 0..<p {
+        let w = weights[i * p + k]
+        phi.0 += w * re[(first + k) * 3]
+        phi.1 += w * re[(first + k) * 3 + 1]
+        phi.2 += w * re[(first + k) * 3 + 2]
+      }
+      z += (1 + y[i] * y[i]) * phi.0 - 2 * y[i] * phi.1 + phi.2
+      forces[i] = y[i] * phi.0 - phi.1
+    }
+    return RepulsiveForces(forces: forces, normalizer: z - Double(count))
+  }
+}
+
+/// Work buffers for 2-D circular convolutions of `M × M` grids zero-padded to `2M × 2M`.
+///
+/// Layout: a forward pass along the first axis, a transpose, and a second pass leave the
+/// spectrum transposed (`[k₂][k₁]`); the kernel spectrum is stored the same way, and the
+/// inverse runs the steps backwards, so only two transposes are needed per convolution. Rows
+/// and columns that are known to be zero, or are not needed, are skipped.
+private struct ConvolutionBuffers {
+  let re: UnsafeMutablePointer<Double>
+  let im: UnsafeMutablePointer<Double>
+  let scratchRe: UnsafeMutablePointer<Double>
+  let scratchIm: UnsafeMutablePointer<Double>
+  /// The kernel's spectrum (real: the kernel is real and even), transposed layout.
+  let spectrum: UnsafeMutablePointer<Double>
+  let nodes: Int
+  let plan: FFTPlan
+  let threads: Int
+
+  var length: Int { 2 * nodes }
+
+  /// Fills ``spectrum`` with the 2-D DFT of the circulant kernel `k(a, b)` for offsets
+  /// `a, b ∈ (−M, M)` (the unused offset `M` is zero).
+  func prepareKernel(_ k: (Int, Int) -> Double) {
+    let (m, n) = (nodes, length)
+    for a in 0..<n {
+      for b in 0..<n {
+        let (da, db) = (a < m ? a : a - n, b < m ? b : b - n)
+        re[a * n + b] = a == m || b == m ? 0 : k(da, db)
+        im[a * n + b] = 0
+      }
+    }
+    forwardPasses(width: n)
+    for index in 0..<(n * n) { spectrum[index] = re[index] }
+  }
+
+  /// Two forward passes and a transpose over a `[2M][width]` input in `re`/`im`; the transposed
+  /// `[2M][2M]` spectrum ends in `re`/`im`.
+  private func forwardPasses(width: Int) {
+    let n = length
+    plan.transform(
+      re: re, im: im, width: width, scratchRe: scratchRe, scratchIm: scratchIm, inverse: false,
+      threads: threads)
+    transposeMatrix(re, rows: n, columns: width, into: scratchRe)
+    transposeMatrix(im, rows: n, columns: width, into: scratchIm)
+    re.update(from: scratchRe, count: width * n)
+    im.update(from: scratchIm, count: width * n)
+    (re + width * n).update(repeating: 0, count: (n - width) * n)
+    (im + width * n).update(repeating: 0, count: (n - width) * n)
+    plan.transform(
+      re: re, im: im, width: n, scratchRe: scratchRe, scratchIm: scratchIm, inverse: false,
+      threads: threads)
+  }
+
+  /// The convolutions of the kernel with the real grids `a` and `b` (row-major `M × M`),
+  /// packed as one complex grid `a + i b`.
+  func convolve(_ a: [Double], _ b: [Double]) -> ([Double], [Double]) {
+    let (m, n) = (nodes, length)
+    for row in 0..<n {
+      for column in 0..<m {
+        re[row * m + column] = row < m ? a[row * m + column] : 0
+        im[row * m + column] = row < m ? b[row * m + column] : 0
+      }
+    }
+    forwardPasses(width: m)
+    let scale = 1 / Double(n * n)
+    for index in 0..<(n * n) {
+      let factor = spectrum[index] * scale
+      re[index] *= factor
+      im[index] *= factor
+    }
+    plan.transform(
+      re: re, im: im, width: n, scratchRe: scratchRe, scratchIm: scratchIm, inverse: true,
+      threads: threads)
+    // Keep the first M rows ([c][k₁], c < M), transpose to [k₁][c], and invert along k₁.
+    transposeMatrix(re, rows: m, columns: n, into: scratchRe)
+    transposeMatrix(im, rows: m, columns: n, into: scratchIm)
+    re.update(from: scratchRe, count: n * m)
+    im.update(from: scratchIm, count: n * m)
+    plan.transform(
+      re: re, im: im, width: m, scratchRe: scratchRe, scratchIm: scratchIm, inverse: true,
+      threads: threads)
+    return (
+      Array(UnsafeBufferPointer(start: re, count: m * m)),
+      Array(UnsafeBufferPointer(start: im, count: m * m))
+    )
+  }
+}

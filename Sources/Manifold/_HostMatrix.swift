@@ -1,0 +1,87 @@
+// _HostMatrix: validated data copied to host memory, in float32 for GEMM and float64 for exact work.
+
+import Tensor
+
+/// A data matrix validated for the Manifold estimators and copied to host memory.
+///
+/// `floats` always holds the row-major elements in float32 (the GEMM-based distance scans run
+/// on it). When the tensor was float64, `doubles` keeps the original values, so exact distance
+/// recomputation loses nothing.
+struct HostMatrix: Sendable {
+  let rows: Int
+  let columns: Int
+  let floats: [Float]
+  let doubles: [Double]?
+
+  /// Validates `data` (RELIABILITY I1–I4) and copies it to the host.
+  ///
+  /// - Throws: ``ManifoldError/notAMatrix(shape:)``, ``ManifoldError/emptyData(samples:features:)``
+  ///   or ``ManifoldError/nonFinite(row:column:value:)``.
+  init(validating data: Tensor) throws(ManifoldError) {
+    guard data.rank == 2 else { throw .notAMatrix(shape: data.shape) }
+    rows = data.shape[0]
+    columns = data.shape[1]
+    guard rows > 0, columns > 0 else { throw .emptyData(samples: rows, features: columns) }
+    switch data.dtype {
+    case .float32:
+      floats = data.floats
+      doubles = nil
+    case .float64:
+      let values = data.doubles
+      doubles = values
+      floats = values.map { Float($0) }
+    }
+    let columns = columns
+    let firstBad: Int? =
+      doubles.map { values in values.firstIndex { !$0.isFinite } }
+      ?? floats.firstIndex { !$0.isFinite }
+    if let index = firstBad {
+      let value = doubles?[index] ?? Double(floats[index])
+      throw .nonFinite(row: index / columns, column: index % columns, value: value)
+    }
+  }
+
+  /// Wraps already validated float32 values.
+  init(rows: Int, columns: Int, floats: [Float]) {
+    precondition(
+      floats.count == rows * columns, "HostMatrix: \(floats.count) != \(rows)×\(columns)")
+    self.rows = rows
+    self.columns = columns
+    self.floats = floats
+    self.doubles = nil
+  }
+
+  /// Element `(row, column)` at full input precision.
+  @inline(__always)
+  func value(_ row: Int, _ column: Int) -> Double {
+    if let doubles { return doubles[row * columns + column] }
+    return Double(floats[row * columns + column])
+  }
+
+  /// The exact squared Euclidean distance between row `i` and row `j` of `other`, from direct
+  /// differences in float64 (no cancellation; RELIABILITY I10).
+  func exactSquaredDistance(_ i: Int, to j: Int, of other: HostMatrix) -> Double {
+    var sum = 0.0
+    if let a = doubles, let b = other.doubles {
+      for c in 0..<columns {
+        let difference = a[i * columns + c] - b[j * columns + c]
+        sum += difference * difference
+      }
+    } else {
+      for c in 0..<columns {
+        let difference = value(i, c) - other.value(j, c)
+        sum += difference * difference
+      }
+    }
+    return sum
+  }
+
+  /// The column means, accumulated in float64.
+  func columnMeans() -> [Double] {
+    var means = [Double](repeating: 0, count: columns)
+    for r in 0..<rows {
+      for c in 0..<columns { means[c] += value(r, c) }
+    }
+    return means.map { $0 / Double(rows) }
+  }
+}

@@ -1,0 +1,68 @@
+// _PCA: principal-component scores through the covariance matrix's eigendecomposition (LAPACKE).
+
+import COpenBLAS
+
+/// The eigenvalues (ascending) and row-major eigenvectors (one per column) of a symmetric
+/// `n × n` matrix, by LAPACK's divide-and-conquer `dsyevd`; `nil` if LAPACK fails.
+func symmetricEigendecomposition(_ matrix: [Double], order n: Int) -> (
+  values: [Double], vectors: [Double]
+)? {
+  var a = matrix
+  var w = [Double](repeating: 0, count: n)
+  let info = a.withUnsafeMutableBufferPointer { a in
+    w.withUnsafeMutableBufferPointer { w in
+      LAPACKE_dsyevd(
+        LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), LapackInt(n),
+        a.baseAddress, LapackInt(n), w.baseAddress)
+    }
+  }
+  return info == 0 ? (w, a) : nil
+}
+
+/// The scores of `x` on its first `components` principal axes, row-major `[n, components]`.
+///
+/// The covariance `XᶜᵀXᶜ / (n − 1)` of the centred data is formed by one DGEMM and
+/// diagonalised with `dsyevd`. Each axis's sign is fixed so that its largest-magnitude loading
+/// is positive (scikit-learn's `svd_flip` with `u_based_decision=False`), which makes the
+/// result deterministic. Returns `nil` when LAPACK fails.
+func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
+  let (n, d) = (x.rows, x.columns)
+  let means = x.columnMeans()
+  var centred = [Double](repeating: 0, count: n * d)
+  for i in 0..<n {
+    for c in 0..<d { centred[i * d + c] = x.value(i, c) - means[c] }
+  }
+  var covariance = [Double](repeating: 0, count: d * d)
+  centred.withUnsafeBufferPointer { a in
+    covariance.withUnsafeMutableBufferPointer { c in
+      cblas_dgemm(
+        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n),
+        1 / Double(max(n - 1, 1)), a.baseAddress, Int32(d), a.baseAddress, Int32(d), 0,
+        c.baseAddress, Int32(d))
+    }
+  }
+  guard let (_, vectors) = symmetricEigendecomposition(covariance, order: d) else { return nil }
+  let kept = min(components, d)
+  var axes = [Double](repeating: 0, count: d * components)
+  for k in 0..<kept {
+    let column = d - 1 - k  // eigenvalues ascend: the largest is last
+    var largest = 0.0
+    for r in 0..<d where abs(vectors[r * d + column]) > abs(largest) {
+      largest = vectors[r * d + column]
+    }
+    let sign: Double = largest < 0 ? -1 : 1
+    for r in 0..<d { axes[r * components + k] = sign * vectors[r * d + column] }
+  }
+  var scores = [Double](repeating: 0, count: n * components)
+  centred.withUnsafeBufferPointer { a in
+    axes.withUnsafeBufferPointer { v in
+      scores.withUnsafeMutableBufferPointer { s in
+        cblas_dgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(components), Int32(d), 1,
+          a.baseAddress, Int32(d), v.baseAddress, Int32(components), 0, s.baseAddress,
+          Int32(components))
+      }
+    }
+  }
+  return scores
+}
