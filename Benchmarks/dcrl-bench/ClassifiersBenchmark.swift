@@ -84,6 +84,10 @@ enum ClassifiersBenchmark: BenchmarkCommand {
 
     var peer: [String: [String: Double]] = [:]
     if !arguments.isSet("no-peer") {
+      if let version = runCommand("python3", ["-c", "import sklearn; print(sklearn.__version__)"]) {
+        report.insert("- scikit-learn: \(version)", at: report.count - 1)
+        print("- scikit-learn: \(version)")
+      }
       peer = runPeer(
         script: arguments.string("peer")!, data: data, classifiers: names, presets: presetNames,
         seed: seed, keep: arguments.string("save-data"))
