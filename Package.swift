@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Manifold", targets: ["Manifold"]),
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
+    .library(name: "Classifiers", targets: ["Classifiers"]),
     .executable(name: "dcrl", targets: ["dcrl"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
@@ -47,6 +48,7 @@ let package = Package(
     .target(
       name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics"],
       swiftSettings: swiftFlags),
+    .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -67,6 +69,9 @@ let package = Package(
     .testTarget(
       name: "PlottingTests", dependencies: ["Plotting", "CZlib", "_TestSupport"],
       swiftSettings: swiftFlags),
+    .testTarget(
+      name: "ClassifiersTests", dependencies: ["Classifiers", "_TestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
@@ -94,8 +99,8 @@ let package = Package(
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "COpenBLAS",
-        "CZlib", "_CommandLineSupport", "_ParitySupport",
+        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
+        "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with

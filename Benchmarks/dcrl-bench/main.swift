@@ -14,7 +14,7 @@ protocol BenchmarkCommand {
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
-  DCRLEpochBenchmark.self,
+  DCRLEpochBenchmark.self, ClassifiersBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

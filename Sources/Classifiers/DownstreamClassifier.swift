@@ -1,0 +1,74 @@
+// DownstreamClassifier: the four classifiers of the paper's Table 4 by name, each with the
+// scikit-learn 0.21 or modern defaults.
+
+import Tensor
+
+/// Which scikit-learn release's defaults a classifier follows (SPEC.md §5.4, §7.11).
+public enum ClassifierPreset: String, Sendable, Codable, Hashable, CaseIterable {
+  /// scikit-learn 0.21.3, the version the authors pinned: LR liblinear one-vs-rest, SVC
+  /// γ = 1/d, 10 trees. SPEC.md §7.11 recommends these for reproducing Table 4.
+  case sklearn021
+  /// scikit-learn ≥ 0.22: LR L-BFGS multinomial, SVC γ = 'scale', 100 trees.
+  case modern
+}
+
+/// The downstream classifiers of the paper's Table 4, trained on frozen embeddings
+/// (SPEC.md §5.4).
+///
+/// ```swift
+/// let accuracy = try DownstreamClassifier.svm
+///   .fit(trainEmbedding, labels: trainLabels, preset: .sklearn021, seed: 0)
+///   .score(testEmbedding, labels: testLabels)
+/// ```
+public enum DownstreamClassifier: String, Sendable, Codable, Hashable, CaseIterable {
+  /// ``LogisticRegression``.
+  case logisticRegression = "lr"
+  /// ``MLPClassifier``.
+  case mlp
+  /// ``SupportVectorClassifier`` (RBF).
+  case svm
+  /// ``RandomForestClassifier``.
+  case randomForest = "rf"
+
+  /// The short name used in tables: LR, MLP, SVM, RFC.
+  public var tableName: String {
+    switch self {
+    case .logisticRegression: return "LR"
+    case .mlp: return "MLP"
+    case .svm: return "SVM"
+    case .randomForest: return "RFC"
+    }
+  }
+
+  /// Fits this classifier with `preset`'s defaults and `seed` on `x` and `labels`.
+  ///
+  /// Shape: `x` is `[n, d]`.
+  /// - Returns: The fitted model.
+  /// - Throws: ``ClassifierError`` for invalid input.
+  public func fit(_ x: Tensor, labels: [Int], preset: ClassifierPreset, seed: UInt64 = 0)
+    throws(ClassifierError) -> any ClassifierModel
+  {
+    let old = preset == .sklearn021
+    switch self {
+    case .logisticRegression:
+      var c: LogisticRegression.Configuration = old ? .sklearn021 : .modern
+      c.seed = seed
+      return try LogisticRegression(configuration: c).fit(x, labels: labels)
+    case .mlp:
+      var c: MLPClassifier.Configuration = old ? .sklearn021 : .modern
+      c.seed = seed
+      return try MLPClassifier(configuration: c).fit(x, labels: labels)
+    case .svm:
+      var c: SupportVectorClassifier.Configuration = old ? .sklearn021 : .modern
+      c.seed = seed
+      return try SupportVectorClassifier(configuration: c).fit(x, labels: labels)
+    case .randomForest:
+      var c: RandomForestClassifier.Configuration = old ? .sklearn021 : .modern
+      c.seed = seed
+      return try RandomForestClassifier(configuration: c).fit(x, labels: labels)
+    }
+  }
+
+  /// Whether the two presets configure this classifier identically (true for the MLP).
+  public var presetsAgree: Bool { self == .mlp }
+}
