@@ -19,8 +19,10 @@ let package = Package(
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
     .library(name: "Classifiers", targets: ["Classifiers"]),
+    .executable(name: "dcrl", targets: ["dcrl"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
+    .executable(name: "DCRLMNIST", targets: ["DCRLMNIST"]),
   ],
   targets: [
     // MARK: C shims
@@ -51,10 +53,13 @@ let package = Package(
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
     .target(name: "_CommandLineSupport", swiftSettings: swiftFlags),
+    // Backend parity checks shared by the tests and `dcrl-bench gpu-check` (no Testing import).
+    .target(name: "_ParitySupport", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
     // MARK: Tests
     .testTarget(
-      name: "TensorTests", dependencies: ["Tensor", "_TestSupport"], swiftSettings: swiftFlags),
+      name: "TensorTests", dependencies: ["Tensor", "_TestSupport", "_ParitySupport"],
+      resources: [.copy("CUDAEmulator")], swiftSettings: swiftFlags),
     .testTarget(
       name: "AutogradTests", dependencies: ["Autograd", "_TestSupport"],
       swiftSettings: swiftFlags),
@@ -80,16 +85,22 @@ let package = Package(
       name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
+      name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
+    .testTarget(
       name: "DCRLTests", dependencies: ["DCRL", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(
+      name: "dcrl",
+      dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
+      swiftSettings: swiftFlags),
+    .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
-        "COpenBLAS", "CZlib", "_CommandLineSupport",
+        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
+        "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with
@@ -97,6 +108,10 @@ let package = Package(
     .executableTarget(
       name: "datasets-fuzz", dependencies: ["Datasets"], path: "Fuzz/datasets-fuzz",
       swiftSettings: swiftFlags),
+    .executableTarget(
+      name: "DCRLMNIST",
+      dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
+      path: "Examples/DCRLMNIST", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
       swiftSettings: swiftFlags),

@@ -170,11 +170,18 @@ enum KernelsBenchmark: BenchmarkCommand {
     }
   }
 
-  /// The PyTorch step time from the peer script, or `nil` when it cannot run.
-  static func peerStep(script: String, threads: Int, batch: Int) -> Timing? {
+  /// The PyTorch step time from the peer script on `device` (`cpu` or `cuda`), or `nil` when
+  /// it cannot run.
+  static func peerStep(
+    script: String, threads: Int, batch: Int, device: String = "cpu", time: Double = 2
+  ) -> Timing? {
     guard
       let output = runCommand(
-        "python3", [script, "--threads", "\(threads)", "--batch", "\(batch)"]),
+        "python3",
+        [
+          script, "--device", device, "--threads", "\(threads)", "--batch", "\(batch)", "--time",
+          "\(time)",
+        ]),
       let line = output.split(separator: "\n").last,
       let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
       let samples = object["samples"] as? [Double]

@@ -13,7 +13,8 @@ protocol BenchmarkCommand {
 
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
-  TSNEBenchmark.self, ClassifiersBenchmark.self,
+  TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
+  DCRLEpochBenchmark.self, ClassifiersBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {
@@ -44,7 +45,7 @@ do {
     print(error.message)
     exit(0)
   }
-  FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+  FileHandle.standardError.write(Data("dcrl-bench \(name): \(error.message)\n".utf8))
   exit(2)
 } catch {
   FileHandle.standardError.write(Data("dcrl-bench \(name): \(error)\n".utf8))

@@ -57,6 +57,29 @@ public final class Autoencoder: Layer {
       + decoder.namedParameters.map { ("decoder." + $0.name, $0.parameter) }
   }
 
+  /// An independent copy: new parameters that start from these values.
+  ///
+  /// Tensors are copy-on-write, so the copy costs nothing until one of the two is trained.
+  /// Methods that fine-tune a shared pretrained autoencoder train a copy.
+  public func copy() -> Autoencoder {
+    Autoencoder(copying: self)
+  }
+
+  private init(copying other: Autoencoder) {
+    inputDimension = other.inputDimension
+    latentDimension = other.latentDimension
+    hiddenSizes = other.hiddenSizes
+    func clone(_ network: Sequential) -> Sequential {
+      Sequential(
+        network.layers.map { layer -> any Layer in
+          guard let linear = layer as? Linear else { return ReLU() }
+          return Linear(weight: linear.weight.value, bias: linear.bias?.value)
+        })
+    }
+    encoder = clone(other.encoder)
+    decoder = clone(other.decoder)
+  }
+
   /// The latent codes of `x`, computed without recording a graph, `chunkSize` rows at a time.
   ///
   /// Shape: `[n, D]` in, `[n, m]` out.

@@ -90,8 +90,18 @@ public enum DCRLCheckpoint {
     }
   }
 
-  /// Restores the training state stored at `url` onto `backend`.
-  static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
+  /// The configuration of the run saved at `url` and the epoch it would continue with.
+  public static func configuration(
+    at url: URL
+  ) throws(DCRLError) -> (configuration: DCRLConfiguration, nextEpoch: Int) {
+    let state = try readState(from: url, on: ReferenceBackend.shared).state
+    return (state.configuration, state.nextEpoch)
+  }
+
+  /// Reads and checks the file's tensors and its `state` entry.
+  private static func readState(
+    from url: URL, on backend: any Backend
+  ) throws(DCRLError) -> (tensors: [String: Tensor], state: State) {
     let tensors: [String: Tensor]
     let metadata: [String: String]
     do {
@@ -107,12 +117,17 @@ public enum DCRLCheckpoint {
     guard version == formatVersion else {
       throw .formatVersion(path: url.path, found: version, expected: formatVersion)
     }
-    let state: State
     do {
-      state = try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
+      let state = try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
+      return (tensors, state)
     } catch {
       throw .io(path: url.path, reason: "unreadable training state: \(error)")
     }
+  }
+
+  /// Restores the training state stored at `url` onto `backend`.
+  static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
+    let (tensors, state) = try readState(from: url, on: backend)
     let c = state.configuration
     var rng = Xoshiro256(seed: 0)
     let autoencoder = Autoencoder(

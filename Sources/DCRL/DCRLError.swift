@@ -12,6 +12,8 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
   case io(path: String, reason: String)
   /// A saved model or checkpoint was written by another format version.
   case formatVersion(path: String, found: Int, expected: Int)
+  /// The method cannot do this, such as predicting new samples with a transductive method.
+  case unsupported(String)
 
   /// A readable description.
   public var description: String {
@@ -26,6 +28,8 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
       return "\(path): \(reason)"
     case .formatVersion(let path, let found, let expected):
       return "\(path) has format version \(found); this library reads version \(expected)"
+    case .unsupported(let message):
+      return "unsupported: \(message)"
     }
   }
 }

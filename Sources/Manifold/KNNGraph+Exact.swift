@@ -188,15 +188,11 @@ private func rerank(
         }
         for i in chunks[chunk] {
           candidates.removeAll(keepingCapacity: true)
-          for slot in 0..<heaps.capacity {
-            let j = heaps.indices[i * heaps.capacity + slot]
-            if j == Int32.max { continue }
-            candidates.append((exact(i, Int(j)), Int(j)))
-          }
+          for j in heaps.candidates(i) { candidates.append((exact(i, j), j)) }
           candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
           if keep > 0 && heaps.capacity < available {
             let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
-            if boundary >= Double(heaps.threshold(i)) - 2 * bound(i) {
+            if boundary >= Double(heaps.largestKept(i)) - 2 * bound(i) {
               candidates.removeAll(keepingCapacity: true)
               for j in 0..<reference.rows where !(symmetric && j == i) {
                 candidates.append((exact(i, j), j))

@@ -112,25 +112,33 @@ struct InterpolationGrid {
     var scratchRe = [Double](repeating: 0, count: area)
     var scratchIm = [Double](repeating: 0, count: area)
     var spectrum = [Double](repeating: 0, count: area)
-    // Charge grids (1, y₁) and (y₂, ‖y‖²) as two complex M × M grids.
-    var charges = [[Double]](repeating: [Double](repeating: 0, count: m * m), count: 4)
-    for i in 0..<count {
-      let (y1, y2) = (y[2 * i], y[2 * i + 1])
-      let values = (1.0, y1, y2, y1 * y1 + y2 * y2)
-      let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
-      for kx in 0..<p {
-        let wx = weights[(2 * i) * p + kx]
-        for ky in 0..<p {
-          let w = wx * weights[(2 * i + 1) * p + ky]
-          let node = (bx + kx) * m + by + ky
-          charges[0][node] += w * values.0
-          charges[1][node] += w * values.1
-          charges[2][node] += w * values.2
-          charges[3][node] += w * values.3
+    // Charge grids (1, y₁) and (y₂, ‖y‖²) as two complex M × M grids, stored as four real
+    // grids one after the other.
+    let cells = m * m
+    var charges = [Double](repeating: 0, count: 4 * cells)
+    let p = self.p
+    charges.withUnsafeMutableBufferPointer { grids in
+      weights.withUnsafeBufferPointer { weights in
+        let (grids, weights) = (grids.baseAddress!, weights.baseAddress!)
+        for i in 0..<count {
+          let (y1, y2) = (y[2 * i], y[2 * i + 1])
+          let squared = y1 * y1 + y2 * y2
+          let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
+          let (wx, wy) = (weights + 2 * i * p, weights + (2 * i + 1) * p)
+          for kx in 0..<p {
+            for ky in 0..<p {
+              let w = wx[kx] * wy[ky]
+              let node = (bx + kx) * m + by + ky
+              grids[node] += w
+              grids[cells + node] += w * y1
+              grids[2 * cells + node] += w * y2
+              grids[3 * cells + node] += w * squared
+            }
+          }
         }
       }
     }
-    var potentials = [[Double]](repeating: [], count: 4)
+    var potentials = [Double](repeating: 0, count: 4 * cells)
     workRe.withUnsafeMutableBufferPointer { wr in
       workIm.withUnsafeMutableBufferPointer { wi in
         scratchRe.withUnsafeMutableBufferPointer { sr in
@@ -141,10 +149,14 @@ struct InterpolationGrid {
                 scratchIm: si.baseAddress!, spectrum: k.baseAddress!, nodes: m, plan: plan,
                 threads: threads)
               buffers.prepareKernel { a, b in kernel(Double(a * a + b * b)) }
-              for pair in 0..<2 {
-                let (real, imaginary) = buffers.convolve(charges[2 * pair], charges[2 * pair + 1])
-                potentials[2 * pair] = real
-                potentials[2 * pair + 1] = imaginary
+              charges.withUnsafeBufferPointer { grids in
+                potentials.withUnsafeMutableBufferPointer { out in
+                  for pair in 0..<2 {
+                    buffers.convolve(
+                      grids.baseAddress! + 2 * pair * cells, grids.baseAddress! + (2 * pair + 1) * cells,
+                      into: out.baseAddress! + 2 * pair * cells, out.baseAddress! + (2 * pair + 1) * cells)
+                  }
+                }
               }
             }
           }
@@ -153,29 +165,33 @@ struct InterpolationGrid {
     }
     var forces = [Double](repeating: 0, count: 2 * count)
     let z = forces.withUnsafeMutableBufferPointer { out in
-      let out = out
-      return deterministicSum(count, chunkSize: 1024, threads: threads) { range in
-        var partial = 0.0
-        for i in range {
-          var phi = (0.0, 0.0, 0.0, 0.0)
-          let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
-          for kx in 0..<p {
-            let wx = weights[(2 * i) * p + kx]
-            for ky in 0..<p {
-              let w = wx * weights[(2 * i + 1) * p + ky]
-              let node = (bx + kx) * m + by + ky
-              phi.0 += w * potentials[0][node]
-              phi.1 += w * potentials[1][node]
-              phi.2 += w * potentials[2][node]
-              phi.3 += w * potentials[3][node]
+      potentials.withUnsafeBufferPointer { phi in
+        weights.withUnsafeBufferPointer { weights in
+          let (out, phi, weights) = (out, phi.baseAddress!, weights.baseAddress!)
+          return deterministicSum(count, chunkSize: 1024, threads: threads) { range in
+            var partial = 0.0
+            for i in range {
+              var (phi0, phi1, phi2, phi3) = (0.0, 0.0, 0.0, 0.0)
+              let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
+              let (wx, wy) = (weights + 2 * i * p, weights + (2 * i + 1) * p)
+              for kx in 0..<p {
+                for ky in 0..<p {
+                  let w = wx[kx] * wy[ky]
+                  let node = (bx + kx) * m + by + ky
+                  phi0 += w * phi[node]
+                  phi1 += w * phi[cells + node]
+                  phi2 += w * phi[2 * cells + node]
+                  phi3 += w * phi[3 * cells + node]
+                }
+              }
+              let (y1, y2) = (y[2 * i], y[2 * i + 1])
+              partial += (1 + y1 * y1 + y2 * y2) * phi0 - 2 * (y1 * phi1 + y2 * phi2) + phi3
+              out[2 * i] = y1 * phi0 - phi1
+              out[2 * i + 1] = y2 * phi0 - phi2
             }
+            return partial
           }
-          let (y1, y2) = (y[2 * i], y[2 * i + 1])
-          partial += (1 + y1 * y1 + y2 * y2) * phi.0 - 2 * (y1 * phi.1 + y2 * phi.2) + phi.3
-          out[2 * i] = y1 * phi.0 - phi.1
-          out[2 * i + 1] = y2 * phi.0 - phi.2
         }
-        return partial
       }
     }
     return RepulsiveForces(forces: forces, normalizer: z - Double(count))
@@ -301,8 +317,11 @@ private struct ConvolutionBuffers {
   }
 
   /// The convolutions of the kernel with the real grids `a` and `b` (row-major `M × M`),
-  /// packed as one complex grid `a + i b`.
-  func convolve(_ a: [Double], _ b: [Double]) -> ([Double], [Double]) {
+  /// packed as one complex grid `a + i b`, written to `outA` and `outB`.
+  func convolve(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into outA: UnsafeMutablePointer<Double>,
+    _ outB: UnsafeMutablePointer<Double>
+  ) {
     let (m, n) = (nodes, length)
     for row in 0..<n {
       for column in 0..<m {
@@ -328,9 +347,7 @@ private struct ConvolutionBuffers {
     plan.transform(
       re: re, im: im, width: m, scratchRe: scratchRe, scratchIm: scratchIm, inverse: true,
       threads: threads)
-    return (
-      Array(UnsafeBufferPointer(start: re, count: m * m)),
-      Array(UnsafeBufferPointer(start: im, count: m * m))
-    )
+    outA.update(from: re, count: m * m)
+    outB.update(from: im, count: m * m)
   }
 }

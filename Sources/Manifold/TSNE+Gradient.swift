@@ -31,41 +31,93 @@ struct TSNEObjective {
       positions, count: count, dimensions: dimensions, threads: threads)
     let z = repulsive.normalizer
     let dims = dimensions
-    let p = self.p
     let klTerms = positions.withUnsafeBufferPointer { y in
       gradient.withUnsafeMutableBufferPointer { g in
         repulsive.forces.withUnsafeBufferPointer { rep in
-          let (y, g, rep) = (y.baseAddress!, g.baseAddress!, rep.baseAddress!)
-          return deterministicSum(count, chunkSize: 512, threads: threads) { range in
-            var kl = 0.0
-            var attraction = [Double](repeating: 0, count: dims)
-            for i in range {
-              for c in 0..<dims { attraction[c] = 0 }
-              for k in p.rowOffsets[i]..<p.rowOffsets[i + 1] {
-                let j = Int(p.columnIndices[k])
-                var squared = 0.0
-                for c in 0..<dims {
-                  let difference = y[i * dims + c] - y[j * dims + c]
-                  squared += difference * difference
+          p.rowOffsets.withUnsafeBufferPointer { offsets in
+            p.columnIndices.withUnsafeBufferPointer { columns in
+              p.values.withUnsafeBufferPointer { values in
+                let kernel = AttractionKernel(
+                  y: y.baseAddress!, gradient: g.baseAddress!, repulsion: rep.baseAddress!,
+                  offsets: offsets.baseAddress!, columns: columns.baseAddress!,
+                  values: values.baseAddress!, dimensions: dims, z: z, exaggeration: exaggeration)
+                return deterministicSum(count, chunkSize: 512, threads: threads) { range in
+                  dims == 2 ? kernel.rows2D(range, computeKL: computeKL) : kernel.rows(range, computeKL: computeKL)
                 }
-                let w = 1 / (1 + squared)
-                let pw = p.values[k] * w
-                for c in 0..<dims { attraction[c] += pw * (y[i * dims + c] - y[j * dims + c]) }
-                if computeKL {
-                  let pij = p.values[k]
-                  kl += pij * log(max(pij, machineEpsilon) / max(w / z, machineEpsilon))
-                }
-              }
-              for c in 0..<dims {
-                g[i * dims + c] = 4 * (exaggeration * attraction[c] - rep[i * dims + c] / z)
               }
             }
-            return kl
           }
         }
       }
     }
     return computeKL ? klTerms : .nan
+  }
+}
+
+/// The attractive sum over the stored entries of P combined with the repulsive forces into the
+/// gradient, with the KL terms `p log(p / q)` when asked for (Q floored at machine epsilon, as
+/// scikit-learn does).
+private struct AttractionKernel {
+  let y: UnsafePointer<Double>
+  let gradient: UnsafeMutablePointer<Double>
+  let repulsion: UnsafePointer<Double>
+  let offsets: UnsafePointer<Int>
+  let columns: UnsafePointer<Int32>
+  let values: UnsafePointer<Double>
+  let dimensions: Int
+  let z: Double
+  let exaggeration: Double
+
+  @inline(__always)
+  func klTerm(_ p: Double, _ w: Double) -> Double {
+    p * log(max(p, machineEpsilon) / max(w / z, machineEpsilon))
+  }
+
+  /// Rows `range` for a 2-D embedding.
+  func rows2D(_ range: Range<Int>, computeKL: Bool) -> Double {
+    var kl = 0.0
+    for i in range {
+      let (xi, yi) = (y[2 * i], y[2 * i + 1])
+      var (ax, ay) = (0.0, 0.0)
+      for k in offsets[i]..<offsets[i + 1] {
+        let j = Int(columns[k])
+        let (dx, dy) = (xi - y[2 * j], yi - y[2 * j + 1])
+        let w = 1 / (1 + dx * dx + dy * dy)
+        let pw = values[k] * w
+        ax += pw * dx
+        ay += pw * dy
+        if computeKL { kl += klTerm(values[k], w) }
+      }
+      gradient[2 * i] = 4 * (exaggeration * ax - repulsion[2 * i] / z)
+      gradient[2 * i + 1] = 4 * (exaggeration * ay - repulsion[2 * i + 1] / z)
+    }
+    return kl
+  }
+
+  /// Rows `range` for any dimension.
+  func rows(_ range: Range<Int>, computeKL: Bool) -> Double {
+    let dims = dimensions
+    var kl = 0.0
+    var attraction = [Double](repeating: 0, count: dims)
+    for i in range {
+      for c in 0..<dims { attraction[c] = 0 }
+      for k in offsets[i]..<offsets[i + 1] {
+        let j = Int(columns[k])
+        var squared = 0.0
+        for c in 0..<dims {
+          let difference = y[i * dims + c] - y[j * dims + c]
+          squared += difference * difference
+        }
+        let w = 1 / (1 + squared)
+        let pw = values[k] * w
+        for c in 0..<dims { attraction[c] += pw * (y[i * dims + c] - y[j * dims + c]) }
+        if computeKL { kl += klTerm(values[k], w) }
+      }
+      for c in 0..<dims {
+        gradient[i * dims + c] = 4 * (exaggeration * attraction[c] - repulsion[i * dims + c] / z)
+      }
+    }
+    return kl
   }
 }
 

@@ -18,8 +18,12 @@ extension TSNE {
   /// The update per coordinate (scikit-learn 0.21 `_gradient_descent`):
   /// `gain ← gain + 0.2` if `update · grad < 0` else `gain · 0.8`, clipped at the minimum gain;
   /// `update ← momentum · update − learningRate · gain · grad`; `y ← y + update`.
+  ///
+  /// With ``TSNEConfiguration/maximumStepNorm`` each point's update is scaled down to that
+  /// norm, and without ``TSNEConfiguration/resetsOptimizerBetweenPhases`` momentum and gains
+  /// carry over into the second phase (both as openTSNE).
   func optimize(
-    _ objective: inout TSNEObjective, positions: inout [Double], learningRate: Double,
+    _ objective: inout TSNEObjective, positions: inout [Double],
     progress: ((TSNEProgress) -> ProgressAction)?
   ) -> OptimizationResult {
     let c = configuration
@@ -32,10 +36,18 @@ extension TSNE {
       (0..<exaggerationEnd, c.earlyExaggeration, c.initialMomentum, exaggerationEnd),
       (exaggerationEnd..<total, 1.0, c.finalMomentum, c.iterationsWithoutProgress),
     ]
+    let dims = c.components
+    var update = [Double](repeating: 0, count: positions.count)
+    var gains = [Double](repeating: 1, count: positions.count)
     for (phase, (range, exaggeration, momentum, patience)) in phases.enumerated()
     where !range.isEmpty {
-      var update = [Double](repeating: 0, count: positions.count)
-      var gains = [Double](repeating: 1, count: positions.count)
+      if c.resetsOptimizerBetweenPhases {
+        for k in positions.indices {
+          update[k] = 0
+          gains[k] = 1
+        }
+      }
+      let learningRate = c.resolvedLearningRate(samples: objective.count, exaggeration: exaggeration)
       var bestError = Double.greatestFiniteMagnitude
       var bestIteration = range.lowerBound
       for i in range {
@@ -55,8 +67,18 @@ extension TSNE {
           let scaled = g * gains[k]
           squaredNorm += scaled * scaled
           update[k] = momentum * update[k] - learningRate * scaled
-          positions[k] += update[k]
         }
+        if let limit = c.maximumStepNorm {
+          for i in 0..<objective.count {
+            var norm = 0.0
+            for d in 0..<dims { norm += update[i * dims + d] * update[i * dims + d] }
+            norm = norm.squareRoot()
+            if norm > limit {
+              for d in 0..<dims { update[i * dims + d] *= limit / norm }
+            }
+          }
+        }
+        for k in positions.indices { positions[k] += update[k] }
         result.iterations = i + 1
         if !kl.isNaN { result.klDivergence = kl }
         guard check else { continue }

@@ -96,15 +96,14 @@ public struct TSNE: Sendable {
     var objective = TSNEObjective(
       count: n, dimensions: configuration.components, p: affinities, threads: threads,
       repulsion: TSNE.repulsionMethod(for: configuration.gradientMethod))
-    let learningRate = configuration.resolvedLearningRate(samples: n)
-    let result = optimize(
-      &objective, positions: &positions, learningRate: learningRate, progress: progress)
+    let result = optimize(&objective, positions: &positions, progress: progress)
     return TSNEEmbedding(
       embedding: Tensor(
         converting: positions, shape: [n, configuration.components], dtype: data.dtype,
         on: data.backend),
       klDivergence: result.klDivergence, iterations: result.iterations,
-      stopReason: result.stopReason, history: result.history, learningRate: learningRate,
+      stopReason: result.stopReason, history: result.history,
+      learningRate: configuration.resolvedLearningRate(samples: n, exaggeration: 1),
       configuration: configuration)
   }
 
@@ -175,7 +174,7 @@ public struct TSNEEmbedding: Sendable {
   public let stopReason: TSNEStopReason
   /// Every progress report, in order.
   public let history: [TSNEProgress]
-  /// The learning rate used (resolves ``TSNEConfiguration/LearningRate/auto``).
+  /// The learning rate of the final phase (resolves the automatic rules).
   public let learningRate: Double
   /// The configuration the embedding was fitted with.
   public let configuration: TSNEConfiguration

@@ -56,9 +56,14 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   public enum LearningRate: Sendable, Codable, Hashable {
     /// A fixed step size (scikit-learn 0.21: 200).
     case fixed(Double)
-    /// `max(n / earlyExaggeration / 4, 50)`, scikit-learn ≥ 1.2's `'auto'`. It equals
-    /// openTSNE's `n / 12` because openTSNE leaves the factor 4 out of its gradient.
+    /// `max(n / earlyExaggeration / 4, 50)` in both phases, scikit-learn ≥ 1.2's `'auto'`. It
+    /// equals openTSNE's early-phase `n / 12` because openTSNE leaves the factor 4 out of its
+    /// gradient.
     case auto
+    /// `n / (4 · exaggeration)` with the exaggeration of the current phase: openTSNE 1.0's
+    /// `'auto'` (Belkina et al. 2019) in this gradient's scale, `n / 48` during early
+    /// exaggeration and `n / 4` afterwards.
+    case autoPerPhase
   }
 
   /// The embedding dimension.
@@ -88,6 +93,12 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   public var iterationsWithoutProgress = 300
   /// Stop when the norm of the gain-scaled gradient falls below this.
   public var minimumGradientNorm = 1e-7
+  /// The largest step a point may take in one iteration (openTSNE's `max_step_norm`); `nil`
+  /// leaves steps unclipped, as scikit-learn does.
+  public var maximumStepNorm: Double? = nil
+  /// Whether momentum and gains restart when early exaggeration ends (scikit-learn) or carry
+  /// over (openTSNE).
+  public var resetsOptimizerBetweenPhases = true
   /// How often the KL divergence is computed and reported to the progress callback.
   public var checkInterval = 50
   /// The repulsive-force method.
@@ -119,11 +130,30 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
     return configuration
   }
 
-  /// The learning rate used for `samples` points.
-  public func resolvedLearningRate(samples: Int) -> Double {
+  /// openTSNE 1.0's defaults for large data in this library's terms: FFT-interpolated
+  /// gradients, PCA initialisation, ``LearningRate/autoPerPhase``, 250 exaggerated plus 500
+  /// normal iterations, steps clipped at norm 5, and momentum and gains kept across the phases.
+  ///
+  /// Two details of openTSNE differ: its gains shrink as `0.8 · g + 0.01` where these are
+  /// clipped at 0.01, and it recentres the embedding every iteration (which changes nothing
+  /// but the embedding's mean). Neighbours are exact here; openTSNE approximates them.
+  public static var openTSNE: TSNEConfiguration {
+    var configuration = TSNEConfiguration()
+    configuration.gradientMethod = .fftInterpolation()
+    configuration.learningRate = .autoPerPhase
+    configuration.maxIterations = 750
+    configuration.maximumStepNorm = 5
+    configuration.resetsOptimizerBetweenPhases = false
+    return configuration
+  }
+
+  /// The learning rate used for `samples` points in a phase with P multiplied by
+  /// `exaggeration`.
+  public func resolvedLearningRate(samples: Int, exaggeration: Double? = nil) -> Double {
     switch learningRate {
     case .fixed(let rate): return rate
     case .auto: return max(Double(samples) / earlyExaggeration / 4, 50)
+    case .autoPerPhase: return Double(samples) / (4 * (exaggeration ?? earlyExaggeration))
     }
   }
 
@@ -163,6 +193,10 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
       gainDecrease > 0 && gainDecrease <= 1, "gainDecrease", gainDecrease, "a float in (0, 1]")
     try ManifoldError.require(minimumGain > 0, "minimumGain", minimumGain, "a float > 0")
     try ManifoldError.require(checkInterval >= 1, "checkInterval", checkInterval, "an int >= 1")
+    if let maximumStepNorm {
+      try ManifoldError.require(
+        maximumStepNorm > 0, "maximumStepNorm", maximumStepNorm, "a float in (0, inf) or nil")
+    }
     try ManifoldError.require(
       iterationsWithoutProgress >= 1, "iterationsWithoutProgress", iterationsWithoutProgress,
       "an int >= 1")

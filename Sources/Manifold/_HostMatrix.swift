@@ -63,9 +63,24 @@ struct HostMatrix: Sendable {
   func exactSquaredDistance(_ i: Int, to j: Int, of other: HostMatrix) -> Double {
     var sum = 0.0
     if let a = doubles, let b = other.doubles {
-      for c in 0..<columns {
-        let difference = a[i * columns + c] - b[j * columns + c]
-        sum += difference * difference
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          let (x, y) = (a.baseAddress! + i * columns, b.baseAddress! + j * columns)
+          for c in 0..<columns {
+            let difference = x[c] - y[c]
+            sum += difference * difference
+          }
+        }
+      }
+    } else if doubles == nil && other.doubles == nil {
+      floats.withUnsafeBufferPointer { a in
+        other.floats.withUnsafeBufferPointer { b in
+          let (x, y) = (a.baseAddress! + i * columns, b.baseAddress! + j * columns)
+          for c in 0..<columns {
+            let difference = Double(x[c]) - Double(y[c])
+            sum += difference * difference
+          }
+        }
       }
     } else {
       for c in 0..<columns {

@@ -1,60 +1,114 @@
-// _NeighborSearch: exact k-nearest-neighbour search by blocked GEMM and bounded max-heaps.
+// _NeighborSearch: exact k-nearest-neighbour candidates by blocked GEMM and per-row selection buffers.
 
 import COpenBLAS
 
-/// Per-row bounded max-heaps of `(key, index)` pairs ordered lexicographically, so that equal
-/// keys are broken by the smaller index whatever order candidates arrive in.
+/// Per-row candidate buffers for the `capacity` smallest `(key, index)` pairs, ordered
+/// lexicographically, so that equal keys are broken by the smaller index whatever order
+/// candidates arrive in.
+///
+/// Each row appends accepted candidates to a buffer of `2 · capacity` slots; when it fills, a
+/// quickselect keeps the `capacity` smallest and the row's threshold (``roots``) drops to the
+/// largest key kept. That costs O(1) amortised per accepted candidate, against O(log capacity)
+/// for a heap, which matters because early candidates are accepted often. A pair is packed in
+/// a `UInt64` as `keyBits << 32 | index`: for non-negative floats the bit pattern orders like
+/// the value, so integer order is the lexicographic (key, index) order.
 struct CandidateHeaps: @unchecked Sendable {
   let rows: Int
   let capacity: Int
-  /// `rows × capacity` keys; row `r`'s heap occupies `[r·capacity, (r+1)·capacity)`, root first.
-  let keys: UnsafeMutablePointer<Float>
-  let indices: UnsafeMutablePointer<Int32>
+  /// `rows × 2·capacity` packed candidates.
+  let slots: UnsafeMutablePointer<UInt64>
+  let counts: UnsafeMutablePointer<Int32>
+  /// Each row's acceptance threshold: `+∞` until its buffer first fills.
+  let roots: UnsafeMutablePointer<Float>
 
   init(rows: Int, capacity: Int) {
     self.rows = rows
     self.capacity = capacity
-    keys = .allocate(capacity: max(1, rows * capacity))
-    indices = .allocate(capacity: max(1, rows * capacity))
-    keys.initialize(repeating: .infinity, count: rows * capacity)
-    indices.initialize(repeating: Int32.max, count: rows * capacity)
+    slots = .allocate(capacity: max(1, rows * 2 * capacity))
+    counts = .allocate(capacity: max(1, rows))
+    roots = .allocate(capacity: max(1, rows))
+    counts.initialize(repeating: 0, count: rows)
+    roots.initialize(repeating: .infinity, count: rows)
   }
 
   func deallocate() {
-    keys.deallocate()
-    indices.deallocate()
+    slots.deallocate()
+    counts.deallocate()
+    roots.deallocate()
   }
 
-  /// The largest key kept for `row` (`+∞` while the heap is not full).
-  @inline(__always) func threshold(_ row: Int) -> Float { keys[row * capacity] }
+  /// The largest key that can still enter `row`'s list.
+  @inline(__always) func threshold(_ row: Int) -> Float { roots[row] }
 
-  /// Offers `(key, index)` to `row`'s heap; it replaces the root when it is smaller.
+  /// Offers a non-negative `key` with `index` to `row`.
   @inline(__always)
   func offer(row: Int, key: Float, index: Int32) {
-    let base = row * capacity
-    let k = keys + base
-    let ix = indices + base
-    if key > k[0] || (key == k[0] && index >= ix[0]) { return }
-    // Sift the new element down from the root.
-    var position = 0
-    while true {
-      let left = 2 * position + 1
-      if left >= capacity { break }
-      var child = left
-      let right = left + 1
-      if right < capacity && (k[right] > k[left] || (k[right] == k[left] && ix[right] > ix[left])) {
-        child = right
-      }
-      if k[child] > key || (k[child] == key && ix[child] > index) {
-        k[position] = k[child]
-        ix[position] = ix[child]
-        position = child
-      } else {
-        break
+    if key > roots[row] { return }
+    let buffer = slots + row * 2 * capacity
+    let packed = UInt64((key > 0 ? key : 0).bitPattern) << 32 | UInt64(UInt32(index))
+    var count = Int(counts[row])
+    buffer[count] = packed
+    count += 1
+    if count == 2 * capacity {
+      selectSmallest(buffer, count: count, keep: capacity)
+      count = capacity
+      var largest: UInt64 = 0
+      for slot in 0..<capacity { largest = max(largest, buffer[slot]) }
+      roots[row] = Float(bitPattern: UInt32(largest >> 32))
+    }
+    counts[row] = Int32(count)
+  }
+
+  /// The indices of `row`'s `capacity` smallest candidates (fewer if fewer were offered).
+  func candidates(_ row: Int) -> [Int] {
+    let buffer = slots + row * 2 * capacity
+    let count = Int(counts[row])
+    if count > capacity { selectSmallest(buffer, count: count, keep: capacity) }
+    return (0..<min(count, capacity)).map { Int(UInt32(truncatingIfNeeded: buffer[$0])) }
+  }
+
+  /// The largest key among `row`'s kept candidates after ``candidates(_:)``, or `+∞` when
+  /// fewer than `capacity` were offered.
+  func largestKept(_ row: Int) -> Float {
+    let count = Int(counts[row])
+    if count < capacity { return .infinity }
+    let buffer = slots + row * 2 * capacity
+    var largest: UInt64 = 0
+    for slot in 0..<capacity { largest = max(largest, buffer[slot]) }
+    return Float(bitPattern: UInt32(largest >> 32))
+  }
+}
+
+/// Rearranges `buffer[0..<count]` so that its `keep` smallest values come first (Hoare
+/// quickselect with a median-of-three pivot).
+func selectSmallest(_ buffer: UnsafeMutablePointer<UInt64>, count: Int, keep: Int) {
+  var (low, high) = (0, count - 1)
+  let target = keep - 1
+  while low < high {
+    let middle = low + (high - low) / 2
+    // Median of three as the pivot.
+    var (a, b, c) = (buffer[low], buffer[middle], buffer[high])
+    if a > b { swap(&a, &b) }
+    if b > c { swap(&b, &c) }
+    if a > b { swap(&a, &b) }
+    let pivot = b
+    var (i, j) = (low, high)
+    while i <= j {
+      while buffer[i] < pivot { i += 1 }
+      while buffer[j] > pivot { j -= 1 }
+      if i <= j {
+        (buffer[i], buffer[j]) = (buffer[j], buffer[i])
+        i += 1
+        j -= 1
       }
     }
-    k[position] = key
-    ix[position] = index
+    if target <= j {
+      high = j
+    } else if target >= i {
+      low = i
+    } else {
+      return
+    }
   }
 }
 
@@ -84,8 +138,7 @@ func blockedCandidateSearch(
   let heaps = CandidateHeaps(rows: symmetric ? referenceCount : queryCount, capacity: capacity)
   if capacity == 0 { return heaps }
   let queryNorms = rowSquaredNorms(queries, count: queryCount, dimension: d)
-  let referenceNorms =
-    symmetric ? queryNorms : rowSquaredNorms(reference, count: referenceCount, dimension: d)
+  let referenceNorms = symmetric ? queryNorms : rowSquaredNorms(reference, count: referenceCount, dimension: d)
   let rowBlock = max(1, min(tiling.rowBlock, queryCount))
   let columnBlock = max(1, min(tiling.columnBlock, referenceCount))
   let tile = UnsafeMutablePointer<Float>.allocate(capacity: rowBlock * columnBlock)
@@ -129,45 +182,74 @@ struct TileGeometry {
 /// Turns one tile of dot products into squared distances and offers them to the heaps: first
 /// to the rows' heaps (parallel over rows), then, when symmetric, to the columns' heaps
 /// (parallel over columns). The two passes write disjoint heaps, so no locks are needed.
+///
+/// The first pass overwrites the tile's dot products with the (unclamped) squared distances,
+/// so the second pass only compares. Eight columns are compared at a time against the heap
+/// roots; only the rare lanes that beat a root go to the heap, clamped at zero.
 private func scanTile(
   _ tile: UnsafeMutablePointer<Float>, _ g: TileGeometry, queryNorms: [Float],
   referenceNorms: [Float], heaps: CandidateHeaps, threads: Int
 ) {
+  typealias Lanes = SIMD8<Float>
   queryNorms.withUnsafeBufferPointer { qn in
     referenceNorms.withUnsafeBufferPointer { rn in
-      let (qn, rn) = (qn.baseAddress!, rn.baseAddress!)
-      let rowChunks = chunkRanges(g.rows, chunkSize: 64)
+      let (qn, rn) = (qn.baseAddress!, rn.baseAddress! + g.columnStart)
+      let rowChunks = chunkRanges(g.rows, chunkSize: 32)
       forEachChunk(rowChunks.count, threads: threads) { chunk in
         for r in rowChunks[chunk] {
           let i = g.rowStart + r
           let line = tile + r * g.columns
-          var threshold = heaps.threshold(i)
           let ni = qn[i]
-          for c in g.firstColumn(row: r)..<g.columns {
-            let distance = max(0, ni + rn[g.columnStart + c] - 2 * line[c])
-            if distance <= threshold {
-              heaps.offer(row: i, key: distance, index: Int32(g.columnStart + c))
-              threshold = heaps.threshold(i)
+          let first = g.firstColumn(row: r)
+          var c = first
+          while c + 8 <= g.columns {
+            let dot = UnsafeRawPointer(line + c).loadUnaligned(as: Lanes.self)
+            let norms = UnsafeRawPointer(rn + c).loadUnaligned(as: Lanes.self)
+            let distance = (norms + ni) - (dot + dot)
+            UnsafeMutableRawPointer(line + c).storeBytes(of: distance, as: Lanes.self)
+            let hits = distance .<= Lanes(repeating: heaps.threshold(i))
+            if any(hits) {
+              for lane in 0..<8 where hits[lane] {
+                heaps.offer(row: i, key: max(0, distance[lane]), index: Int32(g.columnStart + c + lane))
+              }
             }
+            c += 8
+          }
+          while c < g.columns {
+            let distance = ni + rn[c] - 2 * line[c]
+            line[c] = distance
+            if distance <= heaps.threshold(i) {
+              heaps.offer(row: i, key: max(0, distance), index: Int32(g.columnStart + c))
+            }
+            c += 1
           }
         }
       }
       guard g.symmetric else { return }
-      let columnChunks = chunkRanges(g.columns, chunkSize: 256)
+      let columnChunks = chunkRanges(g.columns, chunkSize: 512)
       forEachChunk(columnChunks.count, threads: threads) { chunk in
         let range = columnChunks[chunk]
+        let roots = heaps.roots + g.columnStart
         for r in 0..<g.rows {
-          let i = g.rowStart + r
+          let i = Int32(g.rowStart + r)
           let line = tile + r * g.columns
-          let ni = qn[i]
-          for c in max(
-            range.lowerBound, g.firstColumn(row: r))..<max(range.upperBound, g.firstColumn(row: r))
-          {
-            let j = g.columnStart + c
-            let distance = max(0, ni + rn[j] - 2 * line[c])
-            if distance <= heaps.threshold(j) {
-              heaps.offer(row: j, key: distance, index: Int32(i))
+          var c = max(range.lowerBound, g.firstColumn(row: r))
+          while c + 8 <= range.upperBound {
+            let distance = UnsafeRawPointer(line + c).loadUnaligned(as: Lanes.self)
+            let threshold = UnsafeRawPointer(roots + c).loadUnaligned(as: Lanes.self)
+            let hits = distance .<= threshold
+            if any(hits) {
+              for lane in 0..<8 where hits[lane] {
+                heaps.offer(row: g.columnStart + c + lane, key: max(0, distance[lane]), index: i)
+              }
             }
+            c += 8
+          }
+          while c < range.upperBound {
+            if line[c] <= roots[c] {
+              heaps.offer(row: g.columnStart + c, key: max(0, line[c]), index: i)
+            }
+            c += 1
           }
         }
       }

@@ -7,8 +7,10 @@ import Dispatch
 
 /// The number of `values[range]` strictly below `bound`.
 @inline(__always)
-func countBelow(_ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: Double) -> Int {
-  var total: Int64 = 0
+func countBelow<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T) -> Int
+{
+  // 32-bit counters keep four float lanes per SSE register (ranges are far below 2³¹).
+  var total: Int32 = 0
   var l = range.lowerBound
   while l < range.upperBound {
     total &+= values[l] < bound ? 1 : 0
@@ -19,8 +21,10 @@ func countBelow(_ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: D
 
 /// The number of `values[range]` at most `bound`.
 @inline(__always)
-func countAtMost(_ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: Double) -> Int {
-  var total: Int64 = 0
+func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
+  -> Int
+{
+  var total: Int32 = 0
   var l = range.lowerBound
   while l < range.upperBound {
     total &+= values[l] <= bound ? 1 : 0
@@ -29,35 +33,77 @@ func countAtMost(_ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: 
   return Int(total)
 }
 
-/// Whether any of the eight values from `values[l]` is below `bound`.
+/// The numbers of `lower[0..<count]` below `low` and of `upper[0..<count]` at most `high`, in
+/// one pass.
 @inline(__always)
-private func anyOfEightBelow(_ values: UnsafePointer<Double>, _ l: Int, _ bound: Double) -> Bool {
-  var hits: Int64 = 0
-  var lane = 0
-  while lane < 8 {
-    hits |= values[l &+ lane] < bound ? 1 : 0
-    lane &+= 1
+func countBelowAndAtMost<T: MetricScalar>(
+  _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T
+) -> (below: Int, atMost: Int) {
+  var below: Int32 = 0
+  var atMost: Int32 = 0
+  var l = 0
+  while l < count {
+    below &+= lower[l] < low ? 1 : 0
+    atMost &+= upper[l] <= high ? 1 : 0
+    l &+= 1
   }
-  return hits != 0
+  return (Int(below), Int(atMost))
 }
 
-/// Calls `visit(l)` for every `l` in `range` with `values[l] < bound`, skipping blocks of eight
-/// with none (the common case when scanning for a few near points).
+/// Calls `visit(l)` for every `l < count` with `lower[l] ≥ low` and `upper[l] ≤ high`: the
+/// points inside a band. Blocks of 64 are counted first with a vectorised loop and skipped when
+/// empty.
 @inline(__always)
-func forEachBelow(
-  _ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: Double, _ visit: (Int) -> Void
+func forEachInBand<T: MetricScalar>(
+  _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T,
+  _ visit: (Int) -> Void
 ) {
-  var l = range.lowerBound
-  let end = range.upperBound
-  while l &+ 8 <= end {
-    if anyOfEightBelow(values, l, bound) {
-      for lane in 0..<8 where values[l + lane] < bound { visit(l + lane) }
+  var start = 0
+  while start < count {
+    let end = Swift.min(start &+ 64, count)
+    var hits: Int32 = 0
+    var l = start
+    while l < end {
+      hits &+= (lower[l] >= low ? 1 : 0) & (upper[l] <= high ? 1 : 0)
+      l &+= 1
     }
-    l &+= 8
+    if hits != 0 {
+      for l in start..<end where lower[l] >= low && upper[l] <= high { visit(l) }
+    }
+    start = end
   }
-  while l < end {
-    if values[l] < bound { visit(l) }
+}
+
+/// The number of `values[range]` in `low...high`.
+@inline(__always)
+func countBetween<T: MetricScalar>(
+  _ values: UnsafePointer<T>, _ range: Range<Int>, _ low: T, _ high: T
+) -> Int {
+  var total: Int32 = 0
+  var l = range.lowerBound
+  while l < range.upperBound {
+    let value = values[l]
+    total &+= (value >= low ? 1 : 0) & (value <= high ? 1 : 0)
     l &+= 1
+  }
+  return Int(total)
+}
+
+/// Calls `visit(l)` for every `l` in `range` with `low ≤ values[l] ≤ high`.
+///
+/// Blocks of 64 are first counted with the vectorised loop and skipped when empty: the points
+/// sought are few, so most of the row is never visited one by one.
+@inline(__always)
+func forEachBetween<T: MetricScalar>(
+  _ values: UnsafePointer<T>, _ range: Range<Int>, _ low: T, _ high: T, _ visit: (Int) -> Void
+) {
+  var start = range.lowerBound
+  while start < range.upperBound {
+    let end = Swift.min(start &+ 64, range.upperBound)
+    if countBetween(values, start..<end, low, high) != 0 {
+      for l in start..<end where values[l] >= low && values[l] <= high { visit(l) }
+    }
+    start = end
   }
 }
 
@@ -86,32 +132,18 @@ struct SmallestList {
 
   /// Offers `values[range]` (whose positions are offset by `base`) to the list.
   @inline(__always)
-  func offer(_ values: UnsafePointer<Double>, _ range: Range<Int>, base: Int) {
-    var bound = worst
-    forEachBelowUpdating(values, range, &bound) { l in
-      insert(values[l], base + l)
-      return worst
+  func offer<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {
+    // Blocks of 64 are skipped when none beats the current worst, which after the first few
+    // tiles is almost always; T(worst).nextUp bounds every value whose Double is below worst,
+    // whatever the rounding.
+    var start = range.lowerBound
+    while start < range.upperBound {
+      let end = Swift.min(start &+ 64, range.upperBound)
+      if countAtMost(values, start..<end, T(worst).nextUp) != 0 {
+        for l in start..<end where Double(values[l]) < worst { insert(Double(values[l]), base + l) }
+      }
+      start = end
     }
-  }
-}
-
-/// Like ``forEachBelow(_:_:_:_:)`` with a bound that `visit` may lower as it goes.
-@inline(__always)
-private func forEachBelowUpdating(
-  _ values: UnsafePointer<Double>, _ range: Range<Int>, _ bound: inout Double,
-  _ visit: (Int) -> Double
-) {
-  var l = range.lowerBound
-  let end = range.upperBound
-  while l &+ 8 <= end {
-    if anyOfEightBelow(values, l, bound) {
-      for lane in 0..<8 where values[l + lane] < bound { bound = visit(l + lane) }
-    }
-    l &+= 8
-  }
-  while l < end {
-    if values[l] < bound { bound = visit(l) }
-    l &+= 1
   }
 }
 

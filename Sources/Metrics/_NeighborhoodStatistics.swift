@@ -46,26 +46,31 @@ struct NeighborhoodStatistics {
   /// Order: a tiled pass over Z for `N_Z^k`; a tiled pass over X (kNN candidates, the X ranks
   /// of the Z neighbours, RMRE with the matching Z tiles); a tiled pass over Z for the Z ranks
   /// of the X neighbours. Every GEMM runs on OpenBLAS's threads; the row loops between them
-  /// use as many workers, so there is one thread knob for the process (RELIABILITY R3).
+  /// use as many workers, so there is one thread knob for the process (RELIABILITY R3). Each
+  /// space computes its tiles in its own dtype (float32 GEMMs for float32 data).
   ///
   /// - Complexity: O(n²·(D + 2m)/2) multiply-adds in GEMM plus O(n²·k) in scans; O(b·(D + m) +
   ///   b² + n·k) memory beyond `x`, `z` and one blocked copy of each.
   init(x: Tensor, z: Tensor, k: Int, needs: StatisticsNeeds, blockSize: Int) {
     let workers = CPUBackend.blasThreads
-    let latent = TiledSpace<Double>(
-      z.converted(to: .float64), blockSize: blockSize, workers: workers)
-    switch x.dtype {
-    case .float32:
-      let input = TiledSpace<Float>(x, blockSize: blockSize, workers: workers)
-      self.init(input, latent, k: k, needs: needs)
-    case .float64:
-      let input = TiledSpace<Double>(x, blockSize: blockSize, workers: workers)
-      self.init(input, latent, k: k, needs: needs)
+    // Each space keeps its own dtype: its exact keys are those of the values as given.
+    func space<T: MetricScalar>(_ data: Tensor, _: T.Type) -> TiledSpace<T> {
+      TiledSpace<T>(data, blockSize: blockSize, workers: workers)
+    }
+    switch (x.dtype, z.dtype) {
+    case (.float32, .float32):
+      self.init(space(x, Float.self), space(z, Float.self), k: k, needs: needs)
+    case (.float32, .float64):
+      self.init(space(x, Float.self), space(z, Double.self), k: k, needs: needs)
+    case (.float64, .float32):
+      self.init(space(x, Double.self), space(z, Float.self), k: k, needs: needs)
+    case (.float64, .float64):
+      self.init(space(x, Double.self), space(z, Double.self), k: k, needs: needs)
     }
   }
 
-  private init<Element>(
-    _ input: TiledSpace<Element>, _ latent: TiledSpace<Double>, k: Int, needs: StatisticsNeeds
+  private init<Element, Latent>(
+    _ input: TiledSpace<Element>, _ latent: TiledSpace<Latent>, k: Int, needs: StatisticsNeeds
   ) {
     count = input.count
     inputDimension = input.dimension
@@ -77,7 +82,7 @@ struct NeighborhoodStatistics {
     var thresholds: [(key: Double, index: Int)] = []
     if needs.contains(.latentNeighborRanks) {
       let state = ScanState(count: count, candidates: candidates)
-      latent.scan(state)
+      latent.scan(state, companion: nil as TiledSpace<Latent>?)
       latentNeighbors = latent.exactNeighbors(state, k: k)
       thresholds = latentNeighbors.enumerated().map {
         (input.key($0.offset / k, $0.element), $0.element)
@@ -99,7 +104,7 @@ struct NeighborhoodStatistics {
         thresholds: inputNeighbors.enumerated().map {
           (latent.key($0.offset / k, $0.element), $0.element)
         })
-      latent.scan(state)
+      latent.scan(state, companion: nil as TiledSpace<Latent>?)
       latentRanksOfInputNeighbors = state.ranks
     }
     if needs.contains(.inputNeighborDistances) {

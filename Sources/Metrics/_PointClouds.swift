@@ -76,28 +76,24 @@ func validateNeighbors(_ neighbors: ClosedRange<Int>, samples: Int) throws(Metri
   }
 }
 
-/// A fixed-size `Double` buffer with a stable address, for loops that must not go through
-/// `Array`'s bounds checks or copy-on-write.
-final class DoubleBuffer: @unchecked Sendable {
+/// A fixed-size buffer with a stable address, for loops that must not go through `Array`'s
+/// bounds checks or copy-on-write.
+final class HostBuffer<Element>: @unchecked Sendable {
   let count: Int
-  let pointer: UnsafeMutablePointer<Double>
+  let pointer: UnsafeMutablePointer<Element>
 
-  init(_ values: [Double]) {
+  init(_ values: [Element]) {
     count = values.count
     pointer = .allocate(capacity: Swift.max(values.count, 1))
     _ = UnsafeMutableBufferPointer(start: pointer, count: values.count).initialize(from: values)
   }
 
-  init(repeating value: Double, count: Int) {
-    self.count = count
-    pointer = .allocate(capacity: Swift.max(count, 1))
-    pointer.initialize(repeating: value, count: count)
-  }
-
-  subscript(index: Int) -> Double {
+  subscript(index: Int) -> Element {
     get { pointer[index] }
     set { pointer[index] = newValue }
   }
 
   deinit { pointer.deallocate() }
 }
+
+typealias DoubleBuffer = HostBuffer<Double>

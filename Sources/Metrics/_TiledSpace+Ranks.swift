@@ -2,86 +2,80 @@
 // k-nearest-neighbour lists, from approximate GEMM keys.
 
 extension TiledSpace {
+  /// The band around threshold `e` of row `i`, in `Element`: a point `l` whose lower key
+  /// `s_l + c_l` is below `low` certainly has an exact key below `e`; one whose upper key
+  /// `s_l − c_l` is above `high` certainly above.
+  ///
+  /// The half-width is `c_i` plus the roundings of `e` and of the lower and upper keys in
+  /// `Element`; at the floor nothing is strictly smaller, so every tie there is re-checked
+  /// (`low = −∞`).
+  @inline(__always)
+  func band(of i: Int, threshold e: Double) -> (low: Element, high: Element) {
+    let width = band[i] + 4 * Double(Element.ulpOfOne) * e
+    let low = e > squaredDistanceFloor ? Element(e - width).nextDown : -Element.infinity
+    return (low, Element(e + width).nextUp)
+  }
+
   /// Adds to every threshold `(e, j)` of row `i` the number of tile columns `l ∉ {i, j}` whose
   /// exact key orders before it: `key(i, l) < e`, or `key(i, l) = e` with `l < j`.
   ///
-  /// Points certainly below (`s_l + c_l < e − c_i`) are counted from the approximate keys;
-  /// points in the band are re-keyed exactly. When only a few points lie below the largest
-  /// threshold's band, they are gathered first and the thresholds are tested on them alone.
+  /// Points certainly below the band are counted from the approximate keys; points in it are
+  /// re-keyed exactly. When only a few points lie below the largest threshold's band, they are
+  /// gathered first and the thresholds are tested on them alone.
   @inline(__always)
-  func countPreceding(_ i: Int, columns: Range<Int>, state: ScanState, scratch: RowScratch) {
+  func countPreceding(
+    _ i: Int, columns: Range<Int>, state: ScanState, scratch: RowScratch<Element>
+  ) {
     let width = columns.count
-    let (keys, lower, upper) = (scratch.keys, scratch.lower, scratch.upper)
-    let columnBand = band.pointer + columns.lowerBound
+    let (lower, upper) = (scratch.lower, scratch.upper)
+    let columnBand = elementBand.pointer + columns.lowerBound
     var l = 0
     while l < width {
-      lower[l] = keys[l] + columnBand[l]
-      upper[l] = keys[l] - columnBand[l]
+      lower[l] = scratch.keys[l] + columnBand[l]
+      upper[l] = scratch.keys[l] - columnBand[l]
       l &+= 1
     }
     let k = state.thresholdsPerRow
-    let ci = band[i]
-    var reach = -Double.infinity
-    for t in 0..<k { reach = Swift.max(reach, state.thresholdKeys[i * k + t] + ci) }
-    // Only points with upper ≤ reach can precede any threshold.
+    var reach = -Element.infinity
+    for t in 0..<k {
+      reach = Swift.max(reach, band(of: i, threshold: state.thresholdKeys[i * k + t]).high)
+    }
+    // Only points whose upper keys are below the widest band's top can precede any threshold.
     let relevant = countAtMost(upper, 0..<width, reach)
     if relevant == 0 { return }
-    if relevant * 8 <= width {
+    var (lowerValues, upperValues, length) = (lower, upper, width)
+    var positions: UnsafeMutablePointer<Int>?
+    if relevant * 2 <= width {
+      // Compact the relevant points (branch-free: always store, advance only when kept), so
+      // that the thresholds below scan short contiguous arrays.
       var gathered = 0
-      forEachBelow(upper, 0..<width, reach.nextUp) { l in
+      l = 0
+      while l < width {
+        scratch.nearLower[gathered] = lower[l]
+        scratch.nearUpper[gathered] = upper[l]
         scratch.near[gathered] = l
-        gathered += 1
+        gathered &+= upper[l] <= reach ? 1 : 0
+        l &+= 1
       }
-      for t in 0..<k {
-        state.counts[i * k + t] += countPrecedingGathered(
-          i, t: t, columns: columns, state: state, scratch: scratch, gathered: gathered)
-      }
-      return
+      (lowerValues, upperValues) = (scratch.nearLower, scratch.nearUpper)
+      (length, positions) = (gathered, scratch.near)
     }
     for t in 0..<k {
       let threshold = state.thresholdKeys[i * k + t]
       let j = state.thresholdIndices[i * k + t]
-      // At the floor nothing is strictly smaller: every tie there needs the exact key.
-      let cut = threshold > squaredDistanceFloor ? threshold - ci : -Double.infinity
-      let certain = countBelow(lower, 0..<width, cut)
-      // j itself always lies in the band and never precedes itself.
-      let own = columns.contains(j) ? j - columns.lowerBound : -1
-      let possible = countAtMost(upper, 0..<width, threshold + ci) - (own >= 0 ? 1 : 0)
+      let (low, high) = band(of: i, threshold: threshold)
+      let (certain, possible) = countBelowAndAtMost(lowerValues, upperValues, length, low, high)
       var total = certain
-      if possible > certain {
-        forEachBelow(upper, 0..<width, (threshold + ci).nextUp) { l in
-          if l != own && !(lower[l] < cut)
-            && precedes(i, columns.lowerBound + l, threshold: threshold, index: j)
-          {
-            total += 1
-          }
+      // j itself always lies in the band and never precedes itself.
+      let own = columns.contains(j) ? 1 : 0
+      if possible - own > certain {
+        forEachInBand(lowerValues, upperValues, length, low, high) { position in
+          let l = columns.lowerBound + (positions?[position] ?? position)
+          if l != j && precedes(i, l, threshold: threshold, index: j) { total += 1 }
         }
       }
       state.counts[i * k + t] += total
     }
-  }
-
-  @inline(__always)
-  private func countPrecedingGathered(
-    _ i: Int, t: Int, columns: Range<Int>, state: ScanState, scratch: RowScratch, gathered: Int
-  ) -> Int {
-    let k = state.thresholdsPerRow
-    let threshold = state.thresholdKeys[i * k + t]
-    let j = state.thresholdIndices[i * k + t]
-    let ci = band[i]
-    let cut = threshold > squaredDistanceFloor ? threshold - ci : -Double.infinity
-    var total = 0
-    for position in 0..<gathered {
-      let l = scratch.near[position]
-      if scratch.lower[l] < cut {
-        total += 1
-      } else if scratch.upper[l] <= threshold + ci && columns.lowerBound + l != j
-        && precedes(i, columns.lowerBound + l, threshold: threshold, index: j)
-      {
-        total += 1
-      }
-    }
-    return total
   }
 
   /// Whether `(key(i, l), l)` orders before `(threshold, j)`.
@@ -105,7 +99,8 @@ extension TiledSpace {
     }
     exact.sort { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }
     let complete = candidates.capacity >= count - 1
-    if complete || candidates.worst - band[i] - maximumBand > exact[k - 1].key {
+    let margin = band[i] + maximumBand + 4 * Double(Element.ulpOfOne) * abs(candidates.worst)
+    if complete || candidates.worst - margin > exact[k - 1].key {
       return exact.prefix(k).map(\.index)
     }
     let keys = UnsafeMutablePointer<Double>.allocate(capacity: k)

@@ -7,11 +7,12 @@ import Tensor
 /// exact comparisons.
 ///
 /// A tile of squared distances is `s_il = ‖p_i‖² + ‖p_l‖² − 2·g_il` with `g = P_I·P_Jᵀ` from one
-/// GEMM in the points' dtype. Its error is at most `γ_D·(‖p_i‖² + ‖p_l‖²)` (the dot-product bound
-/// `γ_D Σ|p_ic·p_lc|` with `γ_D ≈ D·u`, `u` the dtype's unit roundoff), so a comparison of `s_il`
-/// with an exact threshold is decided by `s` unless it falls within that band, and only then
-/// redone with the exact key `max(Σ_c (p_ic − p_lc)², floor)` in `Double`. Ranks therefore are
-/// those of the exact keys: independent of BLAS, thread count and tile size.
+/// GEMM, all in the points' dtype. Its error is at most about `(D + 12)·u·(‖p_i‖² + ‖p_l‖²)`
+/// (the dot-product bound `γ_D Σ|p_ic·p_lc|` plus the three roundings forming `s`, `u` the
+/// dtype's unit roundoff), so a comparison of `s_il` with an exact threshold is decided by `s`
+/// unless it falls within that band, and only then redone with the exact key
+/// `max(Σ_c (p_ic − p_lc)², floor)` in `Double`. Ranks therefore are those of the exact keys:
+/// independent of BLAS, thread count and tile size.
 struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
   let count: Int
   let dimension: Int
@@ -19,8 +20,12 @@ struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
   let values: UnsafeMutablePointer<Element>
   /// `‖p_i‖²` in `Double`.
   let norms: DoubleBuffer
+  /// `‖p_i‖²` rounded to `Element`, as the tile keys use it.
+  let elementNorms: HostBuffer<Element>
   /// `c_i`, with `|s_il − key(i, l)| ≤ c_i + c_l` for every pair.
   let band: DoubleBuffer
+  /// `c_i` rounded up to `Element`, for the lower and upper keys `s_l ± c_l`.
+  let elementBand: HostBuffer<Element>
   let maximumBand: Double
   /// Row blocks of `data`, each a separate tensor so that tiles need no copies.
   let blocks: [(range: Range<Int>, rows: Tensor)]
@@ -43,13 +48,17 @@ struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
       }
       norms[i] = sum
     }
-    // γ_D for the GEMM in Element, plus the rounding of the direct Double keys (at most about
-    // 2(D + 2)·u_Double·‖p_i − p_l‖² ≤ 4(D + 2)·u_Double·(‖p_i‖² + ‖p_l‖²)), with slack.
+    // γ_D for the GEMM and the roundings of the norms and of s in Element, plus those of the
+    // direct Double keys (at most about 2(D + 2)·u_Double·‖p_i − p_l‖²
+    // ≤ 4(D + 2)·u_Double·(‖p_i‖² + ‖p_l‖²)), with slack.
     let scale =
-      Double(dimension + 4) * Double(Element.ulpOfOne) / 2
+      Double(dimension + 12) * Double(Element.ulpOfOne) / 2
       + 4 * Double(dimension + 4) * Double.ulpOfOne / 2
     self.norms = DoubleBuffer(norms)
+    elementNorms = HostBuffer(norms.map { Element($0) })
     band = DoubleBuffer(norms.map { scale * $0 })
+    elementBand = HostBuffer(
+      norms.map { Element(scale * $0 * (1 + 4 * Double(Element.ulpOfOne))).nextUp })
     maximumBand = scale * (norms.max() ?? 0)
     let (size, total) = (Swift.max(1, Swift.min(blockSize, count)), count)
     blocks = stride(from: 0, to: total, by: size).map { start in
@@ -58,15 +67,25 @@ struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
     }
   }
 
-  /// The raw squared distance `Σ_c (p_ic − p_lc)²`, in `Double`, summed in index order; it is
-  /// bit-for-bit symmetric.
+  /// The raw squared distance `Σ_c (p_ic − p_lc)²` in `Double`, summed in a fixed pattern of
+  /// four running sums; it is bit-for-bit symmetric in `i` and `l`.
   func squaredDistance(_ i: Int, _ l: Int) -> Double {
-    var sum = 0.0
-    let a = values + i * dimension
-    let b = values + l * dimension
-    for c in 0..<dimension {
+    let a = values + i &* dimension
+    let b = values + l &* dimension
+    var sums = SIMD4<Double>()
+    var c = 0
+    while c &+ 4 <= dimension {
+      let difference = SIMD4(
+        Double(a[c]) - Double(b[c]), Double(a[c &+ 1]) - Double(b[c &+ 1]),
+        Double(a[c &+ 2]) - Double(b[c &+ 2]), Double(a[c &+ 3]) - Double(b[c &+ 3]))
+      sums += difference * difference
+      c &+= 4
+    }
+    var sum = sums.sum()
+    while c < dimension {
       let difference = Double(a[c]) - Double(b[c])
       sum += difference * difference
+      c &+= 1
     }
     return sum
   }
@@ -149,7 +168,7 @@ extension TiledSpace {
   ///   - state: Candidates, thresholds, counts and squared errors, updated in place.
   ///   - companion: The other space, whose distances RMRE compares with these (same points).
   /// - Complexity: O(n²·D/2) multiply-adds in GEMM and O(n²·k) in the scans; O(b²) scratch.
-  func scan(_ state: ScanState, companion: TiledSpace<Double>? = nil) {
+  func scan<Companion>(_ state: ScanState, companion: TiledSpace<Companion>?) {
     for (first, (rowRange, rowBlock)) in blocks.enumerated() {
       for (second, (columnRange, columnBlock)) in blocks.enumerated() where second >= first {
         let tile = matmul(rowBlock, columnBlock, transposeB: true)
@@ -163,37 +182,45 @@ extension TiledSpace {
           tile, rows: rowRange, columns: columnRange, state: state,
           companion: companionTile.map { (companion!, $0, diagonal ? 1.0 : 2.0) })
         if !diagonal {
-          process(tile.transposed(), rows: columnRange, columns: rowRange, state: state)
+          process(
+            tile.transposed(), rows: columnRange, columns: rowRange, state: state,
+            companion: nil as (space: TiledSpace<Companion>, tile: Tensor, weight: Double)?)
         }
       }
     }
   }
 
-  private func process(
+  private func process<Companion>(
     _ tile: Tensor, rows: Range<Int>, columns: Range<Int>, state: ScanState,
-    companion: (space: TiledSpace<Double>, tile: Tensor, weight: Double)? = nil
+    companion: (space: TiledSpace<Companion>, tile: Tensor, weight: Double)? = nil
   ) {
     let products = SharedPointer(Element.elements(of: tile.storage))
-    let companionProducts = companion.map { SharedPointer($0.tile.storage.doubles) }
+    let companionProducts = companion.map { SharedPointer(Companion.elements(of: $0.tile.storage)) }
     forEachSlice(of: rows, workers: workers) { _, slice in
       let width = columns.count
-      let scratch = RowScratch(width: width)
+      let scratch = RowScratch<Element>(width: width)
       defer { scratch.deallocate() }
       for i in slice {
         let offset = (i - rows.lowerBound) * width
         approximateKeys(i, products.base + offset, columns, into: scratch.keys)
+        let own = columns.contains(i) ? i - columns.lowerBound : -1
         if let companion, let companionProducts {
-          // RMRE: the companion's keys for the same pairs; the pair (i, i) contributes 0.
-          companion.space.approximateKeys(
-            i, companionProducts.base + offset, columns, into: scratch.lower)
-          if columns.contains(i) {
-            scratch.keys[i - columns.lowerBound] = 0
-            scratch.lower[i - columns.lowerBound] = 0
+          // RMRE: both spaces' squared distances of the same pairs; (i, i) contributes 0.
+          var l = 0
+          while l < width {
+            scratch.wide[l] = Double(scratch.keys[l])
+            l &+= 1
+          }
+          companion.space.widenedKeys(
+            i, companionProducts.base + offset, columns, into: scratch.companion)
+          if own >= 0 {
+            scratch.wide[own] = 0
+            scratch.companion[own] = 0
           }
           state.squaredErrors![i] +=
-            companion.weight * squaredDistanceError(scratch.keys, scratch.lower, width)
+            companion.weight * squaredDistanceError(scratch.wide, scratch.companion, width)
         }
-        if columns.contains(i) { scratch.keys[i - columns.lowerBound] = .infinity }
+        if own >= 0 { scratch.keys[own] = .infinity }
         if state.candidateCapacity > 0 {
           state.candidates(i).offer(scratch.keys, 0..<width, base: columns.lowerBound)
         }
@@ -204,9 +231,9 @@ extension TiledSpace {
     }
   }
 
-  /// `s_il = ‖p_i‖² + ‖p_l‖² − 2·g_il` for the columns of one tile row.
+  /// `s_il = ‖p_i‖² + ‖p_l‖² − 2·g_il` in `Double` for the columns of one tile row (RMRE).
   @inline(__always)
-  func approximateKeys(
+  func widenedKeys(
     _ i: Int, _ products: UnsafeMutablePointer<Element>, _ columns: Range<Int>,
     into keys: UnsafeMutablePointer<Double>
   ) {
@@ -215,6 +242,21 @@ extension TiledSpace {
     var l = 0
     while l < columns.count {
       keys[l] = ni + columnNorms[l] - 2 * Double(products[l])
+      l &+= 1
+    }
+  }
+
+  /// `s_il = ‖p_i‖² + ‖p_l‖² − 2·g_il` in `Element` for the columns of one tile row.
+  @inline(__always)
+  func approximateKeys(
+    _ i: Int, _ products: UnsafeMutablePointer<Element>, _ columns: Range<Int>,
+    into keys: UnsafeMutablePointer<Element>
+  ) {
+    let columnNorms = elementNorms.pointer + columns.lowerBound
+    let ni = elementNorms[i]
+    var l = 0
+    while l < columns.count {
+      keys[l] = ni + columnNorms[l] - 2 * products[l]
       l &+= 1
     }
   }
@@ -248,27 +290,39 @@ func squaredDistanceError(
 }
 
 /// Per-worker scratch for one tile row.
-struct RowScratch {
+struct RowScratch<Element: MetricScalar> {
   /// Approximate keys `s_l`.
-  let keys: UnsafeMutablePointer<Double>
-  /// `s_l + c_l`: a point below a bound here is certainly below it.
-  let lower: UnsafeMutablePointer<Double>
-  /// `s_l − c_l`: a point above a bound here is certainly above it.
-  let upper: UnsafeMutablePointer<Double>
-  /// Positions of the points near enough to matter for some threshold.
+  let keys: UnsafeMutablePointer<Element>
+  /// The keys widened to `Double`, and the companion space's keys, for RMRE.
+  let wide: UnsafeMutablePointer<Double>
+  let companion: UnsafeMutablePointer<Double>
+  /// Lower and upper keys `s_l ± c_l`.
+  let lower: UnsafeMutablePointer<Element>
+  let upper: UnsafeMutablePointer<Element>
+  /// Positions, lower and upper keys of the points near enough to matter for some threshold.
   let near: UnsafeMutablePointer<Int>
+  let nearLower: UnsafeMutablePointer<Element>
+  let nearUpper: UnsafeMutablePointer<Element>
 
   init(width: Int) {
     keys = .allocate(capacity: Swift.max(width, 1))
+    wide = .allocate(capacity: Swift.max(width, 1))
+    companion = .allocate(capacity: Swift.max(width, 1))
+    near = .allocate(capacity: Swift.max(width, 1))
     lower = .allocate(capacity: Swift.max(width, 1))
     upper = .allocate(capacity: Swift.max(width, 1))
-    near = .allocate(capacity: Swift.max(width, 1))
+    nearLower = .allocate(capacity: Swift.max(width, 1))
+    nearUpper = .allocate(capacity: Swift.max(width, 1))
   }
 
   func deallocate() {
     keys.deallocate()
+    wide.deallocate()
+    companion.deallocate()
+    near.deallocate()
     lower.deallocate()
     upper.deallocate()
-    near.deallocate()
+    nearLower.deallocate()
+    nearUpper.deallocate()
   }
 }

@@ -155,7 +155,7 @@ public struct CommandSpecification: Sendable {
       index += 1
       guard argument.hasPrefix("--") else {
         guard acceptsPositional else {
-          throw UsageError("\(name): unexpected argument '\(argument)'; see --help")
+          throw UsageError("unexpected argument '\(argument)'; see --help")
         }
         parsed.positional.append(argument)
         continue
@@ -169,7 +169,7 @@ public struct CommandSpecification: Sendable {
       if body == "help" { throw UsageError(usage, isHelp: true) }
       guard let flag = flags.first(where: { $0.name == body }) else {
         let known = flags.map { "--\($0.name)" }.joined(separator: ", ")
-        throw UsageError("\(name): unknown flag '--\(body)'; valid flags: \(known), --help")
+        throw UsageError("unknown flag '--\(body)'; valid flags: \(known), --help")
       }
       if flag.placeholder == nil {
         guard inlineValue == nil else { throw UsageError("--\(body) takes no value") }

@@ -12,28 +12,35 @@ import Foundation
 ///
 /// On a terminal it redraws one line with a bar, the step, the message and an estimate of the
 /// time left; otherwise (a pipe, a log file, CI) it prints one plain line per step.
-public struct ProgressReporter {
+public final class ProgressReporter {
   /// The number of steps of the whole run.
   public let total: Int
   /// The label printed before each line, such as `"fine-tuning"`.
   public let label: String
   private let isTerminal: Bool
-  private let start = ContinuousClock.now
-  private let firstStep: Int
+  private let created = ContinuousClock.now
+  /// The first update's time and step: the rate is measured from there, so set-up work done
+  /// before the first step (or the steps a resumed run skipped) does not distort the estimate.
+  private var first: (time: ContinuousClock.Instant, done: Int)?
 
-  /// Creates a reporter; steps before `firstStep` (a resumed run) do not count towards the rate.
-  public init(total: Int, label: String, firstStep: Int = 0) {
+  /// Creates a reporter.
+  public init(total: Int, label: String) {
     self.total = total
     self.label = label
-    self.firstStep = firstStep
     self.isTerminal = isatty(STDOUT_FILENO) == 1
   }
 
   /// Reports that step `step` (0-based) finished, with a message such as the losses.
   public func update(step: Int, message: String) {
     let done = step + 1
-    let elapsed = (ContinuousClock.now - start).seconds
-    let rate = elapsed / Double(max(done - firstStep, 1))
+    let now = ContinuousClock.now
+    let rate: Double
+    if let first, done > first.done {
+      rate = (now - first.time).seconds / Double(done - first.done)
+    } else {
+      rate = (now - created).seconds / Double(max(done, 1))
+      if first == nil { first = (now, done) }
+    }
     let remaining = rate * Double(max(total - done, 0))
     let eta = "ETA " + Self.duration(remaining)
     if isTerminal {
@@ -46,6 +53,7 @@ public struct ProgressReporter {
       fflush(nil)
     } else {
       print("\(label) \(done)/\(total) \(message) \(eta)")
+      fflush(nil)
     }
   }
 
@@ -70,14 +78,22 @@ public final class CSVLog {
   /// The file being written.
   public let url: URL
 
-  /// Creates (or replaces) the file and writes the header row.
-  public init(url: URL, header: [String]) throws {
+  /// Creates (or replaces) the file and writes the header row; with `appending`, an existing
+  /// file is kept and new rows go after its last one (a resumed run).
+  public init(url: URL, header: [String], appending: Bool = false) throws {
     self.url = url
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    let exists = FileManager.default.fileExists(atPath: url.path)
+    if !(appending && exists) {
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
     handle = try FileHandle(forWritingTo: url)
-    try append(header)
+    if appending && exists {
+      try handle.seekToEnd()
+    } else {
+      try append(header)
+    }
   }
 
   /// Appends one row; fields containing commas or quotes are quoted.

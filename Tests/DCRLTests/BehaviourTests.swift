@@ -8,8 +8,11 @@ import _TestSupport
 
 @testable import DCRL
 
-/// Ten Gaussian blobs in 5-D pushed through a fixed random two-layer tanh map to 50-D.
-func syntheticMixture(perCluster: Int = 100, seed: UInt64 = 0) -> (x: Tensor, labels: [Int]) {
+/// Ten Gaussian blobs in 5-D pushed through a fixed random two-layer tanh map to 50-D;
+/// `warp` scales the first layer's weights (larger is more nonlinear).
+func syntheticMixture(perCluster: Int = 100, seed: UInt64 = 0, warp: Double = 0.5) -> (
+  x: Tensor, labels: [Int]
+) {
   var rng = Xoshiro256(seed: seed)
   let clusters = 10
   let means = (0..<clusters).map { _ in (0..<5).map { _ in 4 * rng.nextStandardNormal() } }
@@ -22,7 +25,7 @@ func syntheticMixture(perCluster: Int = 100, seed: UInt64 = 0) -> (x: Tensor, la
   }
   let n = clusters * perCluster
   let latent = Tensor(points, shape: [n, 5])
-  let w1 = Tensor.randomNormal([5, 32], standardDeviation: 0.5, dtype: .float64, using: &rng)
+  let w1 = Tensor.randomNormal([5, 32], standardDeviation: warp, dtype: .float64, using: &rng)
   let w2 = Tensor.randomNormal([32, 50], standardDeviation: 0.3, dtype: .float64, using: &rng)
   let hidden = matmul(latent, w1).applying(.tanh)
   let x = matmul(hidden, w2).applying(.sigmoid)

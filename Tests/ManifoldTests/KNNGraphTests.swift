@@ -95,9 +95,7 @@ struct KNNGraphTests {
           queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
           dimension: d, capacity: capacity, symmetric: symmetric, threads: 2, tiling: tiling)
         defer { heaps.deallocate() }
-        return (0..<n).map { i in
-          (0..<capacity).map { heaps.indices[i * capacity + $0] }.sorted()
-        }
+        return (0..<n).map { i in heaps.candidates(i).map { Int32($0) }.sorted() }
       }
     }
     let reference = candidates(

@@ -205,6 +205,29 @@ struct StructureMetricsTests {
     }
   }
 
+  @Test("I10 float32 GEMM tiles far from the origin still give the exact float64 ranks")
+  func largeOffsetFloat32() throws {
+    // Points near (1000, …, 1000): ‖x‖² ≈ 8·10⁶, so float32 GEMM distances are off by ~1,
+    // far more than many neighbour gaps; the band re-check must recover the exact order.
+    var rng = Xoshiro256(seed: 21)
+    let n = 90
+    let xs = (0..<(n * 8)).map { _ in Double(Float(1000 + rng.nextStandardNormal())) }
+    let zs = (0..<(n * 3)).map { _ in Double(Float(rng.nextStandardNormal())) }
+    let reference = ReferenceStructureMetrics(x: xs, z: zs, n: n)
+    for blockSize in [7, 64] {
+      let report = try structureMetrics(
+        Tensor(converting: xs, shape: [n, 8], dtype: .float32),
+        Tensor(converting: zs, shape: [n, 3], dtype: .float32), neighbors: 1...7,
+        blockSize: blockSize)
+      for entry in report.neighborhoods {
+        expectClose(
+          [entry.trustworthiness, entry.continuity],
+          [reference.trust(entry.neighbors), reference.trust(entry.neighbors, swapped: true)],
+          rtol: 1e-13, "block \(blockSize), k \(entry.neighbors)")
+      }
+    }
+  }
+
   @Test("CRA matches the NumPy implementation; identical centres give 1", .tags(.golden))
   func clusterRank() throws {
     let c = fixture.object("cra")

@@ -1,0 +1,90 @@
+// ClusteringMethod: the one interface through which the benchmark runs DCRL and every method
+// the paper compares it with.
+
+import Tensor
+
+/// What a method may use besides the data: ground truth for reporting, a shared pretrained
+/// autoencoder, and a progress sink.
+public struct MethodContext {
+  /// Ground truth, used only in progress messages; never for fitting.
+  public var labels: [Int]?
+  /// The pretrained autoencoder shared by the deep methods; methods that fine-tune it train a
+  /// copy, so one pretraining serves them all.
+  public var autoencoder: Autoencoder?
+  /// Receives one line per phase or epoch.
+  public var progress: ((String) -> Void)?
+
+  /// Creates a context.
+  public init(
+    labels: [Int]? = nil, autoencoder: Autoencoder? = nil, progress: ((String) -> Void)? = nil
+  ) {
+    self.labels = labels
+    self.autoencoder = autoencoder
+    self.progress = progress
+  }
+}
+
+/// A clustering method of the paper's tables: K-Means, SC-Ncut, AE+K-Means, DEC, IDEC, N2D or
+/// DCRL.
+public protocol ClusteringMethod {
+  /// The method's name as the paper's tables print it, such as `"IDEC"`.
+  var name: String { get }
+  /// Whether ``fit(_:context:)`` needs ``MethodContext/autoencoder``.
+  var needsAutoencoder: Bool { get }
+  /// Fits the method to `x`.
+  ///
+  /// Shape: `x` is `[n, D]`.
+  func fit(_ x: Tensor, context: MethodContext) throws(DCRLError) -> any FittedClusteringMethod
+}
+
+/// A fitted clustering method: its labels, and (where the method allows) predictions and
+/// representations of new data.
+public protocol FittedClusteringMethod {
+  /// The cluster of every training sample.
+  var trainingLabels: [Int] { get }
+  /// The representation the method clusters in, for the training samples (the latent codes
+  /// for the deep methods, the spectral embedding for SC-Ncut, `nil` for raw K-Means).
+  var trainingEmbedding: Tensor? { get }
+  /// The clusters of new samples.
+  ///
+  /// - Throws: ``DCRLError/unsupported(_:)`` for transductive methods (SC-Ncut).
+  func predict(_ x: Tensor) throws(DCRLError) -> [Int]
+  /// The representation of new samples, or `nil` when the method has none.
+  func embed(_ x: Tensor) throws(DCRLError) -> Tensor?
+}
+
+extension DCRLModel: FittedClusteringMethod {
+  /// The latent codes are computed on demand; see ``transform(_:)``.
+  public var trainingEmbedding: Tensor? { nil }
+
+  /// The latent codes of `x`.
+  public func embed(_ x: Tensor) throws(DCRLError) -> Tensor? { try transform(x) }
+}
+
+/// DCRL behind the shared interface, fine-tuning a copy of the shared autoencoder.
+public struct DCRLMethod: ClusteringMethod {
+  /// The configuration.
+  public var configuration: DCRLConfiguration
+
+  /// Creates the method.
+  public init(configuration: DCRLConfiguration) {
+    self.configuration = configuration
+  }
+
+  /// `"DCRL"`.
+  public var name: String { "DCRL" }
+  /// DCRL starts from the pretrained autoencoder.
+  public var needsAutoencoder: Bool { true }
+
+  /// Fits DCRL; without an autoencoder in the context it pretrains one.
+  public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
+    -> any FittedClusteringMethod
+  {
+    try DCRLTrainer(configuration: configuration).fit(
+      x, labels: context.labels, autoencoder: context.autoencoder?.copy(),
+      onEpoch: { report in
+        context.progress?("DCRL \(report.summary)")
+        return .proceed
+      })
+  }
+}

@@ -1,0 +1,99 @@
+// N2D: "(Not too) deep clustering" (McConville et al. 2019) — the pretrained autoencoder's codes,
+// embedded by UMAP into as many dimensions as clusters, clustered by a Gaussian mixture.
+
+import Clustering
+import Manifold
+import Tensor
+
+/// N2D behind the shared interface.
+///
+/// UMAP with `min_dist = 0` and euclidean distances maps the latent codes to C dimensions; a
+/// full-covariance Gaussian mixture with C components clusters them. The paper uses 20 UMAP
+/// neighbours, its released code 10: both are presets. The paper's own autoencoder is trained
+/// for 1000 epochs; here N2D uses the shared pretrained autoencoder, as every deep method does.
+public struct N2DMethod: ClusteringMethod {
+  /// The number of clusters (also UMAP's output dimension).
+  public var clusters: Int
+  /// UMAP's neighbourhood size: 20 in the paper, 10 in the code.
+  public var neighbors: Int
+  /// The seed of UMAP and of the mixture.
+  public var seed: UInt64
+
+  /// Creates the method with the paper's 20 UMAP neighbours.
+  public init(clusters: Int, neighbors: Int = 20, seed: UInt64 = 0) {
+    self.clusters = clusters
+    self.neighbors = neighbors
+    self.seed = seed
+  }
+
+  /// The paper's setting: 20 UMAP neighbours.
+  public static func paper(clusters: Int) -> N2DMethod {
+    N2DMethod(clusters: clusters, neighbors: 20)
+  }
+  /// The released code's setting: 10 UMAP neighbours.
+  public static func authorsCode(clusters: Int) -> N2DMethod {
+    N2DMethod(clusters: clusters, neighbors: 10)
+  }
+
+  /// `"N2D"`.
+  public var name: String { "N2D" }
+  /// N2D embeds the pretrained codes.
+  public var needsAutoencoder: Bool { true }
+
+  /// Encodes `x`, runs UMAP to C dimensions and fits the mixture.
+  public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
+    -> any FittedClusteringMethod
+  {
+    guard let autoencoder = context.autoencoder else {
+      throw .invalidInput("\(name) needs a pretrained autoencoder in the context")
+    }
+    try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    let codes = autoencoder.encodeAll(x)
+    var umap = UMAPConfiguration()
+    umap.components = clusters
+    umap.neighbors = neighbors
+    umap.minimumDistance = 0
+    umap.seed = seed
+    do {
+      context.progress?("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions")
+      let embedding = try UMAP(configuration: umap).fit(codes)
+      context.progress?("N2D: Gaussian mixture with \(clusters) components")
+      let mixture = try GaussianMixture(components: clusters, covariance: .full, seed: seed)
+        .fit(embedding.embedding)
+      return FittedN2D(
+        autoencoder: autoencoder, umap: embedding, mixture: mixture, trainingLabels: mixture.labels)
+    } catch {
+      throw methodError(name, error)
+    }
+  }
+}
+
+/// A fitted N2D model.
+struct FittedN2D: FittedClusteringMethod {
+  let autoencoder: Autoencoder
+  let umap: UMAPEmbedding
+  let mixture: GaussianMixtureModel
+  let trainingLabels: [Int]
+
+  /// The UMAP embedding of the training codes (what the mixture clusters).
+  var trainingEmbedding: Tensor? { umap.embedding }
+
+  /// The UMAP embedding of new samples' codes.
+  func embed(_ x: Tensor) throws(DCRLError) -> Tensor? {
+    try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    do {
+      return try umap.transform(autoencoder.encodeAll(x))
+    } catch {
+      throw methodError("N2D", error)
+    }
+  }
+
+  func predict(_ x: Tensor) throws(DCRLError) -> [Int] {
+    guard let points = try embed(x) else { return [] }
+    do {
+      return try mixture.predict(points)
+    } catch {
+      throw methodError("N2D", error)
+    }
+  }
+}

@@ -1,0 +1,138 @@
+// FitCommand: `dcrl fit` — pretrain, initialise and fine-tune DCRL on a matrix or a dataset.
+
+import DCRL
+import Datasets
+import Foundation
+import Metrics
+import Tensor
+import _CommandLineSupport
+
+/// The flags `fit` and `resume` share for progress and outputs.
+let trainingFlags: [Flag] = [
+  .option(
+    "out", "DIR", help: "output folder: model/, latent.npy, labels.npy, epochs.csv, checkpoint/"),
+  .option("threads", "N", help: "OpenBLAS threads", default: "2"),
+  .option("checkpoint-every", "N", help: "epochs between checkpoints", default: "10"),
+  .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+]
+
+enum FitCommand: Subcommand {
+  static let specification = CommandSpecification(
+    name: "dcrl fit",
+    summary: "fit DCRL to X (.npy/.npz/.csv or a dataset name) and save the model and outputs",
+    flags: [
+      .option(
+        "input", "X",
+        help: "features: X.npy, X.npz, X.csv, or mnist|mnist-test|usps|fashion|reuters"),
+      .option(
+        "labels", "Y", help: "ground-truth labels (.npy/.npz/.csv), used only to report ACC/NMI"),
+      .option("clusters", "C", help: "number of clusters (default: the dataset's class count)"),
+      .option(
+        "preset", "NAME", help: "configuration preset", default: "paper",
+        choices: ["paper", "authors-code"]),
+      .option("epochs", "N", help: "fine-tuning epochs [preset: 300]"),
+      .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
+      .option("hidden", "LIST", help: "encoder hidden sizes, e.g. 500,500,2000 [preset]"),
+      .option("latent", "M", help: "latent dimension [10]"),
+      .option("neighbors", "K", help: "k of the isometry loss [preset: 3]"),
+      .option(
+        "init", "KIND", help: "centre initialisation", default: "tsne-kmeans",
+        choices: ["tsne-kmeans", "kmeans"]),
+      .option(
+        "scale", "KIND", help: "feature scaling before training", default: "none",
+        choices: ["none", "minmax", "standard"]),
+      .option("seed", "N", help: "random seed [preset]"),
+      .option("expect-acc", "X", help: "exit with status 1 if ACC is below X (needs labels)"),
+    ] + trainingFlags)
+
+  static func run(_ arguments: ParsedArguments) throws {
+    guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
+    guard let outPath = arguments.string("out") else { throw UsageError("--out is required") }
+    CPUBackend.setBLASThreads(try arguments.required("threads", as: Int.self))
+    let input = try loadInput(inputName, dataRoot: arguments.string("data")!)
+    var labels = input.labels
+    if let path = arguments.string("labels") { labels = try loadLabels(path) }
+    let preprocessing = try Preprocessing(fitting: arguments.string("scale")!, to: input.features)
+    let x = try preprocessing.apply(input.features)
+
+    var configuration = try makeConfiguration(arguments, input: input, labels: labels)
+    try configuration.validate()
+    let out = URL(fileURLWithPath: outPath, isDirectory: true)
+    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    // `resume` reads the scaling back from here.
+    try preprocessing.save(in: out)
+    print(
+      "dcrl fit: \(input.name), \(x.shape[0]) samples × \(x.shape[1]) features → \(configuration.clusters) clusters"
+    )
+    let trainer = DCRLTrainer(configuration: configuration)
+    let pretraining = ProgressReporter(
+      total: configuration.pretraining.epochs, label: "pretraining")
+    let autoencoder = try trainer.pretrain(x) { epoch in
+      pretraining.update(step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
+      return Interrupt.requested ? .stop : .proceed
+    }
+    guard !Interrupt.requested else {
+      throw UsageError("interrupted during pretraining; nothing saved")
+    }
+    configuration = trainer.configuration
+    let session = try TrainingSession(
+      out: out, total: configuration.epochs, interval: try arguments.required("checkpoint-every"))
+    let model = try trainer.fit(
+      x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
+      onEpoch: session.onEpoch)
+    try session.finish(
+      model, x: x, labels: labels, preprocessing: preprocessing,
+      expectedAccuracy: try arguments.value("expect-acc"))
+  }
+
+  /// The preset for the input, with the flags applied.
+  static func makeConfiguration(
+    _ arguments: ParsedArguments, input: LoadedInput, labels: [Int]?
+  ) throws -> DCRLConfiguration {
+    let benchmark = datasetAliases[input.name].map(benchmarkKey)
+    let paper = arguments.string("preset") == "paper"
+    var c: DCRLConfiguration
+    if let benchmark {
+      c = paper ? .paper(for: benchmark) : .authorsCode(for: benchmark)
+    } else {
+      c = DCRLConfiguration()
+      if !paper {
+        c.hiddenSizes = [500, 500, 500, 2000]
+        c.isometryNeighbors = 5
+      }
+    }
+    if let clusters = try arguments.value("clusters", as: Int.self) {
+      c.clusters = clusters
+    } else if let labels, benchmark == nil {
+      c.clusters = Set(labels).count
+    } else if benchmark == nil {
+      throw UsageError(
+        "--clusters is required for your own data (or pass --labels to count the classes)")
+    }
+    if let value = try arguments.value("epochs", as: Int.self) { c.epochs = value }
+    if let value = try arguments.value("pretrain-epochs", as: Int.self) {
+      c.pretraining.epochs = value
+    }
+    if let value = try arguments.list("hidden", as: Int.self) { c.hiddenSizes = value }
+    if let value = try arguments.value("latent", as: Int.self) { c.latentDimension = value }
+    if let value = try arguments.value("neighbors", as: Int.self) { c.isometryNeighbors = value }
+    if let value = try arguments.value("seed", as: UInt64.self) { c.seed = value }
+    c.centerInitialization = CenterInitialization(rawValue: arguments.string("init")!)!
+    if c.epochs < c.scheduleEnd * 2 {
+      // Short runs keep the paper's shape: α reaches 0 and β reaches 1 halfway through.
+      c.scheduleEnd = max(1, c.epochs / 2)
+      c.warmUpEpochs = min(c.warmUpEpochs, max(0, c.scheduleEnd - 1))
+    }
+    return c
+  }
+
+  static func benchmarkKey(_ name: DatasetName) -> DCRLConfiguration.Benchmark {
+    switch name {
+    case .mnistFull: return .mnistFull
+    case .mnistTest: return .mnistTest
+    case .usps: return .usps
+    case .fashionMNIST: return .fashionMNIST
+    case .reutersR8: return .reuters
+    }
+  }
+}

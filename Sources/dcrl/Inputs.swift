@@ -1,0 +1,133 @@
+// Inputs: reading the data a command works on — a .npy, .npz or .csv matrix, or a benchmark
+// dataset by name — and label files.
+
+import Datasets
+import Foundation
+import Tensor
+import _CommandLineSupport
+
+/// A feature matrix with the ground truth that came with it, if any.
+struct LoadedInput {
+  var features: Tensor
+  var labels: [Int]?
+  var name: String
+}
+
+/// Dataset names accepted by `--input`, with the short aliases of the README.
+let datasetAliases: [String: DatasetName] = [
+  "mnist": .mnistFull, "mnist-full": .mnistFull, "mnist-test": .mnistTest, "usps": .usps,
+  "fashion": .fashionMNIST, "fashion-mnist": .fashionMNIST, "reuters": .reutersR8,
+  "reuters-r8": .reutersR8,
+]
+
+/// Reads `--input`: a dataset name (from `dataRoot`) or a `.npy`, `.npz` (array `x` or the
+/// only array) or `.csv` (numbers only, optional header) file.
+func loadInput(_ input: String, dataRoot: String) throws -> LoadedInput {
+  if let dataset = datasetAliases[input] {
+    let directory = dataset.directory(inDataRoot: URL(fileURLWithPath: dataRoot, isDirectory: true))
+    let data = try LabeledDataset.load(dataset, from: directory)
+    return LoadedInput(features: data.features, labels: data.labels, name: dataset.rawValue)
+  }
+  let url = URL(fileURLWithPath: input)
+  guard FileManager.default.fileExists(atPath: url.path) else {
+    throw UsageError(
+      "--input: no file at \(input), and not a dataset name (\(datasetAliases.keys.sorted().joined(separator: ", ")))"
+    )
+  }
+  let features: Tensor
+  switch url.pathExtension.lowercased() {
+  case "npy":
+    features = try NPY.read(from: url).tensor()
+  case "npz":
+    let arrays = try NPZ.read(from: url)
+    guard let array = arrays["x"] ?? (arrays.count == 1 ? arrays.values.first : nil) else {
+      throw UsageError(
+        "--input: \(input) holds \(arrays.keys.sorted()); name the features array 'x'")
+    }
+    features = try array.tensor()
+  case "csv":
+    features = try CSV.read(from: url, hasHeader: csvHasHeader(url)).tensor()
+  default:
+    throw UsageError("--input: \(input) is not .npy, .npz or .csv")
+  }
+  guard features.rank == 2 else {
+    throw UsageError("--input: \(input) has shape \(features.shape); expected [samples, features]")
+  }
+  return LoadedInput(
+    features: features, labels: nil, name: url.deletingPathExtension().lastPathComponent)
+}
+
+/// Whether the first line of a CSV file contains a non-numeric cell.
+private func csvHasHeader(_ url: URL) -> Bool {
+  guard let handle = try? FileHandle(forReadingFrom: url),
+    let data = try? handle.read(upToCount: 65536)
+  else { return false }
+  let firstLine = String(decoding: data, as: UTF8.self).split(separator: "\n").first ?? ""
+  return firstLine.split(separator: ",").contains {
+    Double($0.trimmingCharacters(in: .whitespaces)) == nil
+  }
+}
+
+/// Reads integer labels from a .npy, .npz (array `y`/`labels` or the only one) or one-column CSV.
+func loadLabels(_ path: String) throws -> [Int] {
+  let url = URL(fileURLWithPath: path)
+  switch url.pathExtension.lowercased() {
+  case "npy":
+    return try NPY.read(from: url).labels()
+  case "npz":
+    let arrays = try NPZ.read(from: url)
+    guard
+      let array = arrays["y"] ?? arrays["labels"] ?? (arrays.count == 1 ? arrays.values.first : nil)
+    else {
+      throw UsageError("--labels: \(path) holds \(arrays.keys.sorted()); name the labels array 'y'")
+    }
+    return try array.labels()
+  case "csv":
+    return try CSV.read(from: url, hasHeader: csvHasHeader(url)).labels(column: 0)
+  default:
+    throw UsageError("--labels: \(path) is not .npy, .npz or .csv")
+  }
+}
+
+/// The feature scaling a model was trained with, saved beside it so that `predict` and `embed`
+/// apply the training data's statistics to new data.
+enum Preprocessing: Codable {
+  case none
+  case minMax(MinMaxScalerModel)
+  case standard(StandardScalerModel)
+
+  /// Fits the scaling `--scale` names to `x`.
+  init(fitting mode: String, to x: Tensor) throws {
+    switch mode {
+    case "minmax": self = .minMax(try MinMaxScaler().fit(x))
+    case "standard": self = .standard(try StandardScaler().fit(x))
+    default: self = .none
+    }
+  }
+
+  /// `x` scaled with the fitted statistics.
+  func apply(_ x: Tensor) throws -> Tensor {
+    switch self {
+    case .none: return x
+    case .minMax(let model): return try model.transform(x)
+    case .standard(let model): return try model.transform(x)
+    }
+  }
+
+  /// The file inside a model folder.
+  static func file(in modelDirectory: URL) -> URL {
+    modelDirectory.appendingPathComponent("preprocessing.json")
+  }
+
+  /// Writes the scaling into a model folder.
+  func save(in modelDirectory: URL) throws {
+    try JSONEncoder().encode(self).write(to: Self.file(in: modelDirectory), options: .atomic)
+  }
+
+  /// Reads the scaling of a model folder (none when the file is absent).
+  static func load(from modelDirectory: URL) throws -> Preprocessing {
+    let url = file(in: modelDirectory)
+    guard FileManager.default.fileExists(atPath: url.path) else { return .none }
+    return try JSONDecoder().decode(Preprocessing.self, from: Data(contentsOf: url))
+  }
+}

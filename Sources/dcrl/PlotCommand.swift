@@ -1,0 +1,58 @@
+// PlotCommand: `dcrl plot` — a PNG scatter plot of an embedding, coloured by label, through
+// t-SNE (or directly when it is already 2-D).
+
+import Foundation
+import Manifold
+import Plotting
+import Tensor
+import _CommandLineSupport
+
+enum PlotCommand: Subcommand {
+  static let specification = CommandSpecification(
+    name: "dcrl plot",
+    summary: "render Z (e.g. latent.npy) as a 2-D scatter plot PNG coloured by label",
+    flags: [
+      .option("input", "Z", help: "points to plot (.npy/.npz/.csv)"),
+      .option("labels", "Y", help: "a label per point (colours); all one colour when absent"),
+      .option(
+        "method", "NAME", help: "2-D projection", default: "tsne", choices: ["tsne", "none"]),
+      .option("out", "FILE", help: "the PNG to write"),
+      .option("title", "TEXT", help: "plot title"),
+      .option("max-points", "N", help: "plot at most the first N points", default: "70000"),
+      .option("seed", "N", help: "t-SNE seed", default: "0"),
+      .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+    ])
+
+  static func run(_ arguments: ParsedArguments) throws {
+    guard let inputPath = arguments.string("input") else { throw UsageError("--input is required") }
+    guard let out = arguments.string("out") else { throw UsageError("--out is required") }
+    let input = try loadInput(inputPath, dataRoot: arguments.string("data")!)
+    let count = min(input.features.shape[0], try arguments.required("max-points", as: Int.self))
+    var points = input.features.rows(0..<count)
+    var labels = try arguments.string("labels").map(loadLabels) ?? input.labels
+    if let all = labels {
+      guard all.count >= count else {
+        throw UsageError("--labels has \(all.count) entries for \(count) points")
+      }
+      labels = Array(all.prefix(count))
+    }
+    if arguments.string("method") == "tsne" && points.shape[1] != 2 {
+      var configuration = TSNEConfiguration()
+      configuration.seed = try arguments.required("seed")
+      configuration.gradientMethod = count > 5_000 ? .fftInterpolation() : .barnesHut(angle: 0.5)
+      print("t-SNE of \(count) points × \(points.shape[1]) dimensions…")
+      points = try TSNE(configuration: configuration).fit(points).embedding
+    }
+    guard points.shape[1] == 2 else {
+      throw UsageError("--method none needs 2-D points; the input has \(points.shape[1]) columns")
+    }
+    let values = points.doubles
+    var plot = ScatterPlot(title: arguments.string("title") ?? "\(input.name) (\(count) points)")
+    plot.legendTitle = "label"
+    plot.add(
+      x: stride(from: 0, to: values.count, by: 2).map { values[$0] },
+      y: stride(from: 1, to: values.count, by: 2).map { values[$0] }, labels: labels)
+    try plot.render(width: 1000, height: 800).writePNG(to: out)
+    print("wrote \(out)")
+  }
+}

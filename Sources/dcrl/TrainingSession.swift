@@ -1,0 +1,90 @@
+// TrainingSession: progress, the epoch log, checkpoints, Ctrl-C and the final outputs of `fit`
+// and `resume`.
+
+import DCRL
+import Datasets
+import Foundation
+import Metrics
+import Tensor
+import _CommandLineSupport
+
+/// The output folder of a training command and what happens after each epoch.
+final class TrainingSession {
+  let out: URL
+  let checkpoints: CheckpointPolicy
+  let progress: ProgressReporter
+  let log: CSVLog
+
+  init(out: URL, total: Int, interval: Int, resuming: Bool = false) throws {
+    self.out = out
+    checkpoints = CheckpointPolicy(
+      directory: out.appendingPathComponent("checkpoint"), interval: interval)
+    progress = ProgressReporter(total: total, label: "fine-tuning")
+    log = try CSVLog(
+      url: out.appendingPathComponent("epochs.csv"),
+      header: [
+        "epoch", "alpha", "beta", "L_C", "L_rec", "L_rank", "L_iso", "L_align", "label_change",
+        "empty_clusters", "acc", "nmi", "seconds",
+      ], appending: resuming)
+  }
+
+  /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
+  func onEpoch(_ r: DCRLEpochReport) -> TrainingControl {
+    progress.update(step: r.epoch, message: r.summary)
+    func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+    try? log.append([
+      "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
+      cell(r.reconstruction), cell(r.ranking), cell(r.isometry), cell(r.alignment),
+      cell(r.labelChange), "\(r.emptyClusters)", cell(r.accuracy), cell(r.nmi), cell(r.seconds),
+    ])
+    guard Interrupt.requested else { return .proceed }
+    progress.finish()
+    print("interrupted: checkpoint at \(checkpoints.file.path)")
+    print(
+      "continue with: dcrl resume --checkpoint \(checkpoints.file.path) --input … --out \(out.path)"
+    )
+    return .stop
+  }
+
+  /// Saves the model and writes the codes and labels; prints and checks ACC/NMI with labels.
+  func finish(
+    _ model: DCRLModel, x: Tensor, labels: [Int]?, preprocessing: Preprocessing,
+    expectedAccuracy: Double?
+  ) throws {
+    let modelDirectory = out.appendingPathComponent("model")
+    try model.save(to: modelDirectory)
+    try preprocessing.save(in: modelDirectory)
+    try NPY.write(try model.transform(x), to: out.appendingPathComponent("latent.npy"))
+    let predicted = try model.predict(x)
+    try NPY.write(labels: predicted, to: out.appendingPathComponent("labels.npy"))
+    print(
+      "saved: \(modelDirectory.path), \(out.path)/latent.npy, \(out.path)/labels.npy, \(out.path)/epochs.csv"
+    )
+    guard let labels else { return }
+    let accuracy = try clusteringAccuracy(predicted, labels)
+    try printScores(predicted, labels)
+    if let expectedAccuracy, accuracy < expectedAccuracy {
+      throw UsageError(
+        "ACC \(String(format: "%.4f", accuracy)) is below --expect-acc \(expectedAccuracy)")
+    }
+  }
+}
+
+/// Prints ACC, NMI (geometric and arithmetic) and ARI.
+func printScores(_ predicted: [Int], _ labels: [Int]) throws {
+  let accuracy = try clusteringAccuracy(predicted, labels)
+  let geometric = try normalizedMutualInformation(predicted, labels, normalization: .geometric)
+  let arithmetic = try normalizedMutualInformation(predicted, labels, normalization: .arithmetic)
+  let ari = try adjustedRandIndex(predicted, labels)
+  print(
+    String(
+      format: "ACC %.4f  NMI %.4f (geometric) %.4f (arithmetic)  ARI %.4f", accuracy, geometric,
+      arithmetic, ari))
+}
+
+/// Loads a model folder written by `fit` and applies its feature scaling to `x`.
+func loadModel(_ path: String, for x: Tensor) throws -> (DCRLModel, Tensor) {
+  let directory = URL(fileURLWithPath: path, isDirectory: true)
+  let model = try DCRLModel.load(from: directory)
+  return (model, try Preprocessing.load(from: directory).apply(x))
+}

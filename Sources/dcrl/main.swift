@@ -1,0 +1,55 @@
+// dcrl: cluster and embed your own data with DCRL from the command line — fit, predict, embed,
+// metrics, plot, resume.
+
+import Foundation
+import _CommandLineSupport
+
+/// One `dcrl` subcommand.
+protocol Subcommand {
+  /// The subcommand's name, flags and summary.
+  static var specification: CommandSpecification { get }
+  /// Runs it with its parsed flags.
+  static func run(_ arguments: ParsedArguments) throws
+}
+
+let subcommands: [any Subcommand.Type] = [
+  FitCommand.self, PredictCommand.self, EmbedCommand.self, MetricsCommand.self, PlotCommand.self,
+  ResumeCommand.self,
+]
+
+@MainActor func printUsage() {
+  print("usage: dcrl <command> [flags]\n\ncommands:")
+  for command in subcommands {
+    let name = command.specification.name.split(separator: " ").last.map(String.init) ?? ""
+    print(
+      "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.specification.summary
+    )
+  }
+  print("\nRun 'dcrl <command> --help' for a command's flags.")
+}
+
+lineBufferStandardOutput()
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
+  printUsage()
+  exit(arguments.isEmpty ? 2 : 0)
+}
+guard let command = subcommands.first(where: { $0.specification.name == "dcrl " + name }) else {
+  let known = subcommands.map { $0.specification.name.dropFirst(5) }.joined(separator: ", ")
+  FileHandle.standardError.write(Data("dcrl: unknown command '\(name)'; commands: \(known)\n".utf8))
+  exit(2)
+}
+Interrupt.install()
+do {
+  try command.run(try command.specification.parse(Array(arguments.dropFirst())))
+} catch let error as UsageError {
+  if error.isHelp {
+    print(error.message)
+    exit(0)
+  }
+  FileHandle.standardError.write(Data("dcrl \(name): \(error.message)\n".utf8))
+  exit(2)
+} catch {
+  FileHandle.standardError.write(Data("dcrl \(name): \(error)\n".utf8))
+  exit(1)
+}
