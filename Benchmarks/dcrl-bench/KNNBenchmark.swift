@@ -10,7 +10,9 @@ enum KNNBenchmark: BenchmarkCommand {
     name: "dcrl-bench knn",
     summary: "exact kNN (MNIST 70k × 784 or PCA-50) vs scikit-learn brute force",
     flags: [
-      .option("dataset", "NAME", help: "mnist784 or mnist-pca50", default: "mnist784", choices: ["mnist784", "mnist-pca50"]),
+      .option(
+        "dataset", "NAME", help: "mnist784 or mnist-pca50", default: "mnist784",
+        choices: ["mnist784", "mnist-pca50"]),
       .option("neighbors", "K", help: "neighbours per point", default: "10"),
       .option("threads", "LIST", help: "thread counts to run", default: "1,2"),
       .option("rows", "N", help: "use only the first N points", default: "70000"),
@@ -34,7 +36,8 @@ enum KNNBenchmark: BenchmarkCommand {
       peerInput = ["--mnist", mnist]
     } else {
       try ManifoldBenchmarkSupport.prepareInputs(dataDirectory: inputs, mnistDirectory: mnist)
-      x = try ManifoldBenchmarkSupport.readMatrix(inputs + "/mnist70k_pca50.f32", rows: 70_000, columns: 50)
+      x = try ManifoldBenchmarkSupport.readMatrix(
+        inputs + "/mnist70k_pca50.f32", rows: 70_000, columns: 50)
       peerInput = ["--input", inputs + "/mnist70k_pca50.f32", "--rows", "70000", "--cols", "50"]
     }
     if rows < x.shape[0] {
@@ -54,19 +57,24 @@ enum KNNBenchmark: BenchmarkCommand {
     var peerVersion = "n/a"
     for threads in threadCounts {
       CPUBackend.setBLASThreads(threads)
-      let (graph, seconds) = try ManifoldBenchmarkSupport.time { try KNNGraph(exact: x, neighbors: k, threads: threads) }
+      let (graph, seconds) = try ManifoldBenchmarkSupport.time {
+        try KNNGraph(exact: x, neighbors: k, threads: threads)
+      }
       var row = ["\(threads)", formatted(seconds, decimals: 2)]
       if !arguments.isSet("no-peer") {
         let out = NSTemporaryDirectory() + "dcrl-knn-peer.i32"
         if let peer = ManifoldBenchmarkSupport.runPeer(
-          ["Scripts/peer/knn_peer.py"] + peerInput + ["--neighbors", "\(k)", "--threads", "\(threads)", "--out", out]),
+          ["Scripts/peer/knn_peer.py"] + peerInput + [
+            "--neighbors", "\(k)", "--threads", "\(threads)", "--out", out,
+          ]),
           let peerSeconds = peer["seconds"] as? Double
         {
           peerVersion = "\(peer["library"] ?? "?") \(peer["version"] ?? "?")"
           let peerIndices = try ManifoldBenchmarkSupport.readLabels(out)
           // Neighbour sets can differ only where distances tie at the k-th place.
           var same = 0
-          for i in 0..<graph.count where Set(graph.neighbors(of: i)) == Set(peerIndices[i * k..<(i + 1) * k]) { same += 1 }
+          for i in 0..<graph.count
+          where Set(graph.neighbors(of: i)) == Set(peerIndices[i * k..<(i + 1) * k]) { same += 1 }
           row += [
             formatted(peerSeconds, decimals: 2), formatted(seconds / peerSeconds, decimals: 3),
             formatted(Double(same) / Double(graph.count), decimals: 5),
@@ -77,7 +85,9 @@ enum KNNBenchmark: BenchmarkCommand {
       print(row.joined(separator: " | "))
     }
     report.append("peer: \(peerVersion)\n")
-    report.append(markdownTable(["threads", "ours s", "peer s", "ours/peer (≤ 1)", "identical neighbour sets"], table))
+    report.append(
+      markdownTable(
+        ["threads", "ours s", "peer s", "ours/peer (≤ 1)", "identical neighbour sets"], table))
     print(report.suffix(2).joined(separator: "\n"))
     if let out = arguments.string("out") {
       try report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)

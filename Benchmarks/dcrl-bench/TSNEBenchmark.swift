@@ -25,7 +25,8 @@ enum TSNEBenchmark: BenchmarkCommand {
         "mnist", "DIR", help: "MNIST IDX files (to prepare the inputs)",
         default: "../shared/data/mnist"),
       .option("seed", "N", help: "seed of both sides", default: "0"),
-      .option("iterations", "N", help: "override our iteration count (profiling; the peer keeps its own)"),
+      .option(
+        "iterations", "N", help: "override our iteration count (profiling; the peer keeps its own)"),
       .switch("no-peer", help: "skip the Python peer"),
       .option("png", "FILE", help: "render the last embedding, coloured by label, to FILE"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
@@ -47,7 +48,9 @@ enum TSNEBenchmark: BenchmarkCommand {
 
     var configuration = large ? TSNEConfiguration.openTSNE : TSNEConfiguration.sklearn021
     configuration.seed = seed
-    if let iterations: Int = try arguments.value("iterations") { configuration.maxIterations = iterations }
+    if let iterations: Int = try arguments.value("iterations") {
+      configuration.maxIterations = iterations
+    }
     switch arguments.string("method") ?? (large ? "fft" : "bh") {
     case "fft": configuration.gradientMethod = .fftInterpolation()
     case "exact": configuration.gradientMethod = .exact

@@ -10,7 +10,9 @@ enum UMAPBenchmark: BenchmarkCommand {
     name: "dcrl-bench umap",
     summary: "UMAP on MNIST 70k (raw 784-D or PCA-50) vs umap-learn",
     flags: [
-      .option("dataset", "NAME", help: "mnist784 or mnist-pca50", default: "mnist784", choices: ["mnist784", "mnist-pca50"]),
+      .option(
+        "dataset", "NAME", help: "mnist784 or mnist-pca50", default: "mnist784",
+        choices: ["mnist784", "mnist-pca50"]),
       .option("threads", "LIST", help: "thread counts to run", default: "1,2"),
       .option("inputs", "DIR", help: "shared raw inputs", default: ".build/bench-data"),
       .option("mnist", "DIR", help: "MNIST IDX files", default: "../shared/data/mnist"),
@@ -31,7 +33,8 @@ enum UMAPBenchmark: BenchmarkCommand {
     var peerInput = ["--mnist", mnist]
     if dataset == "mnist-pca50" {
       try ManifoldBenchmarkSupport.prepareInputs(dataDirectory: inputs, mnistDirectory: mnist)
-      x = try ManifoldBenchmarkSupport.readMatrix(inputs + "/mnist70k_pca50.f32", rows: 70_000, columns: 50)
+      x = try ManifoldBenchmarkSupport.readMatrix(
+        inputs + "/mnist70k_pca50.f32", rows: 70_000, columns: 50)
       peerInput = ["--input", inputs + "/mnist70k_pca50.f32", "--rows", "70000", "--cols", "50"]
     }
     let n = x.shape[0]
@@ -43,7 +46,8 @@ enum UMAPBenchmark: BenchmarkCommand {
       "# dcrl-bench umap (\(dataset), \(n)×\(x.shape[1]))", "", RunMetadata.current().markdown, "",
       "- ours: UMAP() defaults (15 neighbours, exact kNN, spectral init, 200 epochs), seed \(seed)",
       "- peer: Scripts/peer/umap_peer.py (umap-learn defaults; NN-descent neighbours; numba JIT warm-up excluded)",
-      "- trustworthiness (k = 5) on a fixed 5000-point subsample (input space: the benchmark input)", "",
+      "- trustworthiness (k = 5) on a fixed 5000-point subsample (input space: the benchmark input)",
+      "",
     ]
     print(report.joined(separator: "\n"))
     var table: [[String]] = []
@@ -52,30 +56,42 @@ enum UMAPBenchmark: BenchmarkCommand {
     for threads in threadCounts {
       CPUBackend.setBLASThreads(threads)
       configuration.threads = threads
-      let (fitted, seconds) = try ManifoldBenchmarkSupport.time { try UMAP(configuration: configuration).fit(x) }
+      let (fitted, seconds) = try ManifoldBenchmarkSupport.time {
+        try UMAP(configuration: configuration).fit(x)
+      }
       last = fitted.embedding
-      let trust = ManifoldBenchmarkSupport.trustworthiness(xEvaluated, fitted.embedding.gatheringRows(evaluated), neighbors: 5)
+      let trust = ManifoldBenchmarkSupport.trustworthiness(
+        xEvaluated, fitted.embedding.gatheringRows(evaluated), neighbors: 5)
       var row = ["\(threads)", formatted(seconds, decimals: 2), formatted(trust, decimals: 4)]
       if !arguments.isSet("no-peer") {
         let out = NSTemporaryDirectory() + "dcrl-umap-peer.f32"
         if let peer = ManifoldBenchmarkSupport.runPeer(
-          ["Scripts/peer/umap_peer.py"] + peerInput + ["--threads", "\(threads)", "--seed", "\(seed)", "--out", out]),
+          ["Scripts/peer/umap_peer.py"] + peerInput + [
+            "--threads", "\(threads)", "--seed", "\(seed)", "--out", out,
+          ]),
           let peerSeconds = peer["seconds"] as? Double
         {
           peerVersion = "\(peer["library"] ?? "?") \(peer["version"] ?? "?")"
           let peerEmbedding = try ManifoldBenchmarkSupport.readMatrix(out, rows: n, columns: 2)
-          let peerTrust = ManifoldBenchmarkSupport.trustworthiness(xEvaluated, peerEmbedding.gatheringRows(evaluated), neighbors: 5)
-          row += [formatted(peerSeconds, decimals: 2), formatted(peerTrust, decimals: 4), formatted(seconds / peerSeconds, decimals: 3)]
+          let peerTrust = ManifoldBenchmarkSupport.trustworthiness(
+            xEvaluated, peerEmbedding.gatheringRows(evaluated), neighbors: 5)
+          row += [
+            formatted(peerSeconds, decimals: 2), formatted(peerTrust, decimals: 4),
+            formatted(seconds / peerSeconds, decimals: 3),
+          ]
         }
       }
       table.append(row)
       print(row.joined(separator: " | "))
     }
     report.append("peer: \(peerVersion)\n")
-    report.append(markdownTable(["threads", "ours s", "ours trust", "peer s", "peer trust", "ours/peer time (≤ 1)"], table))
+    report.append(
+      markdownTable(
+        ["threads", "ours s", "ours trust", "peer s", "peer trust", "ours/peer time (≤ 1)"], table))
     print(report.suffix(2).joined(separator: "\n"))
     if let path = arguments.string("png"), let embedding = last {
-      try TSNEBenchmark.renderEmbedding(embedding, labels: loaded.labels, title: "UMAP of MNIST 70k (\(dataset))", to: path)
+      try TSNEBenchmark.renderEmbedding(
+        embedding, labels: loaded.labels, title: "UMAP of MNIST 70k (\(dataset))", to: path)
     }
     if let out = arguments.string("out") {
       try report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)

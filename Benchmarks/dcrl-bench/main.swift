@@ -14,7 +14,7 @@ protocol BenchmarkCommand {
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
-  DCRLEpochBenchmark.self, ClassifiersBenchmark.self,
+  DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

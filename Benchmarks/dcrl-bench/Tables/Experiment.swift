@@ -1,0 +1,137 @@
+// Experiment: data, shared pretraining and methods for the table reproductions, with a quick
+// mode that shrinks everything so every table runs end to end in minutes.
+
+import DCRL
+import Datasets
+import Foundation
+import NN
+import Tensor
+import _CommandLineSupport
+
+/// The method keys `--methods` accepts, in the paper's table order.
+let methodKeys = ["kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "dcrl"]
+
+/// Data, pretrained autoencoders and method factories shared by every table.
+struct Experiment {
+  var quick: Bool
+  var dataRoot: URL
+  var preset: String
+  var store: RunStore
+  var log: (String) -> Void
+
+  /// Rows used per dataset in quick mode.
+  static let quickRows = 800
+
+  /// Loads a dataset by its `DatasetName` raw value (the first rows only in quick mode).
+  func load(_ key: String) throws -> LabeledDataset {
+    guard let name = DatasetName(rawValue: key) else {
+      throw UsageError(
+        "unknown dataset '\(key)'; choose from \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
+    }
+    let data = try LabeledDataset.load(name, from: name.directory(inDataRoot: dataRoot))
+    return quick ? data.rows(0..<min(Self.quickRows, data.count)) : data
+  }
+
+  /// The generalisation split of SPEC.md §5.2: first 50,000 / last 20,000 of MNIST-full
+  /// (quick mode: the first 800 rows split 640 / 160).
+  func generalisationSplit() throws -> (training: LabeledDataset, test: LabeledDataset) {
+    if quick {
+      let data = try load("mnist-full")
+      return (data.rows(0..<640), data.rows(640..<800))
+    }
+    return try LabeledDataset.loadGeneralizationSplit(
+      from: DatasetName.mnistFull.directory(inDataRoot: dataRoot))
+  }
+
+  /// The DCRL configuration of a dataset for one seed (shrunk in quick mode).
+  func dcrlConfiguration(_ key: String, classes: Int, seed: Int) -> DCRLConfiguration {
+    let benchmark: DCRLConfiguration.Benchmark
+    switch key {
+    case "mnist-full", "mnist-50k": benchmark = .mnistFull
+    case "mnist-test": benchmark = .mnistTest
+    case "usps": benchmark = .usps
+    case "fashion-mnist": benchmark = .fashionMNIST
+    default: benchmark = .reuters
+    }
+    var c =
+      preset == "paper" ? DCRLConfiguration.paper(for: benchmark) : .authorsCode(for: benchmark)
+    c.clusters = classes
+    c.seed = UInt64(seed)
+    if quick {
+      c.pretraining.epochs = 3
+      c.epochs = 4
+      c.warmUpEpochs = 1
+      c.scheduleEnd = 2
+      c.initializationSubsetSize = min(c.initializationSubsetSize, Self.quickRows)
+    }
+    return c
+  }
+
+  /// The shared pretrained autoencoder of `key` and `seed`, cached in the store.
+  func pretrained(_ key: String, x: Tensor, classes: Int, seed: Int) throws -> Autoencoder {
+    let c = dcrlConfiguration(key, classes: classes, seed: seed)
+    let folder = store.root.appendingPathComponent("pretrained", isDirectory: true)
+    let file = folder.appendingPathComponent(
+      "\(key)-\(preset)-seed\(seed)\(quick ? "-quick" : "").safetensors")
+    var rng = Xoshiro256(seed: UInt64(seed))
+    let autoencoder = Autoencoder(
+      inputDimension: x.shape[1], hiddenSizes: c.hiddenSizes, latentDimension: c.latentDimension,
+      using: &rng)
+    if FileManager.default.fileExists(atPath: file.path) {
+      try autoencoder.loadParameters(from: file)
+      return autoencoder
+    }
+    log(
+      "pretraining the shared autoencoder for \(key), seed \(seed) (\(c.pretraining.epochs) epochs)"
+    )
+    let start = ContinuousClock.now
+    let trained = try DCRLTrainer(configuration: c).pretrain(x) { epoch in
+      if epoch.epoch % 20 == 19 {
+        log("  pretraining epoch \(epoch.epoch + 1): loss \(epoch.loss)")
+      }
+      return .proceed
+    }
+    let seconds = (ContinuousClock.now - start).seconds
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try trained.saveParameters(to: file, metadata: ["seconds": "\(seconds)"])
+    log("pretraining done in \(Int(seconds)) s")
+    return trained
+  }
+
+  /// The method of `key` for `classes` clusters and `seed`.
+  func method(_ key: String, dataset: String, classes: Int, seed: Int) throws
+    -> any ClusteringMethod
+  {
+    let s = UInt64(seed)
+    switch key {
+    case "kmeans": return KMeansMethod(clusters: classes, seed: s)
+    case "sc": return SpectralMethod(clusters: classes, seed: s)
+    case "ae-kmeans": return AutoencoderKMeansMethod(clusters: classes, seed: s)
+    case "dec", "idec":
+      var c = DECConfiguration(variant: key == "dec" ? .dec : .idec, clusters: classes)
+      c.seed = s
+      if quick {
+        c.maxIterations = 20
+        c.updateInterval = 5
+      }
+      return DeepEmbeddedClustering(configuration: c)
+    case "n2d":
+      return preset == "paper"
+        ? N2DMethod.paper(clusters: classes) : N2DMethod.authorsCode(clusters: classes)
+    case "dcrl":
+      return DCRLMethod(configuration: dcrlConfiguration(dataset, classes: classes, seed: seed))
+    default:
+      throw UsageError("unknown method '\(key)'; choose from \(methodKeys.joined(separator: ", "))")
+    }
+  }
+}
+
+/// Mean and sample standard deviation.
+func meanAndDeviation(_ values: [Double]) -> (mean: Double, deviation: Double) {
+  guard !values.isEmpty else { return (.nan, .nan) }
+  let mean = values.reduce(0, +) / Double(values.count)
+  guard values.count > 1 else { return (mean, 0) }
+  let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+  return (mean, variance.squareRoot())
+}

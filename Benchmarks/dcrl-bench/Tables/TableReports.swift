@@ -1,0 +1,96 @@
+// TableReports: the five tables as Markdown and JSON — ours (mean ± sd over seeds), the paper's
+// value where it is known, and the difference — with the run's metadata.
+
+import DCRL
+import Datasets
+import Foundation
+import _CommandLineSupport
+
+/// Where and how a table run happened.
+struct ReportContext {
+  var metadata: RunMetadata
+  var threads: Int
+  var seeds: [Int]
+  var preset: String
+  var quick: Bool
+  var out: URL
+
+  /// Writes `table<N>-<date>.md` and `.json`; returns their URLs.
+  func write(_ report: TableReport) throws -> [URL] {
+    let formatter = DateFormatter()
+    formatter.dateFormat = "yyyy-MM-dd"
+    let stem = "table\(report.number)-\(formatter.string(from: Date()))\(quick ? "-quick" : "")"
+    let markdownURL = out.appendingPathComponent(stem + ".md")
+    let jsonURL = out.appendingPathComponent(stem + ".json")
+    try markdown(report).write(to: markdownURL, atomically: true, encoding: .utf8)
+    let object: [String: Any] = [
+      "table": report.number, "title": report.title, "columns": report.columns,
+      "rows": report.rows.map { ["label": $0.label, "cells": $0.cells] }, "notes": report.notes,
+      "cell_seconds": report.cellSeconds, "wall_seconds": report.wallSeconds,
+      "metadata": [
+        "commit": metadata.commit, "toolchain": metadata.toolchain, "cpu": metadata.cpu,
+        "date": metadata.date, "environment": metadata.environment, "threads": threads,
+        "backend": "cpu (OpenBLAS)", "dtype": "float32", "seeds": seeds, "preset": preset,
+        "nmi": "geometric (sklearn 0.21 default) primary; arithmetic also stored", "quick": quick,
+      ],
+    ]
+    try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      .write(to: jsonURL, options: .atomic)
+    return [markdownURL, jsonURL]
+  }
+
+  func markdown(_ report: TableReport) -> String { report.markdown(self) }
+}
+
+/// One table: column headers, labelled rows of preformatted cells, notes.
+struct TableReport {
+  var number: Int
+  var title: String
+  var columns: [String]
+  var rows: [(label: String, cells: [String])] = []
+  var notes: [String] = []
+  var cellSeconds: [String: Double] = [:]
+  var wallSeconds = 0.0
+
+  func markdown(_ context: ReportContext) -> String {
+    var lines = ["# Table \(number): \(title)", ""]
+    if context.quick {
+      lines += ["**Quick mode**: tiny subsets and few epochs; a smoke test, not a result.", ""]
+    }
+    lines += [
+      context.metadata.markdown, "- threads: \(context.threads)",
+      "- backend: cpu (OpenBLAS), float32",
+      "- seeds: \(context.seeds.map(String.init).joined(separator: ", "))",
+      "- preset: \(context.preset)",
+      "- NMI: geometric normaliser (sklearn 0.21, the authors' version); arithmetic in the JSON",
+      "- wall time: \(ProgressReporter.duration(wallSeconds)) (cells reused from the store count as 0)",
+      "",
+    ]
+    lines.append(markdownTable([""] + columns, rows.map { [$0.label] + $0.cells }))
+    if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
+    if !cellSeconds.isEmpty {
+      lines += [
+        "",
+        "Cell wall times (s): "
+          + cellSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }.joined(
+            separator: ", "),
+      ]
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// `mean ± sd` over seeds (just the mean for one seed), three decimals.
+func summary(_ values: [Double]) -> String {
+  guard !values.isEmpty else { return "—" }
+  let (mean, deviation) = meanAndDeviation(values)
+  return values.count > 1 ? "\(formatted(mean)) ± \(formatted(deviation))" : formatted(mean)
+}
+
+/// The paper's value and our difference from it.
+func paperCell(_ ours: [Double], _ paper: Double?) -> String {
+  guard let paper else { return "n/a" }
+  guard !ours.isEmpty else { return formatted(paper) }
+  let delta = meanAndDeviation(ours).mean - paper
+  return "\(formatted(paper)) (\(delta >= 0 ? "+" : "")\(formatted(delta)))"
+}
