@@ -23,6 +23,7 @@ let package = Package(
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
     .executable(name: "DCRLMNIST", targets: ["DCRLMNIST"]),
+    .executable(name: "DCRLQuickStart", targets: ["DCRLQuickStart"]),
   ],
   targets: [
     // MARK: C shims
@@ -112,6 +113,9 @@ let package = Package(
       name: "DCRLMNIST",
       dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
       path: "Examples/DCRLMNIST", swiftSettings: swiftFlags),
+    .executableTarget(
+      name: "DCRLQuickStart", dependencies: ["DCRL", "Metrics", "Tensor"],
+      path: "Examples/DCRLQuickStart", swiftSettings: swiftFlags),
     .executableTarget(
       name: "QuickStart", dependencies: ["NN"], path: "Examples/QuickStart",
       swiftSettings: swiftFlags),
