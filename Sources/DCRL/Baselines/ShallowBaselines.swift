@@ -75,8 +75,10 @@ struct FittedKMeans: FittedClusteringMethod {
   }
 }
 
-/// SC-Ncut: spectral clustering with the normalised cut on a k-nearest-neighbour affinity of
-/// the raw features (the paper's second baseline). Transductive: it cannot predict new samples.
+/// SC-Ncut, the paper's second baseline: spectral clustering with the normalised cut.
+///
+/// It uses a k-nearest-neighbour affinity of the raw features. Transductive: it cannot predict
+/// new samples.
 public struct SpectralMethod: ClusteringMethod {
   /// The spectral-clustering settings.
   public var configuration: SpectralClustering.Configuration
