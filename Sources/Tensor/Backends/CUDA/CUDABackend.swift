@@ -34,7 +34,7 @@ import Synchronization
 /// and block-parallel sums. The parity suite (`_ParitySupport`'s `BackendParity`) checks each.
 ///
 /// The class is `@unchecked Sendable`: its CUDA handles are immutable after creation, and every
-/// call that uses them runs under the lock of ``pool``.
+/// call that uses them runs under the lock of the backend's buffer pool.
 public final class CUDABackend: Backend, @unchecked Sendable {
   let driver: CUDADriverFunctions
   let cublas: CUBLASFunctions
