@@ -88,7 +88,7 @@ let package = Package(
     .testTarget(
       name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "Metrics", "_TestSupport"],
+      name: "DCRLTests", dependencies: ["DCRL", "Datasets", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
 
