@@ -7,8 +7,9 @@ import Metrics
 import Tensor
 import Testing
 
-/// The landing page's snippet (DCRL.docc/DCRL.md), verbatim inside a function. Running it means a
-/// full MNIST-test run, so the test below only checks that it compiles.
+/// The landing page's snippet (DCRL.docc/DCRL.md), verbatim inside a function.
+///
+/// Running it means a full MNIST-test run, so the test below only checks that it compiles.
 private func landingPageSnippet(dataDirectory: URL) throws -> [Int] {
   let mnist = try LabeledDataset.load(.mnistTest, from: dataDirectory)
   let trainer = DCRLTrainer(configuration: .paper(for: .mnistTest))
