@@ -183,7 +183,9 @@ struct ChunkedFullStepTests {
       let structure = try EpochStructure.compute(
         input: x, latent: latent, centers: centers, previousInputCenters: nil, weights: weights,
         configuration: c)
-      for _ in 0..<3 { _ = try state.fullDataStep(input: x, structure: structure, weights: weights, epoch: 0) }
+      for _ in 0..<3 {
+        _ = try state.fullDataStep(input: x, structure: structure, weights: weights, epoch: 0)
+      }
       return state.structureParameters.map(\.value.doubles)
     }
     let direct = try run(chunk: 1000)
