@@ -12,7 +12,7 @@ protocol BenchmarkCommand {
 }
 
 let commands: [any BenchmarkCommand.Type] = [
-  KernelsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
+  KernelsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self, SpectralBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {
