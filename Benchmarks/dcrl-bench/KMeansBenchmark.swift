@@ -25,6 +25,7 @@ enum KMeansBenchmark: BenchmarkCommand {
     let runs: Int = try arguments.required("runs")
     let repeats: Int = try arguments.required("repeats")
     var report = ["# dcrl-bench kmeans", "", RunMetadata.current().markdown, ""]
+    report.append("Load average before the run: \(loadAverage()).\n")
     print(report.joined(separator: "\n"))
 
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -78,7 +79,7 @@ enum KMeansBenchmark: BenchmarkCommand {
       "\nKMeans(10 clusters, k-means++, \(runs) runs, seed 0), float32; scikit-learn "
       + "\(peer["version"] as? String ?? "?") with threads \(peer["threads"] as? String ?? "?"); "
       + "OpenBLAS threads \(CPUBackend.blasThreads). The random streams differ, so inertias differ "
-      + "slightly (different local optima)."
+      + "slightly (different local optima). Load average after the run: \(loadAverage())."
     print(table + note)
     report += [table, note]
     if let out = arguments.string("out") {
