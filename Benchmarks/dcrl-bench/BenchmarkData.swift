@@ -142,3 +142,20 @@ private func runPythonCommand(_ arguments: [String]) -> String? {
   guard process.terminationStatus == 0 else { return nil }
   return String(decoding: data, as: UTF8.self)
 }
+
+/// The 1-, 5- and 15-minute load averages (`/proc/loadavg`): on a shared machine, other
+/// processes' load changes wall-clock times, so the benchmarks print it beside them.
+func loadAverage() -> String {
+  guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else {
+    return "unknown"
+  }
+  return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
+
+/// User plus system CPU seconds this process has used so far, all threads together.
+func processCPUSeconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}

@@ -13,6 +13,7 @@ protocol BenchmarkCommand {
 
 let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
+  SpectralBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
   DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self,
 ]

@@ -64,6 +64,15 @@ for name, weights in (("uniform", None), ("weighted", rng.uniform(0.2, 3.0, size
                    "inertia": km.inertia_, "iterations": km.n_iter_}
 data["kmeans"] = {"x": x.ravel(), "n": len(x), "d": 3, "init": init.ravel(), **cases}
 
+# More than 32 features: the GEMM path of Lloyd's iterations.
+wide = np.concatenate([rng.normal(loc=3.0 * c, size=(40, 40)) for c in range(3)])
+wide = wide[rng.permutation(len(wide))]
+wide_init = wide[:3] + 0.05
+km = KMeans(3, init=wide_init, n_init=1, max_iter=300, tol=1e-4, algorithm="lloyd").fit(wide)
+data["kmeans_wide"] = {"x": wide.ravel(), "n": len(wide), "d": 40, "init": wide_init.ravel(),
+                       "labels": km.labels_, "centers": km.cluster_centers_.ravel(),
+                       "inertia": km.inertia_, "iterations": km.n_iter_}
+
 # Empty clusters: all three centres start on the first point (scikit-learn's
 # test_relocate_empty_clusters data); one iteration relocates two of them.
 line = np.array([-10.0, -9.5, -9, -8.5, -8, -1, 1, 9, 9.5, 10]).reshape(-1, 1)

@@ -143,17 +143,19 @@ public struct GaussianMixture: Sendable {
     let problem = MixtureProblem(
       values: data.doubles, count: n, dimension: d, configuration: configuration)
     var seeds = Xoshiro256(seed: configuration.seed)
-    var best: (parameters: MixtureParameters, lowerBound: Double, iterations: Int, converged: Bool)?
-    let runs = {
-      if case .parameters = configuration.initialization { return 1 }
-      return configuration.runs
-    }()
-    for _ in 0..<runs {
+    func run() throws(ClusteringError) -> (
+      parameters: MixtureParameters, lowerBound: Double, iterations: Int, converged: Bool
+    ) {
       let initial = try problem.initialParameters(seed: seeds.next(), data: data)
-      let run = try problem.expectationMaximization(from: initial)
-      if best == nil || run.lowerBound > best!.lowerBound { best = run }
+      return try problem.expectationMaximization(from: initial)
     }
-    guard let best else { preconditionFailure("GaussianMixture.fit: no run was made") }
+    var best = try run()
+    if case .kMeans = configuration.initialization {
+      for _ in 1..<configuration.runs {
+        let next = try run()
+        if next.lowerBound > best.lowerBound { best = next }
+      }
+    }
     let labels = problem.responsibilities(best.parameters).labels
     return GaussianMixtureModel(
       parameters: best.parameters, labels: labels, lowerBound: best.lowerBound,

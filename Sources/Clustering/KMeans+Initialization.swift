@@ -74,6 +74,7 @@ extension LloydProblem {
 
   /// `‖x_c − x_p‖²` for every chosen row `c` and every point `p`, clamped at 0, through one GEMM.
   func squaredDistances(from rows: [Int]) -> [[Double]] {
+    if let columns { return squaredDistancesDirect(from: rows, columns: columns) }
     let products = matmul(data.gatheringRows(rows), data, transposeB: true)  // [rows, n]
     let g = T.elements(of: products.storage)
     return rows.enumerated().map { position, r in

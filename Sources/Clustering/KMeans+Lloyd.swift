@@ -29,6 +29,11 @@ struct LloydProblem<T: ClusteringScalar> {
   let norms: [Double]
   /// The mean of the features' variances: `tolerance` is relative to it.
   let meanVariance: Double
+  /// A column-major copy (`columns[c · n + i]`) for the few-feature path, or `nil` when the
+  /// GEMM path is used (more than 32 features).
+  let columns: HostArray<T>?
+  /// Threads of the few-feature path: as many as OpenBLAS has (one knob, RELIABILITY R3).
+  let workers: Int
 
   init(_ x: Tensor, weights: [Double]) {
     count = x.shape[0]
@@ -59,6 +64,16 @@ struct LloydProblem<T: ClusteringScalar> {
     uniformWeights = weights.allSatisfy { $0 == 1 }
     self.norms = norms
     meanVariance = variance.reduce(0, +) / Double(count * dimension)
+    workers = CPUBackend.blasThreads
+    if dimension <= 32 {
+      let columns = HostArray<T>(repeating: 0, count: count * dimension)
+      for i in 0..<count {
+        for c in 0..<dimension { columns.pointer[c * count + i] = centred[i * dimension + c] }
+      }
+      self.columns = columns
+    } else {
+      columns = nil
+    }
   }
 
   /// Row `i` as `Double`s.
@@ -69,43 +84,36 @@ struct LloydProblem<T: ClusteringScalar> {
   /// The nearest centre of every point (lowest index on ties), by `‖c‖² − 2x·c` from one GEMM.
   ///
   /// - Parameter centers: `[k · d]` centred coordinates.
-  func assign(_ centers: [Double], k: Int) -> [Int] {
-    let centerTensor = T.tensor(centers.map { T($0) }, shape: [k, dimension])
-    let products = matmul(centerTensor, data, transposeB: true)  // [k, n]
-    let g = T.elements(of: products.storage)
-    var best = [T](repeating: .infinity, count: count)
-    var labels = [Int](repeating: 0, count: count)
-    best.withUnsafeMutableBufferPointer { best in
-      labels.withUnsafeMutableBufferPointer { labels in
-        for j in 0..<k {
-          var norm: T = 0
-          for c in 0..<dimension {
-            let value = T(centers[j * dimension + c])
-            norm += value * value
-          }
-          let row = g + j * count
-          var p = 0
-          while p < count {
-            let key = norm - 2 * row[p]
-            if key < best[p] {
-              best[p] = key
-              labels[p] = j
-            }
-            p &+= 1
-          }
-        }
+  func assign(_ centers: [Double], k: Int) -> [Int32] {
+    if let columns { return assignDirect(centers, k: k, columns: columns) }
+    let rounded = centers.map { T($0) }
+    let products = matmul(T.tensor(rounded, shape: [k, dimension]), data, transposeB: true)
+    let g = T.elements(of: products.storage)  // [k, n]
+    let n = count
+    let best = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(n, 1))
+    defer { best.deallocate() }
+    best.initialize(repeating: .infinity, count: n)
+    var labels = [Int32](repeating: 0, count: n)
+    labels.withUnsafeMutableBufferPointer { buffer in
+      let labels = buffer.baseAddress!
+      for j in 0..<k {
+        var norm: T = 0
+        for c in 0..<dimension { norm += rounded[j * dimension + c] * rounded[j * dimension + c] }
+        improveAssignment(g + j * n, norm: norm, label: Int32(j), best, labels, n)
       }
     }
     return labels
   }
 
   /// Weighted sums of the points of every cluster and the clusters' total weights.
-  func clusterSums(_ labels: [Int], k: Int) -> (sums: [Double], weights: [Double]) {
+  func clusterSums(_ labels: [Int32], k: Int) -> (sums: [Double], weights: [Double]) {
+    if columns != nil { return clusterSumsDirect(labels, k: k) }
     var membership = [T](repeating: 0, count: k * count)
     var totals = [Double](repeating: 0, count: k)
     for p in 0..<count {
-      membership[labels[p] * count + p] = T(weights[p])
-      totals[labels[p]] += weights[p]
+      let label = Int(labels[p])
+      membership[label * count + p] = T(weights[p])
+      totals[label] += weights[p]
     }
     let sums = matmul(T.tensor(membership, shape: [k, count]), data)  // [k, d]
     return (sums.doubles, totals)
@@ -119,7 +127,7 @@ struct LloydProblem<T: ClusteringScalar> {
     let k = initial.count / dimension
     let threshold = tolerance * meanVariance
     var centers = initial
-    var labels = [Int](repeating: -1, count: count)
+    var labels = [Int32](repeating: -1, count: count)
     var previous = labels
     var iterations = 0
     var converged = false
@@ -150,8 +158,9 @@ struct LloydProblem<T: ClusteringScalar> {
       previous = labels
     }
     if !strict { labels = assign(centers, k: k) }
+    let final = labels.map { Int($0) }
     return KMeansRun(
-      centers: uncentred(centers), labels: labels, inertia: inertia(centers, labels),
+      centers: uncentred(centers), labels: final, inertia: inertia(centers, final),
       iterations: iterations, converged: converged)
   }
 
@@ -159,7 +168,7 @@ struct LloydProblem<T: ClusteringScalar> {
   /// its current centre (descending distance, lower index on ties), which leaves its old
   /// cluster. Operates on the weighted sums before they are averaged.
   func relocateEmptyClusters(
-    _ sums: inout [Double], _ totals: inout [Double], labels: [Int], centers: [Double]
+    _ sums: inout [Double], _ totals: inout [Double], labels: [Int32], centers: [Double]
   ) {
     let empty = totals.indices.filter { totals[$0] == 0 }
     if empty.isEmpty { return }
@@ -167,7 +176,8 @@ struct LloydProblem<T: ClusteringScalar> {
     for p in 0..<count {
       var sum = 0.0
       for c in 0..<dimension {
-        let difference = Double(values[p * dimension + c]) - centers[labels[p] * dimension + c]
+        let difference =
+          Double(values[p * dimension + c]) - centers[Int(labels[p]) * dimension + c]
         sum += difference * difference
       }
       distances[p] = sum
@@ -176,7 +186,7 @@ struct LloydProblem<T: ClusteringScalar> {
       distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1)
     }
     for (cluster, point) in zip(empty, far) {
-      let old = labels[point]
+      let old = Int(labels[point])
       let weight = weights[point]
       for c in 0..<dimension {
         let value = Double(values[point * dimension + c]) * weight
@@ -210,5 +220,27 @@ struct LloydProblem<T: ClusteringScalar> {
   /// Original coordinates moved by the mean.
   func centred(_ centers: [Double]) -> [Double] {
     centers.enumerated().map { $0.element - mean[$0.offset % dimension] }
+  }
+}
+
+/// Moves every point whose key `norm − 2·row[p]` beats `best[p]` to `label`.
+///
+/// A separate function with pointer arguments and bitwise selects instead of branches, so that
+/// the loop vectorises; strict `<` keeps the lowest index on ties.
+@inline(never)
+func improveAssignment<T: ClusteringScalar>(
+  _ row: UnsafePointer<T>, norm: T, label: Int32, _ best: UnsafeMutablePointer<T>,
+  _ labels: UnsafeMutablePointer<Int32>, _ n: Int
+) {
+  var p = 0
+  while p < n {
+    let key = norm - 2 * row[p]
+    let old = best[p]
+    // An all-ones mask where the key is better: a bitwise select, which vectorises where a
+    // conditional label store does not.
+    let mask: Int32 = key < old ? -1 : 0
+    labels[p] ^= (labels[p] ^ label) & mask
+    best[p] = key < old ? key : old
+    p &+= 1
   }
 }

@@ -173,19 +173,19 @@ public struct KMeans: Sendable {
   /// Runs every seeded run and keeps the first with the lowest inertia.
   private func fitRuns<T>(_ problem: LloydProblem<T>) -> KMeansRun {
     var seeds = Xoshiro256(seed: configuration.seed)
-    var best: KMeansRun?
-    let runs = {
-      if case .centers = configuration.initialization { return 1 }
-      return configuration.runs
-    }()
-    for _ in 0..<runs {
+    func run() -> KMeansRun {
       var rng = Xoshiro256(seed: seeds.next())
       let initial = problem.initialCenters(configuration, using: &rng)
-      let run = problem.lloyd(
+      return problem.lloyd(
         from: initial, maxIterations: configuration.maxIterations,
         tolerance: configuration.tolerance)
-      if best == nil || run.inertia < best!.inertia { best = run }
     }
-    return best!
+    var best = run()
+    if case .centers = configuration.initialization { return best }
+    for _ in 1..<configuration.runs {
+      let next = run()
+      if next.inertia < best.inertia { best = next }
+    }
+    return best
   }
 }

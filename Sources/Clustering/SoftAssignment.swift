@@ -70,8 +70,8 @@ public func logSoftAssignment(
 ///
 /// The backward pass is written out: with `a = (ν + 1)/2`, upstream `G` and
 /// `g_s = q ⊙ (G − rowsum(G ⊙ q))` (the softmax VJP), the gradient reaching `d²_ij` is
-/// `−a·g_s,ij/(ν + d²_ij)`, which `pairwiseSquaredDistances(_:_:)` carries on to `z` and
-/// `μ`. For `L = KL(P‖Q)` with `P` fixed this gives SPEC.md §2.3's
+/// `−a·g_s,ij/(ν + d²_ij)`, which Autograd's `pairwiseSquaredDistances(_:_:)` carries on
+/// to `z` and `μ`. For `L = KL(P‖Q)` with `P` fixed this gives SPEC.md §2.3's
 /// `∂L/∂z_i = ((ν + 1)/ν) Σ_j (p_ij − q_ij)(z_i − μ_j)/(1 + d²_ij/ν)`, i.e. DEC's Eq. (4) for
 /// ν = 1.
 ///

@@ -100,23 +100,41 @@ struct SparseSymmetricMatrix: Sendable {
 /// - Returns: `[n · (neighbors − 1)]` indices, row-major.
 /// - Complexity: O(n²·d) time in GEMM; O(b·n) memory for blocks of `b` rows.
 func nearestNeighborIndices(_ data: Tensor, neighbors: Int) -> [Int] {
+  switch data.dtype {
+  case .float32: return nearestNeighborIndices(data, neighbors: neighbors, Float.self)
+  case .float64: return nearestNeighborIndices(data, neighbors: neighbors, Double.self)
+  }
+}
+
+private func nearestNeighborIndices<T: ClusteringScalar>(
+  _ data: Tensor, neighbors: Int, _: T.Type
+) -> [Int] {
   let n = data.shape[0]
   let others = neighbors - 1
   guard others > 0 else { return [] }
   let norms = data.squared().sum(axis: 1).doubles
+  // Blocks of about 2²⁴ distances keep the GEMM output near 64 MB.
   let block = Swift.max(1, Swift.min(n, (1 << 24) / Swift.max(n, 1)))
   var result = [Int](repeating: 0, count: n * others)
+  var keys = [Double](repeating: .infinity, count: others)
+  var indices = [Int](repeating: -1, count: others)
   var start = 0
   while start < n {
     let rows = start..<Swift.min(start + block, n)
-    let products = matmul(data.rows(rows), data, transposeB: true).doubles  // [b, n]
+    let products = matmul(data.rows(rows), data, transposeB: true)  // [b, n]
+    let g = T.elements(of: products.storage)
     for i in rows {
-      var keys = [Double](repeating: .infinity, count: others)
-      var indices = [Int](repeating: -1, count: others)
-      let offset = (i - rows.lowerBound) * n
-      for l in 0..<n where l != i {
-        let key = norms[i] + norms[l] - 2 * products[offset + l]
-        if key < keys[others - 1] {
+      for t in 0..<others {
+        keys[t] = .infinity
+        indices[t] = -1
+      }
+      let row = g + (i - rows.lowerBound) * n
+      let ni = norms[i]
+      var worst = Double.infinity
+      var l = 0
+      while l < n {
+        let key = ni + norms[l] - 2 * Double(row[l])
+        if key < worst && l != i {
           var position = others - 1
           while position > 0 && keys[position - 1] > key {
             keys[position] = keys[position - 1]
@@ -125,7 +143,9 @@ func nearestNeighborIndices(_ data: Tensor, neighbors: Int) -> [Int] {
           }
           keys[position] = key
           indices[position] = l
+          worst = keys[others - 1]
         }
+        l &+= 1
       }
       for t in 0..<others { result[i * others + t] = indices[t] }
     }

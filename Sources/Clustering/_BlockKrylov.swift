@@ -117,6 +117,11 @@ private func orthonormalized(
   _ block: [Double], against basis: [[Double]], size: Int, width: Int,
   using rng: inout Xoshiro256
 ) -> [Double] {
+  // Each column's norm before any projection: a column that loses nearly all of it lay in the
+  // span already.
+  let inputNorms = (0..<width).map { c in
+    (0..<size).reduce(0.0) { $0 + block[$1 * width + c] * block[$1 * width + c] }.squareRoot()
+  }
   var w = Tensor(block, shape: [size, width], on: CPUBackend.shared)
   func project() {
     for previous in basis {
@@ -148,8 +153,8 @@ private func orthonormalized(
 
   for c in 0..<width {
     var attempts = 0
+    var original = inputNorms[c]
     while true {
-      let original = (0..<size).reduce(0.0) { $0 + values[$1 * width + c] * values[$1 * width + c] }
       for previous in 0..<c {
         for _ in 0..<2 {
           var dot = 0.0
@@ -159,7 +164,7 @@ private func orthonormalized(
       }
       let norm = (0..<size).reduce(0.0) { $0 + values[$1 * width + c] * values[$1 * width + c] }
         .squareRoot()
-      if norm > 1e-10 * Swift.max(original.squareRoot(), 1e-300) && norm > 1e-300 || attempts > 3 {
+      if (norm > 1e-8 * original && norm > 1e-300) || attempts > 3 {
         for i in 0..<size { values[i * width + c] /= Swift.max(norm, 1e-300) }
         break
       }
@@ -176,6 +181,7 @@ private func orthonormalized(
       }
       let freshValues = fresh.doubles
       for i in 0..<size { values[i * width + c] = freshValues[i] }
+      original = freshValues.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
     }
   }
   return values

@@ -3,7 +3,7 @@
 import Tensor
 
 /// An element type whose host buffer the estimators read and write directly.
-protocol ClusteringScalar: BinaryFloatingPoint, Sendable {
+protocol ClusteringScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
   /// The buffer of `storage`, which must hold this type.
   static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self>
   /// A tensor of this type on the CPU backend holding `values`.

@@ -5,20 +5,6 @@ import Dispatch
 // The loops below are `while` loops with wrapping arithmetic on purpose: with `for … in` over a
 // range the optimiser keeps the overflow checks and does not vectorise them.
 
-/// The number of `values[range]` strictly below `bound`.
-@inline(__always)
-func countBelow<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T) -> Int
-{
-  // 32-bit counters keep four float lanes per SSE register (ranges are far below 2³¹).
-  var total: Int32 = 0
-  var l = range.lowerBound
-  while l < range.upperBound {
-    total &+= values[l] < bound ? 1 : 0
-    l &+= 1
-  }
-  return Int(total)
-}
-
 /// The number of `values[range]` at most `bound`.
 @inline(__always)
 func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
@@ -69,39 +55,6 @@ func forEachInBand<T: MetricScalar>(
     }
     if hits != 0 {
       for l in start..<end where lower[l] >= low && upper[l] <= high { visit(l) }
-    }
-    start = end
-  }
-}
-
-/// The number of `values[range]` in `low...high`.
-@inline(__always)
-func countBetween<T: MetricScalar>(
-  _ values: UnsafePointer<T>, _ range: Range<Int>, _ low: T, _ high: T
-) -> Int {
-  var total: Int32 = 0
-  var l = range.lowerBound
-  while l < range.upperBound {
-    let value = values[l]
-    total &+= (value >= low ? 1 : 0) & (value <= high ? 1 : 0)
-    l &+= 1
-  }
-  return Int(total)
-}
-
-/// Calls `visit(l)` for every `l` in `range` with `low ≤ values[l] ≤ high`.
-///
-/// Blocks of 64 are first counted with the vectorised loop and skipped when empty: the points
-/// sought are few, so most of the row is never visited one by one.
-@inline(__always)
-func forEachBetween<T: MetricScalar>(
-  _ values: UnsafePointer<T>, _ range: Range<Int>, _ low: T, _ high: T, _ visit: (Int) -> Void
-) {
-  var start = range.lowerBound
-  while start < range.upperBound {
-    let end = Swift.min(start &+ 64, range.upperBound)
-    if countBetween(values, start..<end, low, high) != 0 {
-      for l in start..<end where values[l] >= low && values[l] <= high { visit(l) }
     }
     start = end
   }

@@ -44,21 +44,19 @@ extension TiledSpace {
     let relevant = countAtMost(upper, 0..<width, reach)
     if relevant == 0 { return }
     var (lowerValues, upperValues, length) = (lower, upper, width)
-    var positions: UnsafeMutablePointer<Int>?
-    if relevant * 2 <= width {
-      // Compact the relevant points (branch-free: always store, advance only when kept), so
-      // that the thresholds below scan short contiguous arrays.
+    if relevant * 4 <= width {
+      // Compact the relevant points' keys (branch-free: always store, advance only when
+      // kept), so that the thresholds below scan short contiguous arrays. Their positions
+      // are only needed for the rare points inside a band, and are found again then.
       var gathered = 0
       l = 0
       while l < width {
         scratch.nearLower[gathered] = lower[l]
         scratch.nearUpper[gathered] = upper[l]
-        scratch.near[gathered] = l
         gathered &+= upper[l] <= reach ? 1 : 0
         l &+= 1
       }
-      (lowerValues, upperValues) = (scratch.nearLower, scratch.nearUpper)
-      (length, positions) = (gathered, scratch.near)
+      (lowerValues, upperValues, length) = (scratch.nearLower, scratch.nearUpper, gathered)
     }
     for t in 0..<k {
       let threshold = state.thresholdKeys[i * k + t]
@@ -69,9 +67,9 @@ extension TiledSpace {
       // j itself always lies in the band and never precedes itself.
       let own = columns.contains(j) ? 1 : 0
       if possible - own > certain {
-        forEachInBand(lowerValues, upperValues, length, low, high) { position in
-          let l = columns.lowerBound + (positions?[position] ?? position)
-          if l != j && precedes(i, l, threshold: threshold, index: j) { total += 1 }
+        forEachInBand(lower, upper, width, low, high) { l in
+          let index = columns.lowerBound + l
+          if index != j && precedes(i, index, threshold: threshold, index: j) { total += 1 }
         }
       }
       state.counts[i * k + t] += total

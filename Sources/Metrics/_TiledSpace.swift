@@ -299,8 +299,7 @@ struct RowScratch<Element: MetricScalar> {
   /// Lower and upper keys `s_l ± c_l`.
   let lower: UnsafeMutablePointer<Element>
   let upper: UnsafeMutablePointer<Element>
-  /// Positions, lower and upper keys of the points near enough to matter for some threshold.
-  let near: UnsafeMutablePointer<Int>
+  /// Lower and upper keys of the points near enough to matter for some threshold.
   let nearLower: UnsafeMutablePointer<Element>
   let nearUpper: UnsafeMutablePointer<Element>
 
@@ -308,7 +307,6 @@ struct RowScratch<Element: MetricScalar> {
     keys = .allocate(capacity: Swift.max(width, 1))
     wide = .allocate(capacity: Swift.max(width, 1))
     companion = .allocate(capacity: Swift.max(width, 1))
-    near = .allocate(capacity: Swift.max(width, 1))
     lower = .allocate(capacity: Swift.max(width, 1))
     upper = .allocate(capacity: Swift.max(width, 1))
     nearLower = .allocate(capacity: Swift.max(width, 1))
@@ -319,7 +317,6 @@ struct RowScratch<Element: MetricScalar> {
     keys.deallocate()
     wide.deallocate()
     companion.deallocate()
-    near.deallocate()
     lower.deallocate()
     upper.deallocate()
     nearLower.deallocate()

@@ -40,6 +40,23 @@ struct KMeansTests {
     #expect(model.converged)
   }
 
+  @Test(
+    "more than 32 features (the GEMM path) also reproduces scikit-learn", .tags(.golden),
+    arguments: [DType.float64, .float32])
+  func goldenWide(dtype: DType) throws {
+    let k = fixture.object("kmeans_wide")
+    let (n, d) = (Int(k.double("n")), Int(k.double("d")))
+    let x = Tensor(converting: k.doubles("x"), shape: [n, d], dtype: dtype)
+    let model = try KMeans(
+      clusters: 3, initialization: .centers(rows(k.doubles("init"), width: d)), runs: 1
+    ).fit(x)
+    #expect(model.labels == k.ints("labels"))
+    #expect(model.iterations == Int(k.double("iterations")))
+    let tolerance = dtype == .float64 ? 1e-10 : 1e-5
+    expectClose(model.centers.doubles, k.doubles("centers"), rtol: tolerance, atol: tolerance)
+    expectClose([model.inertia], [k.double("inertia")], rtol: tolerance)
+  }
+
   @Test("hand-computed: scikit-learn's weighted 4-point example")
   func weightedFourPoints() throws {
     // X = (0,0), (.5,0), (.5,1), (1,1) with weights 3, 1, 1, 3 from centres (0,0), (1,1).

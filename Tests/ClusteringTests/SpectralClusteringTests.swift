@@ -86,4 +86,16 @@ struct SpectralClusteringTests {
       try SpectralClustering(clusters: 2, affinity: .radialBasis(gamma: 0)).fit(x)
     }
   }
+
+  @Test("R4 a dense affinity or eigensolver beyond the dense limit throws before allocating")
+  func denseLimit() {
+    let n = SpectralClustering.denseLimit + 1
+    let x = Tensor.zeros([n, 2], dtype: .float64)
+    #expect(throws: ClusteringError.self) {
+      try SpectralClustering(clusters: 2, affinity: .radialBasis(gamma: 1)).fit(x)
+    }
+    #expect(throws: ClusteringError.self) {
+      try SpectralClustering(clusters: 2, eigensolver: .dense).fit(x)
+    }
+  }
 }

@@ -228,6 +228,23 @@ struct StructureMetricsTests {
     }
   }
 
+  @Test("R4 streaming tiles of any size give identical results, with no n × n matrix")
+  func tileSizeInvariance() throws {
+    var rng = Xoshiro256(seed: 33)
+    let x = Tensor.randomNormal([150, 12], using: &rng)
+    let z = Tensor.randomNormal([150, 4], using: &rng)
+    let reference = try structureMetrics(x, z, neighbors: 3...7, blockSize: 1024)
+    for blockSize in [1, 3, 64, 149] {
+      let report = try structureMetrics(x, z, neighbors: 3...7, blockSize: blockSize)
+      // Ranks are exact, so every rank-based number is bit-for-bit the same.
+      #expect(report.neighborhoods == reference.neighborhoods, "block \(blockSize)")
+      expectClose(
+        [report.rootMeanReconstructionError], [reference.rootMeanReconstructionError],
+        rtol: 1e-6)
+    }
+    #expect(throws: MetricsError.self) { try structureMetrics(x, z, blockSize: 0) }
+  }
+
   @Test("CRA matches the NumPy implementation; identical centres give 1", .tags(.golden))
   func clusterRank() throws {
     let c = fixture.object("cra")
