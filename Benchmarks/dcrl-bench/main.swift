@@ -11,7 +11,7 @@ protocol BenchmarkCommand {
   static func run(_ arguments: ParsedArguments) throws
 }
 
-let commands: [any BenchmarkCommand.Type] = [KernelsBenchmark.self, TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self]
+let commands: [any BenchmarkCommand.Type] = [KernelsBenchmark.self, TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, DigitsBenchmark.self]
 
 @MainActor func printTopLevelUsage() {
   print("usage: dcrl-bench <command> [flags]\n\ncommands:")

@@ -66,7 +66,7 @@ struct TSNEGradientTests {
     expectClose([0, 1, 17, 64, 119].map { analytic[$0] }, numeric, rtol: 1e-5, atol: 1e-8)
   }
 
-  /// Tolerances (relative L2 error of the whole gradient on 1500 points in 12 clusters over
+  /// Tolerances (relative L2 error of the whole gradient on 1000 points in 12 clusters over
   /// ±40): Barnes–Hut with angle 0.5 within 2·10⁻², angle 0.2 within 5·10⁻³, angle 0 exact to
   /// rounding; FFT interpolation with openTSNE's defaults (3 points per interval, intervals
   /// ≤ 1 unit) within 3·10⁻² and with half-unit intervals within 4·10⁻³. For reference,
@@ -82,8 +82,8 @@ struct TSNEGradientTests {
       (.fftInterpolation(pointsPerInterval: 3, minimumIntervals: 50, intervalsPerUnit: 2), 4e-3),
     ])
   func approximations(method: TSNEConfiguration.GradientMethod, tolerance: Double) throws {
-    let p = try randomAffinities(points: 1500, seed: 5)
-    let y = Tensor(clusteredLayout(points: 1500, clusters: 12, radius: 40, seed: 6), shape: [1500, 2])
+    let p = try randomAffinities(points: 1000, seed: 5)
+    let y = Tensor(clusteredLayout(points: 1000, clusters: 12, radius: 40, seed: 6), shape: [1000, 2])
     let exact = try TSNE.klDivergenceAndGradient(embedding: y, affinities: p, method: .exact)
     let approximate = try TSNE.klDivergenceAndGradient(embedding: y, affinities: p, method: method)
     let error = relativeError(approximate.gradient.doubles, exact.gradient.doubles)
