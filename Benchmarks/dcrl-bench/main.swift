@@ -15,7 +15,7 @@ let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
   SpectralBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
-  DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self,
+  DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self, DigitsBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

@@ -1,4 +1,7 @@
-// KNNGraph+Exact: candidate search in float32 blocks, then an exact float64 re-ranking.
+// KNNGraph+Exact: candidate search in float32 blocks (optionally on a PCA lower bound), then an
+// exact float64 re-ranking.
+
+import COpenBLAS
 
 /// How many candidates beyond `k` the float32 scan keeps for the exact re-ranking, so that
 /// rounding in `‖a‖² + ‖b‖² − 2a·b` cannot push a true neighbour out of the list.
@@ -7,7 +10,7 @@ private func candidateCount(_ k: Int, available: Int) -> Int {
 }
 
 /// The float32 rows the blocked scan runs on, and the exact distance the re-ranking uses.
-private struct MetricSpace {
+struct MetricSpace {
   let metric: DistanceMetric
   /// Per-row mean and centred norm, in float64 (correlation only).
   let rowMeans: [Double]
@@ -66,9 +69,7 @@ private struct MetricSpace {
 
   /// The exact distance between row `i` of `a` and row `j` of `b` (whose statistics are
   /// `other`), from direct float64 differences.
-  func distance(_ i: Int, of a: HostMatrix, _ j: Int, of b: HostMatrix, other: MetricSpace)
-    -> Double
-  {
+  func distance(_ i: Int, of a: HostMatrix, _ j: Int, of b: HostMatrix, other: MetricSpace) -> Double {
     switch metric {
     case .euclidean:
       return a.exactSquaredDistance(i, to: j, of: b).squareRoot()
@@ -85,27 +86,135 @@ private struct MetricSpace {
 }
 
 /// The exact kNN graph of `x` with itself (see ``KNNGraph/init(exact:neighbors:metric:includeSelf:threads:)``).
+///
+/// High-dimensional inputs (d ≥ 256, n ≥ 5000) take the filtered path of
+/// ``filteredCandidateSearch(_:space:rows:capacity:threads:)``; the result is the same exact
+/// graph.
 func exactNeighborGraph(
-  _ x: HostMatrix, neighbors k: Int, metric: DistanceMetric, includeSelf: Bool, threads: Int
+  _ x: HostMatrix, neighbors k: Int, metric: DistanceMetric, includeSelf: Bool, threads: Int,
+  filter: Bool? = nil
 ) -> KNNGraph {
   let n = x.rows
   let wanted = includeSelf ? k - 1 : k
   let space = MetricSpace(x, metric: metric)
   let rows = space.scanRows(x, center: x.columnMeans())
-  let capacity = candidateCount(wanted, available: n - 1)
-  let heaps = rows.withUnsafeBufferPointer { p in
-    blockedCandidateSearch(
-      queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
-      dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
+  let norms = rows.withUnsafeBufferPointer { rowSquaredNorms($0.baseAddress!, count: n, dimension: x.columns) }
+  let filtered = (filter ?? (x.columns >= 256 && n >= 5000)) && wanted > 0 && x.columns >= 4
+  let capacity = filtered
+    ? min(n - 1, max(128, 2 * wanted + 64)) : candidateCount(wanted, available: n - 1)
+  if filtered && capacity >= n - 1 {
+    return exactNeighborGraph(x, neighbors: k, metric: metric, includeSelf: includeSelf, threads: threads, filter: false)
   }
+  let (heaps, bound) = filtered
+    ? filteredCandidateSearch(x, space: space, rows: rows, capacity: capacity, threads: threads)
+    : (rows.withUnsafeBufferPointer { p in
+        blockedCandidateSearch(
+          queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
+          dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
+      }, ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns))
   defer { heaps.deallocate() }
-  let norms = rows.withUnsafeBufferPointer {
-    rowSquaredNorms($0.baseAddress!, count: n, dimension: x.columns)
+  var output = RerankOutput(rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
+  let failed = rerank(
+    heaps, heapRowToQuery: nil, queries: x, querySpace: space, reference: x, referenceSpace: space,
+    keep: wanted, excludeSelf: true, bound: bound, bruteForceFallback: !filtered, into: &output,
+    threads: threads)
+  if !failed.isEmpty {
+    // Rows whose filtered candidates could not be certified: an exact float32 scan of just
+    // those rows against all points, then the usual certified re-ranking.
+    let queryRows = failed.flatMap { rows[$0 * x.columns..<($0 + 1) * x.columns] }
+    let rescan = queryRows.withUnsafeBufferPointer { q in
+      rows.withUnsafeBufferPointer { r in
+        blockedCandidateSearch(
+          queries: q.baseAddress!, queryCount: failed.count, reference: r.baseAddress!,
+          referenceCount: n, dimension: x.columns, capacity: min(n, candidateCount(wanted, available: n - 1) + 1),
+          symmetric: false, threads: threads)
+      }
+    }
+    defer { rescan.deallocate() }
+    let rescanBound = ScanErrorBound(
+      queryNorms: failed.map { norms[$0] }, referenceNorms: norms, dimension: x.columns)
+    _ = rerank(
+      rescan, heapRowToQuery: failed, queries: x, querySpace: space, reference: x,
+      referenceSpace: space, keep: wanted, excludeSelf: true, bound: rescanBound,
+      bruteForceFallback: true, into: &output, threads: threads)
   }
-  let bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns)
-  return rerank(
-    heaps, queries: x, querySpace: space, reference: x, referenceSpace: space, keep: wanted,
-    prependSelf: includeSelf, symmetric: true, bound: bound, metric: metric, threads: threads)
+  return KNNGraph(
+    count: n, neighborCount: output.width, metric: metric, indices: output.indices,
+    distances: output.distances)
+}
+
+/// Candidates for every row by a lower bound on its distances, computed in a low-dimensional
+/// space: the rows are projected on their top `p` principal axes (p = min(128, d/4)), and
+/// each projection gets one more coordinate, the norm of what the projection leaves out.
+/// For two rows with projections `a, b` and residual norms `r_a, r_b`,
+/// `‖(a, r_a) − (b, r_b)‖² = ‖a − b‖² + (r_a − r_b)² ≤ ‖x_a − x_b‖²` (the residuals are
+/// orthogonal to the projection, and `|r_a − r_b| ≤ ‖res_a − res_b‖`). So the usual blocked
+/// scan on these `p + 1` coordinates keeps the rows with the smallest lower bounds; the
+/// re-ranking then certifies a row's exact `k` nearest when the `k`-th exact distance does not
+/// exceed the smallest bound left out, and sends the rest to a full-dimensional scan.
+///
+/// On MNIST (784 pixels), 129 coordinates certify about 99% of the rows from 128 candidates,
+/// so the matrix products shrink about sixfold.
+func filteredCandidateSearch(
+  _ x: HostMatrix, space: MetricSpace, rows: [Float], capacity: Int, threads: Int
+) -> (CandidateHeaps, ScanErrorBound) {
+  let (n, d) = (x.rows, x.columns)
+  let p = min(128, d / 4)
+  // The second-moment matrix of the scan rows (centred for Euclidean data) and its top axes.
+  var moments = [Float](repeating: 0, count: d * d)
+  rows.withUnsafeBufferPointer { r in
+    moments.withUnsafeMutableBufferPointer { m in
+      cblas_ssyrk(
+        CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, r.baseAddress, Int32(d), 0,
+        m.baseAddress, Int32(d))
+    }
+  }
+  var symmetric = [Double](repeating: 0, count: d * d)
+  for i in 0..<d {
+    for j in i..<d {
+      symmetric[i * d + j] = Double(moments[i * d + j])
+      symmetric[j * d + i] = Double(moments[i * d + j])
+    }
+  }
+  var axes = [Float](repeating: 0, count: d * p)
+  if let (_, vectors) = symmetricEigendecomposition(symmetric, order: d) {
+    for r in 0..<d {
+      for c in 0..<p { axes[r * p + c] = Float(vectors[r * d + (d - 1 - c)]) }
+    }
+  }
+  var projected = [Float](repeating: 0, count: n * p)
+  rows.withUnsafeBufferPointer { r in
+    axes.withUnsafeBufferPointer { v in
+      projected.withUnsafeMutableBufferPointer { out in
+        cblas_sgemm(
+          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(p), Int32(d), 1, r.baseAddress,
+          Int32(d), v.baseAddress, Int32(p), 0, out.baseAddress, Int32(p))
+      }
+    }
+  }
+  var augmented = [Float](repeating: 0, count: n * (p + 1))
+  for i in 0..<n {
+    var total = 0.0
+    for c in 0..<d { total += Double(rows[i * d + c]) * Double(rows[i * d + c]) }
+    var kept = 0.0
+    for c in 0..<p {
+      let value = projected[i * p + c]
+      augmented[i * (p + 1) + c] = value
+      kept += Double(value) * Double(value)
+    }
+    augmented[i * (p + 1) + p] = Float(max(0, total - kept).squareRoot())
+  }
+  let heaps = augmented.withUnsafeBufferPointer { a in
+    blockedCandidateSearch(
+      queries: a.baseAddress!, queryCount: n, reference: a.baseAddress!, referenceCount: n,
+      dimension: p + 1, capacity: capacity, symmetric: true, threads: threads)
+  }
+  // The bound's error must cover the full-dimensional rounding too: use d, and a margin for
+  // the projection's float32 rounding.
+  let norms = rows.withUnsafeBufferPointer { rowSquaredNorms($0.baseAddress!, count: n, dimension: d) }
+  var bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: d)
+  bound.factor *= 4
+  return (heaps, bound)
 }
 
 /// The exact kNN of each row of `queries` among the rows of `reference`.
@@ -135,19 +244,23 @@ func exactNeighborGraph(
     referenceNorms: referenceRows.withUnsafeBufferPointer {
       rowSquaredNorms($0.baseAddress!, count: reference.rows, dimension: reference.columns)
     }, dimension: reference.columns)
-  return rerank(
-    heaps, queries: queries, querySpace: querySpace, reference: reference,
-    referenceSpace: referenceSpace, keep: k, prependSelf: false, symmetric: false, bound: bound,
-    metric: metric, threads: threads)
+  var output = RerankOutput(rows: queries.rows, width: k, prependSelf: false)
+  _ = rerank(
+    heaps, heapRowToQuery: nil, queries: queries, querySpace: querySpace, reference: reference,
+    referenceSpace: referenceSpace, keep: k, excludeSelf: false, bound: bound,
+    bruteForceFallback: true, into: &output, threads: threads)
+  return KNNGraph(
+    count: queries.rows, neighborCount: k, metric: metric, indices: output.indices,
+    distances: output.distances)
 }
 
 /// A bound on the float32 error of a scan key `‖a‖² + ‖b‖² − 2a·b` for query row `i`: about
 /// `(d + 4) · 2⁻²³ · (‖a_i‖² + max_j ‖b_j‖²)` (the GEMM's accumulation error plus the rounding
 /// of the rows to float32).
-private struct ScanErrorBound {
+struct ScanErrorBound {
   let queryNorms: [Float]
   let largestReferenceNorm: Double
-  let factor: Double
+  var factor: Double
 
   init(queryNorms: [Float], referenceNorms: [Float], dimension: Int) {
     self.queryNorms = queryNorms
@@ -160,61 +273,103 @@ private struct ScanErrorBound {
   }
 }
 
-/// Recomputes each candidate's distance exactly, sorts by (distance, index) and keeps `keep`.
+/// The neighbour lists being assembled, row-major `[rows, width]`.
+struct RerankOutput {
+  let width: Int
+  let prependSelf: Bool
+  var indices: [Int]
+  var distances: [Double]
+
+  init(rows: Int, width: Int, prependSelf: Bool) {
+    self.width = width
+    self.prependSelf = prependSelf
+    indices = [Int](repeating: 0, count: rows * width)
+    distances = [Double](repeating: 0, count: rows * width)
+  }
+}
+
+/// Recomputes each candidate's distance exactly, sorts by (distance, index) and writes the
+/// first `keep` into `output` (after the point itself when `output.prependSelf`).
 ///
 /// When the `keep`-th exact distance comes within the scan's error bound of the largest key
-/// the heap kept (ties at the boundary, as in grid or duplicated data), a point outside the
-/// candidates could belong in the list, so that row is recomputed by brute force in float64.
-/// This makes the result exact, with ties broken by index, for any data.
+/// kept (ties at the boundary, as in grid or duplicated data, or a loose filter bound), a point
+/// outside the candidates could belong in the list. Such a row is either recomputed by brute
+/// force in float64 (`bruteForceFallback`) or returned for a rescan. This makes the result
+/// exact, with ties broken by index, for any data.
+///
+/// - Parameter heapRowToQuery: The query index of each heap row (`nil`: the same).
+/// - Returns: The query indices that failed the check without a brute-force fallback.
 private func rerank(
-  _ heaps: CandidateHeaps, queries: HostMatrix, querySpace: MetricSpace,
-  reference: HostMatrix, referenceSpace: MetricSpace, keep: Int, prependSelf: Bool,
-  symmetric: Bool, bound: ScanErrorBound, metric: DistanceMetric, threads: Int
-) -> KNNGraph {
-  let n = queries.rows
-  let width = keep + (prependSelf ? 1 : 0)
-  let available = reference.rows - (symmetric ? 1 : 0)
-  var indices = [Int](repeating: 0, count: n * width)
-  var distances = [Double](repeating: 0, count: n * width)
-  indices.withUnsafeMutableBufferPointer { outIndices in
-    distances.withUnsafeMutableBufferPointer { outDistances in
-      let (outIndices, outDistances) = (outIndices, outDistances)
-      let chunks = chunkRanges(n, chunkSize: 256)
-      forEachChunk(chunks.count, threads: threads) { chunk in
-        var candidates: [(Double, Int)] = []
-        candidates.reserveCapacity(heaps.capacity)
-        func exact(_ i: Int, _ j: Int) -> Double {
-          querySpace.distance(i, of: queries, j, of: reference, other: referenceSpace)
-        }
-        for i in chunks[chunk] {
-          candidates.removeAll(keepingCapacity: true)
-          for j in heaps.candidates(i) { candidates.append((exact(i, j), j)) }
-          candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-          if keep > 0 && heaps.capacity < available {
-            let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
-            if boundary >= Double(heaps.largestKept(i)) - 2 * bound(i) {
-              candidates.removeAll(keepingCapacity: true)
-              for j in 0..<reference.rows where !(symmetric && j == i) {
-                candidates.append((exact(i, j), j))
+  _ heaps: CandidateHeaps, heapRowToQuery: [Int]?, queries: HostMatrix, querySpace: MetricSpace,
+  reference: HostMatrix, referenceSpace: MetricSpace, keep: Int, excludeSelf: Bool,
+  bound: ScanErrorBound, bruteForceFallback: Bool, into output: inout RerankOutput, threads: Int
+) -> [Int] {
+  let width = output.width
+  let prependSelf = output.prependSelf
+  let available = reference.rows - (excludeSelf ? 1 : 0)
+  let heapRows = heaps.rows
+  var failedFlags = [Bool](repeating: false, count: heapRows)
+  output.indices.withUnsafeMutableBufferPointer { outIndices in
+    output.distances.withUnsafeMutableBufferPointer { outDistances in
+      failedFlags.withUnsafeMutableBufferPointer { failed in
+        let (outIndices, outDistances, failed) = (outIndices, outDistances, failed)
+        let chunks = chunkRanges(heapRows, chunkSize: 256)
+        forEachChunk(chunks.count, threads: threads) { chunk in
+          var candidates: [(Double, Int)] = []
+          candidates.reserveCapacity(heaps.capacity)
+          func exact(_ i: Int, _ j: Int) -> Double {
+            querySpace.distance(i, of: queries, j, of: reference, other: referenceSpace)
+          }
+          for row in chunks[chunk] {
+            let i = heapRowToQuery?[row] ?? row
+            // Exact distances in increasing key order; once a key exceeds (within the error
+            // bound) the current keep-th exact distance, no later candidate, and no point
+            // outside the candidates (their keys are larger still), can enter the list.
+            candidates.removeAll(keepingCapacity: true)
+            var certified = false
+            let margin = 2 * bound(row)
+            for (key, j) in heaps.sortedCandidates(row) where !(excludeSelf && j == i) {
+              if candidates.count >= keep && keep > 0 {
+                let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
+                if Double(key) - margin > boundary {
+                  certified = true
+                  break
+                }
               }
-              candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+              let entry = (exact(i, j), j)
+              let position = candidates.firstIndex { $0.0 > entry.0 || ($0.0 == entry.0 && $0.1 > entry.1) } ?? candidates.count
+              candidates.insert(entry, at: position)
+              if candidates.count > keep { candidates.removeLast() }
             }
-          }
-          var position = i * width
-          if prependSelf {
-            outIndices[position] = i
-            outDistances[position] = 0
-            position += 1
-          }
-          for (distance, j) in candidates.prefix(keep) {
-            outIndices[position] = j
-            outDistances[position] = distance
-            position += 1
+            if !certified && keep > 0 && heaps.capacity - (excludeSelf && heapRowToQuery != nil ? 1 : 0) < available {
+              let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
+              if boundary >= Double(heaps.largestKept(row)) - margin {
+                guard bruteForceFallback else {
+                  failed[row] = true
+                  continue
+                }
+                candidates.removeAll(keepingCapacity: true)
+                for j in 0..<reference.rows where !(excludeSelf && j == i) {
+                  candidates.append((exact(i, j), j))
+                }
+                candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+              }
+            }
+            var position = i * width
+            if prependSelf {
+              outIndices[position] = i
+              outDistances[position] = 0
+              position += 1
+            }
+            for (distance, j) in candidates.prefix(keep) {
+              outIndices[position] = j
+              outDistances[position] = distance
+              position += 1
+            }
           }
         }
       }
     }
   }
-  return KNNGraph(
-    count: n, neighborCount: width, metric: metric, indices: indices, distances: distances)
+  return failedFlags.indices.filter { failedFlags[$0] }.map { heapRowToQuery?[$0] ?? $0 }
 }

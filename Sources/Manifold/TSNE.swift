@@ -53,8 +53,10 @@ public enum TSNEStopReason: String, Sendable, Hashable, Codable {
 ///
 /// Reproducibility: with the same seed and data, the result has the same bits for every
 /// `threads` setting, because every parallel loop writes per-point results and sums partials
-/// over fixed chunks in order. OpenBLAS (used once, for the neighbour search) may differ in the
-/// last bits between thread counts; the float64 re-ranking of neighbours hides that.
+/// over fixed chunks in order. The OpenBLAS thread count is another matter: it can change the
+/// last bits of the GEMM-based PCA initialisation (the neighbour graph is re-ranked exactly in
+/// float64 and does not change), so bit-for-bit reproduction also needs the same OpenBLAS
+/// thread count (`CPUBackend.setBLASThreads`).
 public struct TSNE: Sendable {
   /// The hyperparameters.
   public let configuration: TSNEConfiguration

@@ -110,7 +110,8 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   /// The input-space distance (squared in the Gaussian kernel).
   public var metric = DistanceMetric.euclidean
   /// Threads for the gradient, affinity and neighbour loops (never around BLAS); `nil` uses
-  /// every core. The result has the same bits for every thread count.
+  /// every core. The result has the same bits for every value (at a fixed OpenBLAS thread
+  /// count, which the PCA initialisation's GEMM depends on).
   public var threads: Int? = nil
   /// The seed of the random initialisation.
   public var seed: UInt64 = 0

@@ -34,7 +34,8 @@ extension UMAP {
   /// iterations with full reorthogonalisation on `D^{-1/2} W D^{-1/2}` (whose largest
   /// eigenvalues are `1 − λ(L)`), deflated by the known top eigenvector `D^{1/2} 1`, with
   /// `max(2k + 1, √n)`-dimensional Krylov spaces as umap-learn's ARPACK call, restarted from
-  /// the current Ritz vectors until the residuals fall below 10⁻⁴.
+  /// the current Ritz vectors until the residuals fall below 10⁻⁴ (at most 8 times; the last
+  /// Ritz vectors are used either way, as an initialisation needs no more).
   static func spectralLayout(_ graph: SparseMatrix, components: Int, seed: UInt64) -> [Double]? {
     let n = graph.rowCount
     guard n > components + 1, connectedComponents(graph) == 1 else { return nil }

@@ -61,32 +61,24 @@ struct HostMatrix: Sendable {
   /// The exact squared Euclidean distance between row `i` and row `j` of `other`, from direct
   /// differences in float64 (no cancellation; RELIABILITY I10).
   func exactSquaredDistance(_ i: Int, to j: Int, of other: HostMatrix) -> Double {
-    var sum = 0.0
     if let a = doubles, let b = other.doubles {
-      a.withUnsafeBufferPointer { a in
+      return a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
-          let (x, y) = (a.baseAddress! + i * columns, b.baseAddress! + j * columns)
-          for c in 0..<columns {
-            let difference = x[c] - y[c]
-            sum += difference * difference
-          }
+          squaredDistance(a.baseAddress! + i * columns, b.baseAddress! + j * columns, columns)
         }
       }
-    } else if doubles == nil && other.doubles == nil {
-      floats.withUnsafeBufferPointer { a in
+    }
+    if doubles == nil && other.doubles == nil {
+      return floats.withUnsafeBufferPointer { a in
         other.floats.withUnsafeBufferPointer { b in
-          let (x, y) = (a.baseAddress! + i * columns, b.baseAddress! + j * columns)
-          for c in 0..<columns {
-            let difference = Double(x[c]) - Double(y[c])
-            sum += difference * difference
-          }
+          squaredDistance(a.baseAddress! + i * columns, b.baseAddress! + j * columns, columns)
         }
       }
-    } else {
-      for c in 0..<columns {
-        let difference = value(i, c) - other.value(j, c)
-        sum += difference * difference
-      }
+    }
+    var sum = 0.0
+    for c in 0..<columns {
+      let difference = value(i, c) - other.value(j, c)
+      sum += difference * difference
     }
     return sum
   }
@@ -99,4 +91,31 @@ struct HostMatrix: Sendable {
     }
     return means.map { $0 / Double(rows) }
   }
+}
+
+/// `Σ (x_c − y_c)²` in float64 with four independent partial sums (a fixed order, so the
+/// result is deterministic).
+@inline(__always)
+func squaredDistance<Scalar: BinaryFloatingPoint>(
+  _ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>, _ count: Int
+) -> Double {
+  var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
+  var c = 0
+  while c + 4 <= count {
+    let d0 = Double(x[c]) - Double(y[c])
+    let d1 = Double(x[c + 1]) - Double(y[c + 1])
+    let d2 = Double(x[c + 2]) - Double(y[c + 2])
+    let d3 = Double(x[c + 3]) - Double(y[c + 3])
+    s0 += d0 * d0
+    s1 += d1 * d1
+    s2 += d2 * d2
+    s3 += d3 * d3
+    c += 4
+  }
+  while c < count {
+    let d = Double(x[c]) - Double(y[c])
+    s0 += d * d
+    c += 1
+  }
+  return (s0 + s1) + (s2 + s3)
 }

@@ -59,6 +59,16 @@ struct CandidateHeaps: @unchecked Sendable {
     counts[row] = Int32(count)
   }
 
+  /// `row`'s `capacity` smallest candidates as `(key, index)`, in increasing order.
+  func sortedCandidates(_ row: Int) -> [(key: Float, index: Int)] {
+    let buffer = slots + row * 2 * capacity
+    let count = Int(counts[row])
+    if count > capacity { selectSmallest(buffer, count: count, keep: capacity) }
+    return UnsafeBufferPointer(start: buffer, count: min(count, capacity)).sorted().map {
+      (Float(bitPattern: UInt32($0 >> 32)), Int(UInt32(truncatingIfNeeded: $0)))
+    }
+  }
+
   /// The indices of `row`'s `capacity` smallest candidates (fewer if fewer were offered).
   func candidates(_ row: Int) -> [Int] {
     let buffer = slots + row * 2 * capacity

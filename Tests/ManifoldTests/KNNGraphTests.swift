@@ -26,21 +26,28 @@ private func bruteForce(
   }
   var indices: [Int] = []
   var distances: [Double] = []
-  for i in 0..<m {
-    let a = queries[i * d..<(i + 1) * d]
-    var all: [(Double, Int)] = []
-    for j in 0..<n where !(excludeSelf && j == i) {
-      let b = reference[j * d..<(j + 1) * d]
-      let value =
-        metric == .euclidean
-        ? zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-        : correlation(a, b)
-      all.append((value, j))
-    }
-    all.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-    for (value, j) in all.prefix(k) {
-      indices.append(j)
-      distances.append(value)
+  queries.withUnsafeBufferPointer { q in
+    reference.withUnsafeBufferPointer { r in
+      for i in 0..<m {
+        let a = q[i * d..<(i + 1) * d]
+        var all: [(Double, Int)] = []
+        for j in 0..<n where !(excludeSelf && j == i) {
+          let value: Double
+          if metric == .euclidean {
+            var sum = 0.0
+            for c in 0..<d { sum += (q[i * d + c] - r[j * d + c]) * (q[i * d + c] - r[j * d + c]) }
+            value = sum.squareRoot()
+          } else {
+            value = correlation(Array(a)[...], Array(r[j * d..<(j + 1) * d])[...])
+          }
+          all.append((value, j))
+        }
+        all.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        for (value, j) in all.prefix(k) {
+          indices.append(j)
+          distances.append(value)
+        }
+      }
     }
   }
   return (indices, distances)
@@ -82,6 +89,28 @@ struct KNNGraphTests {
       #expect(graph.indices == expected.indices)
       expectClose(graph.distances, expected.distances, rtol: 1e-12, atol: 1e-12)
     }
+  }
+
+  @Test("the PCA lower-bound filter gives the exact graph, Euclidean and correlation", arguments: [DistanceMetric.euclidean, .correlation])
+  func filteredSearch(metric: DistanceMetric) throws {
+    // Low intrinsic dimension in 48 coordinates (as images have), plus exact duplicates; 12
+    // principal axes and 128 candidates per row leave some rows to the full rescan.
+    var rng = Xoshiro256(seed: 21)
+    let (n, d, k) = (360, 48, 10)
+    let mixing = (0..<6 * d).map { _ in rng.nextStandardNormal() }
+    var x = [Double](repeating: 0, count: n * d)
+    for i in 0..<n {
+      let latent = (0..<6).map { _ in rng.nextStandardNormal() }
+      for c in 0..<d {
+        x[i * d + c] = (0..<6).reduce(0) { $0 + latent[$1] * mixing[$1 * d + c] } + 0.3 * rng.nextStandardNormal()
+      }
+    }
+    for c in 0..<d { x[5 * d + c] = x[4 * d + c] }
+    let matrix = try HostMatrix(validating: Tensor(x, shape: [n, d]))
+    let filtered = exactNeighborGraph(matrix, neighbors: k, metric: metric, includeSelf: false, threads: 2, filter: true)
+    let expected = bruteForce(x, x, dimension: d, k: k, excludeSelf: true, metric: metric)
+    #expect(filtered.indices == expected.indices)
+    expectClose(filtered.distances, expected.distances, rtol: 1e-9, atol: 1e-12)
   }
 
   @Test("the blocked symmetric scan keeps the same candidates for any tile size")

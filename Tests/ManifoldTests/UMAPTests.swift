@@ -184,3 +184,4 @@ struct UMAPTests {
     #expect(UMAPConfiguration().resolvedEpochs(samples: 10_001) == 200)
   }
 }
+
