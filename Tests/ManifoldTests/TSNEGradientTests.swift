@@ -120,7 +120,7 @@ struct TSNEGradientTests {
   }
 
   @Test(
-    "the gradient has the same bits for 1 and 2 threads",
+    "D12 the gradient has the same bits for 1 and 2 threads",
     arguments: [
       TSNEConfiguration.GradientMethod.exact, .barnesHut(), .fftInterpolation(),
     ])
