@@ -91,6 +91,12 @@ let package = Package(
       name: "DCRLTests", dependencies: ["DCRL", "Datasets", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
+    // Cross-cutting: the RELIABILITY coverage table (Docs/Reliability.md) and the estimator
+    // conformance suite over every estimator.
+    .testTarget(
+      name: "ReliabilityTests",
+      dependencies: ["DCRL", "Clustering", "Manifold", "Metrics", "NN", "Tensor", "_TestSupport"],
+      swiftSettings: swiftFlags),
 
     // MARK: Executables
     .executableTarget(

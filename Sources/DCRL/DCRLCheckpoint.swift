@@ -91,10 +91,16 @@ public enum DCRLCheckpoint {
   }
 
   /// The configuration of the run saved at `url` and the epoch it would continue with.
+  ///
+  /// The whole checkpoint is restored (on the host) and discarded, so a damaged or inconsistent
+  /// file is reported here, before any work, rather than when training resumes.
+  ///
+  /// - Throws: ``DCRLError/io(path:reason:)`` for a missing, truncated or inconsistent file,
+  ///   ``DCRLError/formatVersion(path:found:expected:)`` for another format version.
   public static func configuration(
     at url: URL
   ) throws(DCRLError) -> (configuration: DCRLConfiguration, nextEpoch: Int) {
-    let state = try readState(from: url, on: ReferenceBackend.shared).state
+    let state = try read(from: url, on: ReferenceBackend.shared)
     return (state.configuration, state.nextEpoch)
   }
 
@@ -126,45 +132,52 @@ public enum DCRLCheckpoint {
   }
 
   /// Restores the training state stored at `url` onto `backend`.
+  ///
+  /// Every tensor is checked (presence, shape, one dtype) against the stored, validated
+  /// configuration before the autoencoder is built.
   static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
     let (tensors, state) = try readState(from: url, on: backend)
     let c = state.configuration
+    let path = url.path
+    let dtype = try validateStoredAutoencoder(
+      tensors, prefix: "model.", inputDimension: state.inputDimension, configuration: c,
+      path: path)
+    func tensor(_ name: String, shape: [Int]) throws(DCRLError) -> Tensor {
+      try storedTensor(tensors, name, shape: shape, dtype: dtype, path: path)
+    }
+    let centers = try tensor("model.centers", shape: [c.clusters, c.latentDimension])
+    let inputCenters = try tensor("state.inputCenters", shape: [c.clusters, state.inputDimension])
+    guard state.nextEpoch >= 0 else {
+      throw .io(path: path, reason: "the stored epoch \(state.nextEpoch) is negative")
+    }
     var rng = Xoshiro256(seed: 0)
     let autoencoder = Autoencoder(
       inputDimension: state.inputDimension, hiddenSizes: c.hiddenSizes,
-      latentDimension: c.latentDimension,
-      on: backend, using: &rng)
-    func tensor(_ name: String) throws(DCRLError) -> Tensor {
-      guard let value = tensors[name] else {
-        throw .io(path: url.path, reason: "missing tensor '\(name)'")
-      }
-      return value
-    }
+      latentDimension: c.latentDimension, dtype: dtype, on: backend, using: &rng)
     for (name, parameter) in autoencoder.namedParameters {
-      let value = try tensor("model." + name)
-      guard value.shape == parameter.value.shape else {
-        throw .io(
-          path: url.path,
-          reason: "'\(name)' has shape \(value.shape), expected \(parameter.value.shape)")
-      }
-      parameter.value = value
+      parameter.value = try tensor("model." + name, shape: parameter.value.shape)
     }
     let training = DCRLTrainingState(
-      configuration: c, autoencoder: autoencoder, centers: try tensor("model.centers"),
-      inputCenters: try tensor("state.inputCenters"), rng: state.rng)
+      configuration: c, autoencoder: autoencoder, centers: centers, inputCenters: inputCenters,
+      rng: state.rng)
     let named = autoencoder.namedParameters + [("centers", training.centers)]
     for (name, parameter) in named {
-      if let step = state.batchOptimizerSteps[name] {
-        training.batchOptimizer.setState(
-          Adam.State(
-            firstMoment: try tensor("adam1." + name + ".exp_avg"),
-            secondMoment: try tensor("adam1." + name + ".exp_avg_sq"), step: step), of: parameter)
-      }
-      if let step = state.fullDataOptimizerSteps[name] {
-        training.fullDataOptimizer.setState(
-          Adam.State(
-            firstMoment: try tensor("adam2." + name + ".exp_avg"),
-            secondMoment: try tensor("adam2." + name + ".exp_avg_sq"), step: step), of: parameter)
+      let shape = parameter.value.shape
+      for (prefix, steps) in [
+        ("adam1.", state.batchOptimizerSteps), ("adam2.", state.fullDataOptimizerSteps),
+      ] {
+        guard let step = steps[name] else { continue }
+        guard step >= 0 else {
+          throw .io(path: path, reason: "'\(prefix + name)' has a negative step count \(step)")
+        }
+        let moments = Adam.State(
+          firstMoment: try tensor(prefix + name + ".exp_avg", shape: shape),
+          secondMoment: try tensor(prefix + name + ".exp_avg_sq", shape: shape), step: step)
+        if prefix == "adam1." {
+          training.batchOptimizer.setState(moments, of: parameter)
+        } else {
+          training.fullDataOptimizer.setState(moments, of: parameter)
+        }
       }
     }
     training.nextEpoch = state.nextEpoch

@@ -48,6 +48,9 @@ extension DCRLModel {
 
   /// Loads a model saved by ``save(to:)`` onto `backend`.
   ///
+  /// The stored configuration and every tensor's shape and dtype are checked before the model is
+  /// built, so a damaged file cannot allocate more memory than it holds.
+  ///
   /// - Throws: ``DCRLError/formatVersion(path:found:expected:)`` for a file of another version,
   ///   ``DCRLError/io(path:reason:)`` for a missing, truncated or inconsistent file (P2–P4).
   public static func load(from directory: URL, on backend: any Backend = CPUBackend.shared)
@@ -81,18 +84,21 @@ extension DCRLModel {
     } catch {
       throw .io(path: file.path, reason: "unreadable configuration: \(error)")
     }
+    let dtype = try validateStoredAutoencoder(
+      tensors, prefix: "", inputDimension: inputDimension, configuration: configuration,
+      path: file.path)
+    let centers = try storedTensor(
+      tensors, "centers", shape: [configuration.clusters, configuration.latentDimension],
+      dtype: dtype, path: file.path)
     var rng = Xoshiro256(seed: 0)
     let autoencoder = Autoencoder(
       inputDimension: inputDimension, hiddenSizes: configuration.hiddenSizes,
-      latentDimension: configuration.latentDimension, on: backend, using: &rng)
+      latentDimension: configuration.latentDimension, dtype: dtype, on: backend, using: &rng)
     do {
       try autoencoder.loadState(tensors, path: file.path)
     } catch {
       throw .io(path: file.path, reason: error.description)
     }
-    guard let centers = tensors["centers"],
-      centers.shape == [configuration.clusters, configuration.latentDimension]
-    else { throw .io(path: file.path, reason: "missing or mis-shaped 'centers'") }
     return DCRLModel(configuration: configuration, autoencoder: autoencoder, centers: centers)
   }
 }

@@ -22,6 +22,30 @@ public struct CheckpointPolicy: Sendable {
 
   /// The checkpoint file.
   public var file: URL { directory.appendingPathComponent("checkpoint.safetensors") }
+
+  /// Creates the directory and writes and removes a small probe file there, so that an
+  /// unwritable folder is reported before any training rather than at the first checkpoint
+  /// (RELIABILITY P6). ``DCRLTrainer`` calls it at the start of `fit` and `resume`.
+  ///
+  /// - Throws: ``DCRLError/io(path:reason:)`` naming the directory and the system's reason.
+  public func checkWritable() throws(DCRLError) {
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw .io(
+        path: directory.path,
+        reason: "cannot create the checkpoint directory: \(error.localizedDescription)")
+    }
+    let probe = directory.appendingPathComponent(".dcrl-write-probe-\(UUID().uuidString)")
+    do {
+      try Data("probe".utf8).write(to: probe)
+    } catch {
+      throw .io(
+        path: directory.path,
+        reason: "the checkpoint directory is not writable: \(error.localizedDescription)")
+    }
+    try? FileManager.default.removeItem(at: probe)
+  }
 }
 
 /// Fits DCRL models (SPEC.md §3).
@@ -75,15 +99,17 @@ public struct DCRLTrainer {
   ///   - labels: Ground truth, used only to report ACC/NMI per epoch.
   ///   - autoencoder: A pretrained autoencoder; pretrained here when `nil`.
   ///   - checkpoints: Where to write checkpoints; none when `nil`.
+  ///   - onEpoch: Called after each fine-tuning epoch; return `.stop` to end early. It comes
+  ///     first, so that a trailing closure (`fit(x) { report in … }`) is this one.
   ///   - onPretrainingEpoch: Called after each pretraining epoch.
-  ///   - onEpoch: Called after each fine-tuning epoch; return `.stop` to end early.
-  /// - Throws: ``DCRLError`` for a bad configuration or input (I1–I4, I11, I17), a non-finite
-  ///   loss (after writing the last good checkpoint), or a checkpoint write failure.
+  /// - Throws: ``DCRLError`` for a bad configuration or input (I1–I4, I11, I17), an
+  ///   unwritable checkpoint directory (before any training, P6), a non-finite loss (after
+  ///   writing the last good checkpoint), or a checkpoint write failure.
   public func fit(
     _ x: Tensor, labels: [Int]? = nil, autoencoder: Autoencoder? = nil,
     checkpoints: CheckpointPolicy? = nil,
-    onPretrainingEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed },
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed },
+    onPretrainingEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
   ) throws(DCRLError) -> DCRLModel {
     try configuration.validate()
     let data = x.moved(to: backend)
@@ -93,6 +119,7 @@ public struct DCRLTrainer {
       throw .invalidInput(
         "n_samples=\(data.shape[0]) should be >= n_clusters=\(configuration.clusters)")
     }
+    try checkpoints?.checkWritable()
     let network: Autoencoder
     if let autoencoder {
       network = autoencoder
@@ -122,10 +149,11 @@ public struct DCRLTrainer {
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
     onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
   ) throws(DCRLError) -> DCRLModel {
-    let data = x.moved(to: backend)
     let state = try DCRLCheckpoint.read(from: url, on: backend)
+    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
     try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
     try validateLabels(labels, samples: data.shape[0])
+    try checkpoints?.checkWritable()
     return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
   }
 

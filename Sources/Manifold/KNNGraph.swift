@@ -74,7 +74,8 @@ public struct KNNGraph: Sendable, Hashable, Codable {
   ///   - includeSelf: Whether each sample is its own first neighbour at distance 0, as
   ///     umap-learn's graphs are; when `false` (scikit-learn's `kneighbors()`), `neighbors`
   ///     other samples are returned.
-  ///   - threads: Threads for the heap updates and the re-ranking; `nil` uses every core.
+  ///   - threads: Threads for the heap updates and the re-ranking; `nil` follows
+  ///     `CPUBackend.blasThreads`.
   /// - Throws: ``ManifoldError`` for invalid data (I1–I4), `neighbors < 1`, or more neighbours
   ///   than the other samples (RELIABILITY I13).
   /// - Complexity: O(n²·d / 2) time, O(n·k + 512·4096) memory.

@@ -20,7 +20,7 @@ extension TSNE {
   ///   - graph: Neighbours of each point without the point itself; t-SNE uses
   ///     `min(n − 1, ⌊3·perplexity⌋ + 1)` of them.
   ///   - perplexity: The target perplexity.
-  ///   - threads: Threads for the per-point searches; `nil` uses every core.
+  ///   - threads: Threads for the per-point searches; `nil` follows `CPUBackend.blasThreads`.
   /// - Returns: A symmetric `n × n` matrix summing to 1.
   /// - Throws: ``ManifoldError/invalidParameter(name:value:constraint:)`` for a non-positive
   ///   perplexity.
@@ -72,7 +72,7 @@ extension TSNE {
   ///   - data: The samples, one per row.
   ///   - perplexity: The target perplexity; must be below the number of samples.
   ///   - metric: The input distance (squared in the Gaussian).
-  ///   - threads: Threads for the searches; `nil` uses every core.
+  ///   - threads: Threads for the searches; `nil` follows `CPUBackend.blasThreads`.
   /// - Returns: An `n × n` matrix storing every off-diagonal entry.
   /// - Throws: ``ManifoldError`` for invalid data or `perplexity >= n` (RELIABILITY I14).
   /// - Complexity: O(n²·d) time and O(n²) memory.

@@ -213,7 +213,7 @@ extension TSNE {
   ///   - embedding: The points.
   ///   - affinities: P, e.g. from ``jointProbabilities(neighbors:perplexity:threads:)``.
   ///   - method: How the repulsive term is computed.
-  ///   - threads: Threads for the loops; `nil` uses every core.
+  ///   - threads: Threads for the loops; `nil` follows `CPUBackend.blasThreads`.
   /// - Returns: The KL divergence and the gradient (float64).
   /// - Throws: ``ManifoldError`` when the shapes disagree or the method does not support the
   ///   embedding's dimension.

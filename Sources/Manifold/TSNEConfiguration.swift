@@ -109,9 +109,9 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   public var initialization = Initialization.pca
   /// The input-space distance (squared in the Gaussian kernel).
   public var metric = DistanceMetric.euclidean
-  /// Threads for the gradient, affinity and neighbour loops (never around BLAS); `nil` uses
-  /// every core. The result has the same bits for every value (at a fixed OpenBLAS thread
-  /// count, which the PCA initialisation's GEMM depends on).
+  /// Threads for the gradient, affinity and neighbour loops (never around BLAS); `nil` follows
+  /// `CPUBackend.blasThreads`, the library's one thread setting. The result has the same bits
+  /// for every thread count.
   public var threads: Int? = nil
   /// The seed of the random initialisation.
   public var seed: UInt64 = 0

@@ -2,12 +2,7 @@
 
 import Dispatch
 import Synchronization
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Tensor
 
 /// A value handed to worker threads without a `Sendable` check.
 ///
@@ -18,9 +13,12 @@ struct _UncheckedSendable<Value>: @unchecked Sendable {
   let value: Value
 }
 
-/// The number of threads a `threads` setting of `nil` means: every active processor.
+/// The number of threads a `threads` setting of `nil` means: OpenBLAS's thread count,
+/// ``CPUBackend/blasThreads`` (all cores unless `OPENBLAS_NUM_THREADS` or
+/// ``CPUBackend/setBLASThreads(_:)`` say otherwise), so that one setting governs every thread
+/// this library starts (RELIABILITY R3).
 func resolvedThreadCount(_ threads: Int?) -> Int {
-  max(1, threads ?? sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+  max(1, threads ?? CPUBackend.blasThreads)
 }
 
 /// Runs `body(chunk)` for every `chunk` in `0..<chunkCount` on up to `threads` threads.

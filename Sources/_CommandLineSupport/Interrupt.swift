@@ -13,10 +13,13 @@ private let interruptCount = Atomic<Int>(0)
 
 /// A process-wide record of SIGINT/SIGTERM, for commands that stop gracefully.
 public enum Interrupt {
-  /// Installs handlers for SIGINT and SIGTERM.
+  /// Installs handlers for SIGINT and SIGTERM, and unblocks both on the calling thread.
   ///
   /// The first signal sets ``requested``; a second one restores the default action, so pressing
-  /// Ctrl-C twice still kills the process.
+  /// Ctrl-C twice still kills the process. A process inherits its parent's signal mask, and a
+  /// parent that spawns it from a worker thread (Foundation's `Process` on a Dispatch thread,
+  /// some supervisors) may have both blocked; unblocking them here, before any other thread
+  /// starts, makes the signals reach the handler however the process was started.
   public static func install() {
     let handler: @convention(c) (Int32) -> Void = { signalNumber in
       let previous = interruptCount.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -24,6 +27,11 @@ public enum Interrupt {
     }
     signal(SIGINT, handler)
     signal(SIGTERM, handler)
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
   }
 
   /// Whether a SIGINT or SIGTERM has arrived since ``install()``.

@@ -48,7 +48,7 @@ enum FitCommand: Subcommand {
   static func run(_ arguments: ParsedArguments) throws {
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
     guard let outPath = arguments.string("out") else { throw UsageError("--out is required") }
-    CPUBackend.setBLASThreads(try arguments.required("threads", as: Int.self))
+    let threads = try applyThreads(arguments)
     let input = try loadInput(inputName, dataRoot: arguments.string("data")!)
     var labels = input.labels
     if let path = arguments.string("labels") { labels = try loadLabels(path) }
@@ -61,6 +61,9 @@ enum FitCommand: Subcommand {
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     // `resume` reads the scaling back from here.
     try preprocessing.save(in: out)
+    let session = try TrainingSession(
+      out: out, total: configuration.epochs, interval: try arguments.required("checkpoint-every"),
+      input: inputName, threads: threads)
     print(
       "dcrl fit: \(input.name), \(x.shape[0]) samples × \(x.shape[1]) features → \(configuration.clusters) clusters"
     )
@@ -72,14 +75,13 @@ enum FitCommand: Subcommand {
       return Interrupt.requested ? .stop : .proceed
     }
     guard !Interrupt.requested else {
-      throw UsageError("interrupted during pretraining; nothing saved")
+      throw InterruptedError(description: "interrupted during pretraining; nothing saved")
     }
     configuration = trainer.configuration
-    let session = try TrainingSession(
-      out: out, total: configuration.epochs, interval: try arguments.required("checkpoint-every"))
     let model = try trainer.fit(
       x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
+    try session.checkInterrupted(epochs: configuration.epochs)
     try session.finish(
       model, x: x, labels: labels, preprocessing: preprocessing,
       expectedAccuracy: try arguments.value("expect-acc"))

@@ -131,3 +131,12 @@ enum Preprocessing: Codable {
     return try JSONDecoder().decode(Preprocessing.self, from: Data(contentsOf: url))
   }
 }
+
+/// Reads `--threads` and sets OpenBLAS's thread count, which also bounds the library's own worker
+/// threads (RELIABILITY R3).
+func applyThreads(_ arguments: ParsedArguments) throws -> Int {
+  let threads = try arguments.required("threads", as: Int.self)
+  guard threads >= 1 else { throw UsageError("--threads: \(threads) must be at least 1") }
+  CPUBackend.setBLASThreads(threads)
+  return threads
+}

@@ -23,7 +23,7 @@ enum MetricsCommand: Subcommand {
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
-    CPUBackend.setBLASThreads(try arguments.required("threads", as: Int.self))
+    _ = try applyThreads(arguments)
     var results: [(String, Double)] = []
     var labels = try arguments.string("labels").map(loadLabels)
     var x: Tensor?

@@ -75,7 +75,7 @@ enum ResumeCommand: Subcommand {
       throw UsageError("--checkpoint is required")
     }
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
-    CPUBackend.setBLASThreads(try arguments.required("threads", as: Int.self))
+    let threads = try applyThreads(arguments)
     let checkpointURL = URL(fileURLWithPath: checkpoint)
     // fit writes checkpoints to <out>/checkpoint/; its scaling is in <out>/preprocessing.json.
     let out =
@@ -92,11 +92,12 @@ enum ResumeCommand: Subcommand {
       "resuming at epoch \(saved.nextEpoch) of \(saved.configuration.epochs) from \(checkpoint)")
     let session = try TrainingSession(
       out: out, total: saved.configuration.epochs,
-      interval: try arguments.required("checkpoint-every"),
-      resuming: true)
+      interval: try arguments.required("checkpoint-every"), input: inputName,
+      threads: threads, resuming: true)
     let model = try trainer.resume(
       from: checkpointURL, input: x, labels: labels, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
+    try session.checkInterrupted(epochs: saved.configuration.epochs)
     try session.finish(
       model, x: x, labels: labels, preprocessing: preprocessing, expectedAccuracy: nil)
   }

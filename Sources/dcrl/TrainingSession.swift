@@ -8,24 +8,46 @@ import Metrics
 import Tensor
 import _CommandLineSupport
 
+/// The exit status of a run stopped by SIGINT or SIGTERM after writing its checkpoint
+/// (128 + SIGINT, as shells report an interrupted command).
+let interruptedStatus: Int32 = 130
+
+/// A training command stopped by SIGINT/SIGTERM; its checkpoint is written (RELIABILITY C2).
+struct InterruptedError: Error, CustomStringConvertible {
+  let description: String
+}
+
 /// The output folder of a training command and what happens after each epoch.
+///
+/// Creating it opens the epoch log and checks that the checkpoint folder is writable, so a bad
+/// `--out` fails before any training (RELIABILITY P6).
 final class TrainingSession {
   let out: URL
   let checkpoints: CheckpointPolicy
   let progress: ProgressReporter
   let log: CSVLog
+  /// The `dcrl resume` command line that continues this run.
+  let resumeCommand: String
+  /// Whether the run stopped early on SIGINT/SIGTERM.
+  private(set) var interrupted = false
 
-  init(out: URL, total: Int, interval: Int, resuming: Bool = false) throws {
+  init(
+    out: URL, total: Int, interval: Int, input: String, threads: Int, resuming: Bool = false
+  ) throws {
     self.out = out
     checkpoints = CheckpointPolicy(
       directory: out.appendingPathComponent("checkpoint"), interval: interval)
+    try checkpoints.checkWritable()
     progress = ProgressReporter(total: total, label: "fine-tuning")
     log = try CSVLog(
       url: out.appendingPathComponent("epochs.csv"),
       header: [
         "epoch", "alpha", "beta", "L_C", "L_rec", "L_rank", "L_iso", "L_align", "label_change",
-        "empty_clusters", "acc", "nmi", "seconds",
+        "empty_clusters", "size_entropy", "acc", "nmi", "seconds",
       ], appending: resuming)
+    resumeCommand =
+      "dcrl resume --checkpoint \(shellQuoted(checkpoints.file.path)) --input \(shellQuoted(input))"
+      + " --out \(shellQuoted(out.path)) --threads \(threads) --checkpoint-every \(interval)"
   }
 
   /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
@@ -35,15 +57,24 @@ final class TrainingSession {
     try? log.append([
       "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
       cell(r.reconstruction), cell(r.ranking), cell(r.isometry), cell(r.alignment),
-      cell(r.labelChange), "\(r.emptyClusters)", cell(r.accuracy), cell(r.nmi), cell(r.seconds),
+      cell(r.labelChange), "\(r.emptyClusters)", cell(r.sizeEntropy), cell(r.accuracy),
+      cell(r.nmi), cell(r.seconds),
     ])
     guard Interrupt.requested else { return .proceed }
+    interrupted = true
     progress.finish()
-    print("interrupted: checkpoint at \(checkpoints.file.path)")
-    print(
-      "continue with: dcrl resume --checkpoint \(checkpoints.file.path) --input … --out \(out.path)"
-    )
     return .stop
+  }
+
+  /// Throws ``InterruptedError`` saying where the checkpoint is and how to continue, when the
+  /// run was interrupted; the trainer has written the checkpoint by then.
+  func checkInterrupted(epochs: Int) throws {
+    guard interrupted else { return }
+    let done = (try? DCRLCheckpoint.configuration(at: checkpoints.file).nextEpoch) ?? 0
+    throw InterruptedError(
+      description:
+        "interrupted after epoch \(done) of \(epochs); checkpoint at \(checkpoints.file.path)\n"
+        + "continue with: \(resumeCommand)")
   }
 
   /// Saves the model and writes the codes and labels; prints and checks ACC/NMI with labels.
@@ -87,4 +118,11 @@ func loadModel(_ path: String, for x: Tensor) throws -> (DCRLModel, Tensor) {
   let directory = URL(fileURLWithPath: path, isDirectory: true)
   let model = try DCRLModel.load(from: directory)
   return (model, try Preprocessing.load(from: directory).apply(x))
+}
+
+/// `text` quoted for a POSIX shell when it contains anything but safe characters.
+func shellQuoted(_ text: String) -> String {
+  let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@")
+  if !text.isEmpty && text.allSatisfy({ safe.contains($0) }) { return text }
+  return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -42,6 +42,9 @@ guard let command = subcommands.first(where: { $0.specification.name == "dcrl " 
 Interrupt.install()
 do {
   try command.run(try command.specification.parse(Array(arguments.dropFirst())))
+} catch let error as InterruptedError {
+  FileHandle.standardError.write(Data("dcrl \(name): \(error.description)\n".utf8))
+  exit(interruptedStatus)
 } catch let error as UsageError {
   if error.isHelp {
     print(error.message)

@@ -6,7 +6,7 @@ import Tensor
 import Testing
 
 /// Runs the built `dcrl` executable with `arguments`.
-private func dcrl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+func dcrl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
   let process = Process()
   process.executableURL = try executable()
   process.arguments = arguments
@@ -25,7 +25,7 @@ private func dcrl(_ arguments: [String]) throws -> (status: Int32, output: Strin
 }
 
 /// The `dcrl` binary beside the test bundle in the build products folder.
-private func executable() throws -> URL {
+func executable() throws -> URL {
   var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   for _ in 0..<4 {
     let candidate = directory.appendingPathComponent("dcrl")
@@ -37,7 +37,7 @@ private func executable() throws -> URL {
 }
 
 /// Five Gaussian blobs in 12-D, 60 points each, as X.npy and y.npy in a fresh folder.
-private func fixture() throws -> URL {
+func fixture() throws -> URL {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
     "dcrl-cli-\(UUID())")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

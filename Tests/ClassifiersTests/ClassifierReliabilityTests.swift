@@ -156,7 +156,7 @@ struct ClassifierReliabilityTests {
     #expect(try model.predict(probe.gatheringRows(order)) == order.map { full[$0] })
   }
 
-  @Test("float32 and float64 inputs give the same predictions (I7)", arguments: names)
+  @Test("I7 float32 and float64 inputs give the same predictions", arguments: names)
   func dtypes(_ name: String) throws {
     let ((x, labels), (test, _)) = EmbeddingGolden.shared.split("small")
     // The fixture has 4 decimals, exactly representable enough that float32 keeps the order.

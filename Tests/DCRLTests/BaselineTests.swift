@@ -126,6 +126,105 @@ struct BaselineTests {
     }
   }
 
+  @Test("I15 IDEC walks the data in order: full batches, the partial last one, then wraps around")
+  func idecBatches() throws {
+    let data = syntheticMixture(perCluster: 10, seed: 7)  // 100 samples
+    var rng = Xoshiro256(seed: 3)
+    let autoencoder = Autoencoder(
+      inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
+    var configuration = DECConfiguration(variant: .idec, clusters: 10)
+    configuration.maxIterations = 5
+    configuration.batchSize = 32
+    configuration.kMeansRuns = 2
+    let fitted =
+      try DeepEmbeddedClustering(configuration: configuration)
+      .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! FittedDEC
+    #expect(fitted.iterations == 5)
+    // By hand: batches 0..<32, 32..<64, 64..<96, the partial 96..<100, then 0..<32 again.
+    let reference = autoencoder.copy()
+    let kmeans = try KMeans(clusters: 10, runs: 2, seed: 0).fit(reference.encodeAll(data.x))
+    let centers = Parameter(kmeans.centers)
+    let p = targetDistribution(softAssignment(reference.encodeAll(data.x), centers: kmeans.centers))
+    let parameters = reference.parameters + [centers]
+    var adam = Adam(learningRate: 1e-3)
+    for batch in [0..<32, 32..<64, 64..<96, 96..<100, 0..<32] {
+      let xb = data.x.rows(batch)
+      _ = valueWithGradient(at: parameters) {
+        let z = reference.encode(Variable(xb))
+        let kl = klDivergence(
+          target: p.rows(batch), logPrediction: logSoftAssignment(z, centers: centers.variable),
+          reduction: .batchMean)
+        return meanSquaredError(reference.decode(z), xb) + kl * 0.1
+      }
+      adam.update(parameters)
+    }
+    expectClose(fitted.centers, centers.value, rtol: 1e-5, atol: 1e-6)
+    for (a, b) in zip(fitted.autoencoder.parameters, reference.parameters) {
+      expectClose(a.value, b.value, rtol: 1e-5, atol: 1e-6)
+    }
+  }
+
+  @Test("I15 DEC with a batch larger than n equals batch = n; batch size 1 trains")
+  func decBatchSizes() throws {
+    let data = syntheticMixture(perCluster: 5, seed: 8)  // 50 samples
+    var rng = Xoshiro256(seed: 4)
+    let autoencoder = Autoencoder(
+      inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
+    func fit(_ batchSize: Int) throws -> FittedDEC {
+      var c = DECConfiguration(variant: .dec, clusters: 10)
+      c.batchSize = batchSize
+      c.maxIterations = 12
+      c.updateInterval = 4
+      c.tolerance = 0
+      c.kMeansRuns = 2
+      return try DeepEmbeddedClustering(configuration: c).fit(
+        data.x, context: MethodContext(autoencoder: autoencoder)) as! FittedDEC
+    }
+    let (larger, whole, single) = (try fit(1000), try fit(50), try fit(1))
+    #expect(larger.centers.floats == whole.centers.floats)
+    #expect(larger.trainingLabels == whole.trainingLabels)
+    #expect(single.iterations == 12 && single.centers.floats.allSatisfy { $0.isFinite })
+    #expect(single.centers.floats != whole.centers.floats)
+  }
+
+  @Test("D10 DEC and IDEC stop once fewer than tol of the labels change between target updates")
+  func labelChangeTolerance() throws {
+    let data = syntheticMixture(perCluster: 10, seed: 9)
+    var rng = Xoshiro256(seed: 5)
+    let autoencoder = Autoencoder(
+      inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
+    for variant in DECConfiguration.Variant.allCases {
+      var c = DECConfiguration(variant: variant, clusters: 10)
+      c.batchSize = 32
+      c.updateInterval = 10
+      c.maxIterations = 3000
+      c.kMeansRuns = 2
+      c.tolerance = 0.01
+      var changes: [Double] = []
+      let context = MethodContext(
+        autoencoder: autoencoder,
+        progress: { line in
+          if let value = line.split(separator: " ").last.flatMap({ Double($0) }) {
+            changes.append(value)
+          }
+        })
+      let fitted =
+        try DeepEmbeddedClustering(configuration: c).fit(data.x, context: context) as! FittedDEC
+      #expect(fitted.converged, "\(variant): label changes \(changes)")
+      #expect(fitted.iterations < 3000 && fitted.iterations % 10 == 0)
+      // Every update after the first changed at least tol of the labels, except the last.
+      #expect(changes.count == fitted.iterations / 10 + 1)
+      #expect(changes.dropFirst().dropLast().allSatisfy { $0 >= 0.01 } && changes.last! < 0.01)
+      // With tol = 0 it runs to the iteration limit.
+      c.tolerance = 0
+      c.maxIterations = 40
+      let capped =
+        try DeepEmbeddedClustering(configuration: c).fit(
+          data.x, context: MethodContext(autoencoder: autoencoder)) as! FittedDEC
+      #expect(!capped.converged && capped.iterations == 40)
+    }
+  }
+
   @Test("SC-Ncut is transductive: predicting new samples throws .unsupported")
   func spectralIsTransductive() throws {
     let data = syntheticMixture(perCluster: 20, seed: 5)

@@ -44,7 +44,8 @@ struct TrainerTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let policy = CheckpointPolicy(directory: directory, interval: 100)
     // Stop after epoch 2: the trainer writes a checkpoint on an early stop.
-    _ = try trainer.fit(data.x, checkpoints: policy) { $0.epoch == 2 ? .stop : .proceed }
+    _ = try trainer.fit(data.x, checkpoints: policy, onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+    #expect(try DCRLCheckpoint.configuration(at: policy.file).nextEpoch == 3)
     let resumed = try trainer.resume(from: policy.file, input: data.x)
     #expect(resumed.history.count == 6 && resumed.history.map(\.epoch) == Array(0..<6))
     #expect(resumed.centers.floats == whole.centers.floats)

@@ -185,7 +185,7 @@ struct KNNGraphTests {
     expectClose(graph.distances, expected.distances, rtol: 1e-12, atol: 1e-12)
   }
 
-  @Test("the graph has the same bits for 1 and 2 threads")
+  @Test("D12 the graph has the same bits for 1 and 2 threads")
   func threadIndependence() throws {
     var rng = Xoshiro256(seed: 1)
     let x = Tensor((0..<300 * 6).map { _ in Float(rng.nextStandardNormal()) }, shape: [300, 6])

@@ -106,9 +106,11 @@ struct TSNEGradientTests {
     #expect(relativeError(tree3.gradient.doubles, exact3.gradient.doubles) < 2e-2)
   }
 
-  @Test("the gradient has the same bits for 1 and 2 threads", arguments: [
-    TSNEConfiguration.GradientMethod.exact, .barnesHut(), .fftInterpolation(),
-  ])
+  @Test(
+    "D12 the gradient has the same bits for 1 and 2 threads",
+    arguments: [
+      TSNEConfiguration.GradientMethod.exact, .barnesHut(), .fftInterpolation(),
+    ])
   func threadIndependence(method: TSNEConfiguration.GradientMethod) throws {
     let p = try randomAffinities(points: 700, seed: 10)
     let y = Tensor(clusteredLayout(points: 700, clusters: 5, radius: 30, seed: 11), shape: [700, 2])

@@ -70,7 +70,7 @@ struct TSNETests {
     #expect(result.history.allSatisfy { $0.exaggeration == 12 && $0.klDivergence.isFinite })
   }
 
-  @Test("R3: the threads knob changes no bits (1 vs 2 threads, same seed); float32 in, float32 out")
+  @Test("D12 R3 the same seed gives the same bits for 1 and 2 threads; float32 in, float32 out")
   func determinism() throws {
     var rng = Xoshiro256(seed: 8)
     let x = Tensor((0..<150 * 6).map { _ in Float(rng.nextStandardNormal()) }, shape: [150, 6])

@@ -17,7 +17,9 @@ struct LabelMetricsTests {
     fixture.objects("labels").map { ($0.ints("predicted"), $0.ints("truth"), $0) }
   }
 
-  @Test("M2 NMI with every normaliser, MI, ARI and ACC match scikit-learn", .tags(.golden))
+  @Test(
+    "M2 NMI with every normaliser (explicit argument), MI, ARI and ACC match scikit-learn",
+    .tags(.golden))
   func goldens() throws {
     let cases = pairs()
     #expect(cases.count == 3)

@@ -105,7 +105,7 @@ final class FaultyBackend: Backend {
 
 @Suite("BackendParity: the shared parity routine")
 struct BackendParityRoutineTests {
-  @Test("CPUBackend passes every float32 check", .tags(.parity))
+  @Test("G6 CPUBackend passes every float32 check of the shared parity routine", .tags(.parity))
   func cpuPasses() {
     let results = BackendParity.run(CPUBackend.shared)
     #expect(results.count > 40)

@@ -36,7 +36,7 @@ private let gemmShapes: [(m: Int, n: Int, k: Int)] = [
 @Suite("Backend parity: CPUBackend matches ReferenceBackend")
 struct BackendParityTests {
   @Test(
-    "gemm, every transpose combination",
+    "G6 gemm, every transpose combination",
     .tags(.parity), arguments: DType.allCases,
     [(false, false), (true, false), (false, true), (true, true)])
   func gemm(dtype: DType, transposes: (Bool, Bool)) {
@@ -64,7 +64,7 @@ struct BackendParityTests {
   }
 
   @Test(
-    "gemm with beta = 0 ignores NaN in the output buffer, as BLAS does", .tags(.parity),
+    "G6 gemm with beta = 0 ignores NaN in the output buffer, as BLAS does", .tags(.parity),
     arguments: DType.allCases)
   func gemmIgnoresStaleOutput(dtype: DType) {
     for backend in hostBackends {
@@ -81,7 +81,7 @@ struct BackendParityTests {
     .powScalar(1.7), .clamp(lower: -0.5, upper: 0.75), .indicatorInRange(lower: -0.5, upper: 0.75),
   ]
 
-  @Test("unary, every op", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 unary, every op", .tags(.parity), arguments: DType.allCases)
   func unary(dtype: DType) {
     for (index, op) in Self.unaryOps.enumerated() {
       // log, sqrt and fractional powers need positive inputs.
@@ -116,7 +116,7 @@ struct BackendParityTests {
     ]
   }
 
-  @Test("binary, every op and broadcast layout", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 binary, every op and broadcast layout", .tags(.parity), arguments: DType.allCases)
   func binary(dtype: DType) {
     for (index, op) in Self.binaryOps.enumerated() {
       for (rows, columns) in [(1, 1), (1, 9), (9, 1), (7, 13), (37, 41)] {
@@ -134,7 +134,7 @@ struct BackendParityTests {
     }
   }
 
-  @Test("reduce, every op and axis", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 reduce, every op and axis", .tags(.parity), arguments: DType.allCases)
   func reduce(dtype: DType) {
     for shape in [[1], [1, 1], [1, 33], [33, 1], [13, 29], [4, 5, 6], [3, 1000]] {
       let x = pair(shape, dtype, seed: UInt64(shape.reduce(0, +)))
@@ -149,7 +149,7 @@ struct BackendParityTests {
     }
   }
 
-  @Test("argmax and argmin break ties towards the first position", .tags(.parity))
+  @Test("G6 argmax and argmin break ties towards the first position", .tags(.parity))
   func argTies() {
     for backend in hostBackends {
       let x = Tensor([1, 3, 3, 0, 0, 2] as [Float], shape: [2, 3], on: backend)
@@ -159,7 +159,7 @@ struct BackendParityTests {
     }
   }
 
-  @Test("transpose, gather and scatter-add rows", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 transpose, gather and scatter-add rows", .tags(.parity), arguments: DType.allCases)
   func rows(dtype: DType) {
     for (rows, columns) in [(1, 1), (1, 13), (13, 1), (37, 41), (64, 784)] {
       let x = pair([rows, columns], dtype, seed: UInt64(rows * columns))
@@ -176,7 +176,7 @@ struct BackendParityTests {
     }
   }
 
-  @Test("copy with offsets and fill", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 copy with offsets and fill", .tags(.parity), arguments: DType.allCases)
   func memory(dtype: DType) {
     let x = pair([10, 3], dtype, seed: 3)
     expectClose(x.cpu.rows(2..<7), x.reference.rows(2..<7), rtol: 0, atol: 0)
@@ -189,7 +189,7 @@ struct BackendParityTests {
       Tensor.full(0.25, [3, 7], dtype: dtype, on: ReferenceBackend.shared), rtol: 0, atol: 0)
   }
 
-  @Test("fused Adam step, with and without weight decay", .tags(.parity), arguments: DType.allCases)
+  @Test("G6 fused Adam step, with and without weight decay", .tags(.parity), arguments: DType.allCases)
   func adam(dtype: DType) {
     for weightDecay in [0.0, 0.01] {
       for count in [1, 7, 1000, 4099] {

@@ -24,7 +24,7 @@ func unavailability(
 @Suite("CUDA libraries: loading and the unavailable path")
 struct CUDALibraryTests {
   @Test(
-    "without libcuda.so.1, CUDABackend() throws unavailable naming the driver library",
+    "R1 without libcuda.so.1, CUDABackend() throws unavailable naming the driver library",
     .enabled(if: !CUDATestEnvironment.driverLoads, "libcuda.so.1 is installed here"))
   func missingDriver() throws {
     #expect(!CUDABackend.isAvailable)
@@ -35,7 +35,7 @@ struct CUDALibraryTests {
     #expect(reason.contains("/usr/local/cuda/lib64/libcuda.so.1"), "the search list: \(reason)")
   }
 
-  @Test("an explicit library path is the only one tried and is named with dlerror()")
+  @Test("R1 an explicit library path is the only one tried and is named with dlerror()")
   func explicitPaths() throws {
     let bogus = "/nonexistent/dcrl/libcuda.so.1"
     let (library, reason) = try #require(
@@ -60,7 +60,7 @@ struct CUDALibraryTests {
     }
   }
 
-  @Test("a library without the backend's symbols is rejected, naming the missing symbol")
+  @Test("R1 a library without the backend's symbols is rejected, naming the missing symbol")
   func wrongLibrary() throws {
     // libm loads everywhere but exports no cuBLAS entry point.
     let (library, reason) = try #require(
@@ -71,7 +71,7 @@ struct CUDALibraryTests {
     #expect(reason.contains("cublasCreate_v2"), "\(reason)")
   }
 
-  @Test("the documented fallback (Docs/Guides/CUDABackend.md) yields a working backend")
+  @Test("R1 the documented CPU fallback (Docs/Guides/CUDABackend.md) yields a working backend")
   func fallbackSnippet() {
     var rng = Xoshiro256(seed: 1)
     let backend: any Backend = (try? CUDABackend()) ?? CPUBackend.shared
@@ -153,7 +153,7 @@ struct CUDAKernelCompilationTests {
 
 @Suite("CUDABackend on a GPU", .tags(.gpu), .enabled(if: CUDABackend.isAvailable))
 struct CUDABackendGPUTests {
-  @Test("every primitive matches ReferenceBackend", .tags(.parity))
+  @Test("G6 every primitive matches ReferenceBackend", .tags(.parity))
   func parity() throws {
     let backend = try CUDABackend()
     for result in BackendParity.run(backend, options: BackendParity.Options(batch: 64)) {

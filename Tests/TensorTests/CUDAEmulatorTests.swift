@@ -30,7 +30,7 @@ struct CUDAEmulatorTests {
     #expect(backend.supports(.float32) && !backend.supports(.float64))
   }
 
-  @Test("every primitive matches ReferenceBackend", .tags(.parity))
+  @Test("G6 every primitive of the emulated GPU matches ReferenceBackend", .tags(.parity))
   func parity() throws {
     let backend = try #require(Self.backend)
     let results = BackendParity.run(backend)
@@ -40,7 +40,7 @@ struct CUDAEmulatorTests {
     }
   }
 
-  @Test("tensor operations on the emulated GPU match the CPU backend", .tags(.parity))
+  @Test("G6 tensor operations on the emulated GPU match the CPU backend", .tags(.parity))
   func tensorOperations() throws {
     let gpu = try #require(Self.backend)
     var rng = Xoshiro256(seed: 11)

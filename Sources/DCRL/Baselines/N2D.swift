@@ -18,12 +18,16 @@ public struct N2DMethod: ClusteringMethod {
   public var neighbors: Int
   /// The seed of UMAP and of the mixture.
   public var seed: UInt64
+  /// UMAP's threads; `nil` follows `CPUBackend.blasThreads`. UMAP's SGD is bit-reproducible
+  /// only with one thread (with more, its updates race as umap-learn's do; RELIABILITY D12).
+  public var threads: Int?
 
   /// Creates the method with the paper's 20 UMAP neighbours.
-  public init(clusters: Int, neighbors: Int = 20, seed: UInt64 = 0) {
+  public init(clusters: Int, neighbors: Int = 20, seed: UInt64 = 0, threads: Int? = nil) {
     self.clusters = clusters
     self.neighbors = neighbors
     self.seed = seed
+    self.threads = threads
   }
 
   /// The paper's setting: 20 UMAP neighbours.
@@ -54,6 +58,7 @@ public struct N2DMethod: ClusteringMethod {
     umap.neighbors = neighbors
     umap.minimumDistance = 0
     umap.seed = seed
+    umap.threads = threads
     do {
       context.progress?("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions")
       let embedding = try UMAP(configuration: umap).fit(codes)
