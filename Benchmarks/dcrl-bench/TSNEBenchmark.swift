@@ -69,7 +69,7 @@ enum TSNEBenchmark: BenchmarkCommand {
       "- trustworthiness (k = 5) on \(large ? "a fixed 5000-point subsample" : "all points")", "",
     ]
     print(report.joined(separator: "\n"))
-    var rows_: [[String]] = []
+    var tableRows: [[String]] = []
     var lastEmbedding: Tensor?
     var peerVersion = "n/a"
     for threads in threadCounts {
@@ -103,7 +103,7 @@ enum TSNEBenchmark: BenchmarkCommand {
           ]
         }
       }
-      rows_.append(row)
+      tableRows.append(row)
       print(row.joined(separator: " | "))
     }
     report.append("peer: \(peerVersion)\n")
@@ -113,7 +113,7 @@ enum TSNEBenchmark: BenchmarkCommand {
           "threads", "ours s", "ours KL", "ours trust", "peer s", "peer KL", "peer trust",
           "ours/peer time (≤ 1)",
         ],
-        rows_))
+        tableRows))
     print(report.suffix(2).joined(separator: "\n"))
     if let path = arguments.string("png"), let embedding = lastEmbedding {
       try renderEmbedding(

@@ -22,6 +22,7 @@ public enum ClusteringError: Error, Equatable, Sendable, CustomStringConvertible
   /// A hyperparameter or argument outside its allowed range (RELIABILITY I20).
   case invalidValue(parameter: String, value: String, constraint: String)
 
+  /// A message naming the offending value and the constraint it broke.
   public var description: String {
     switch self {
     case .empty(let parameter):

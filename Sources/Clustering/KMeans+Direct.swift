@@ -25,7 +25,9 @@ final class HostArray<Element>: @unchecked Sendable {
 let kMeansChunk = 4096
 
 /// Runs `body(chunk, range)` for every fixed chunk of `0..<count` on `workers` threads; worker
-/// `w` takes chunks `w, w + workers, …`. No BLAS call is made inside, so threads never nest
+/// `w` takes chunks `w, w + workers, …`.
+///
+/// No BLAS call is made inside, so threads never nest
 /// around OpenBLAS's own (RELIABILITY R3).
 func forEachChunk(
   of count: Int, workers: Int, _ body: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void

@@ -166,7 +166,9 @@ struct LloydProblem<T: ClusteringScalar> {
 
   /// scikit-learn's relocation: each empty cluster (ascending) takes the point farthest from
   /// its current centre (descending distance, lower index on ties), which leaves its old
-  /// cluster. Operates on the weighted sums before they are averaged.
+  /// cluster.
+  ///
+  /// Operates on the weighted sums before they are averaged.
   func relocateEmptyClusters(
     _ sums: inout [Double], _ totals: inout [Double], labels: [Int32], centers: [Double]
   ) {

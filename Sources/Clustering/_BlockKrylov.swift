@@ -111,7 +111,9 @@ private func reversedColumns(_ values: [Double], rows: Int, columns: Int) -> [Do
 
 /// `block` (row-major `[size, width]`) made orthonormal and orthogonal to every block of
 /// `basis`: projections removed twice (classical Gram–Schmidt, re-orthogonalised), then
-/// modified Gram–Schmidt within the block. A column that vanishes (it lay in the span already)
+/// modified Gram–Schmidt within the block.
+///
+/// A column that vanishes (it lay in the span already)
 /// is replaced by a fresh random direction, so the basis keeps growing.
 private func orthonormalized(
   _ block: [Double], against basis: [[Double]], size: Int, width: Int,

@@ -25,7 +25,9 @@ public struct CheckpointPolicy: Sendable {
 
   /// Creates the directory and writes and removes a small probe file there, so that an
   /// unwritable folder is reported before any training rather than at the first checkpoint
-  /// (RELIABILITY P6). ``DCRLTrainer`` calls it at the start of `fit` and `resume`.
+  /// (RELIABILITY P6).
+  ///
+  /// ``DCRLTrainer`` calls it at the start of `fit` and `resume`.
   ///
   /// - Throws: ``DCRLError/io(path:reason:)`` naming the directory and the system's reason.
   public func checkWritable() throws(DCRLError) {

@@ -62,6 +62,7 @@ struct MetricSpace {
 
   /// The scan key (`‖u − v‖²` of the scan rows) that an exact `distance` corresponds to:
   /// `distance²` (Euclidean) or `2 · distance` (correlation, where `‖u − v‖² = 2(1 − corr)`).
+  ///
   /// For a constant row the scan key (0 or 1) is at most this value.
   @inline(__always) func keyEquivalent(_ distance: Double) -> Double {
     metric == .euclidean ? distance * distance : 2 * distance
@@ -69,7 +70,9 @@ struct MetricSpace {
 
   /// The exact distance between row `i` of `a` and row `j` of `b` (whose statistics are
   /// `other`), from direct float64 differences.
-  func distance(_ i: Int, of a: HostMatrix, _ j: Int, of b: HostMatrix, other: MetricSpace) -> Double {
+  func distance(_ i: Int, of a: HostMatrix, _ j: Int, of b: HostMatrix, other: MetricSpace)
+    -> Double
+  {
     switch metric {
     case .euclidean:
       return a.exactSquaredDistance(i, to: j, of: b).squareRoot()
@@ -98,22 +101,30 @@ func exactNeighborGraph(
   let wanted = includeSelf ? k - 1 : k
   let space = MetricSpace(x, metric: metric)
   let rows = space.scanRows(x, center: x.columnMeans())
-  let norms = rows.withUnsafeBufferPointer { rowSquaredNorms($0.baseAddress!, count: n, dimension: x.columns) }
+  let norms = rows.withUnsafeBufferPointer {
+    rowSquaredNorms($0.baseAddress!, count: n, dimension: x.columns)
+  }
   let filtered = (filter ?? (x.columns >= 256 && n >= 5000)) && wanted > 0 && x.columns >= 4
-  let capacity = filtered
+  let capacity =
+    filtered
     ? min(n - 1, max(128, 2 * wanted + 64)) : candidateCount(wanted, available: n - 1)
   if filtered && capacity >= n - 1 {
-    return exactNeighborGraph(x, neighbors: k, metric: metric, includeSelf: includeSelf, threads: threads, filter: false)
+    return exactNeighborGraph(
+      x, neighbors: k, metric: metric, includeSelf: includeSelf, threads: threads, filter: false)
   }
-  let (heaps, bound) = filtered
+  let (heaps, bound) =
+    filtered
     ? filteredCandidateSearch(x, space: space, rows: rows, capacity: capacity, threads: threads)
-    : (rows.withUnsafeBufferPointer { p in
+    : (
+      rows.withUnsafeBufferPointer { p in
         blockedCandidateSearch(
           queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
           dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
-      }, ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns))
+      }, ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns)
+    )
   defer { heaps.deallocate() }
-  var output = RerankOutput(rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
+  var output = RerankOutput(
+    rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
   let failed = rerank(
     heaps, heapRowToQuery: nil, queries: x, querySpace: space, reference: x, referenceSpace: space,
     keep: wanted, excludeSelf: true, bound: bound, bruteForceFallback: !filtered, into: &output,
@@ -126,7 +137,8 @@ func exactNeighborGraph(
       rows.withUnsafeBufferPointer { r in
         blockedCandidateSearch(
           queries: q.baseAddress!, queryCount: failed.count, reference: r.baseAddress!,
-          referenceCount: n, dimension: x.columns, capacity: min(n, candidateCount(wanted, available: n - 1) + 1),
+          referenceCount: n, dimension: x.columns,
+          capacity: min(n, candidateCount(wanted, available: n - 1) + 1),
           symmetric: false, threads: threads)
       }
     }
@@ -146,6 +158,7 @@ func exactNeighborGraph(
 /// Candidates for every row by a lower bound on its distances, computed in a low-dimensional
 /// space: the rows are projected on their top `p` principal axes (p = min(128, d/4)), and
 /// each projection gets one more coordinate, the norm of what the projection leaves out.
+///
 /// For two rows with projections `a, b` and residual norms `r_a, r_b`,
 /// `‖(a, r_a) − (b, r_b)‖² = ‖a − b‖² + (r_a − r_b)² ≤ ‖x_a − x_b‖²` (the residuals are
 /// orthogonal to the projection, and `|r_a − r_b| ≤ ‖res_a − res_b‖`). So the usual blocked
@@ -211,7 +224,9 @@ func filteredCandidateSearch(
   }
   // The bound's error must cover the full-dimensional rounding too: use d, and a margin for
   // the projection's float32 rounding.
-  let norms = rows.withUnsafeBufferPointer { rowSquaredNorms($0.baseAddress!, count: n, dimension: d) }
+  let norms = rows.withUnsafeBufferPointer {
+    rowSquaredNorms($0.baseAddress!, count: n, dimension: d)
+  }
   var bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: d)
   bound.factor *= 4
   return (heaps, bound)
@@ -337,11 +352,15 @@ private func rerank(
                 }
               }
               let entry = (exact(i, j), j)
-              let position = candidates.firstIndex { $0.0 > entry.0 || ($0.0 == entry.0 && $0.1 > entry.1) } ?? candidates.count
+              let position =
+                candidates.firstIndex { $0.0 > entry.0 || ($0.0 == entry.0 && $0.1 > entry.1) }
+                ?? candidates.count
               candidates.insert(entry, at: position)
               if candidates.count > keep { candidates.removeLast() }
             }
-            if !certified && keep > 0 && heaps.capacity - (excludeSelf && heapRowToQuery != nil ? 1 : 0) < available {
+            if !certified && keep > 0
+              && heaps.capacity - (excludeSelf && heapRowToQuery != nil ? 1 : 0) < available
+            {
               let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
               if boundary >= Double(heaps.largestKept(row)) - margin {
                 guard bruteForceFallback else {

@@ -153,8 +153,10 @@ struct InterpolationGrid {
                 potentials.withUnsafeMutableBufferPointer { out in
                   for pair in 0..<2 {
                     buffers.convolve(
-                      grids.baseAddress! + 2 * pair * cells, grids.baseAddress! + (2 * pair + 1) * cells,
-                      into: out.baseAddress! + 2 * pair * cells, out.baseAddress! + (2 * pair + 1) * cells)
+                      grids.baseAddress! + 2 * pair * cells,
+                      grids.baseAddress! + (2 * pair + 1) * cells,
+                      into: out.baseAddress! + 2 * pair * cells,
+                      out.baseAddress! + (2 * pair + 1) * cells)
                   }
                 }
               }

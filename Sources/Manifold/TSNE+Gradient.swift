@@ -12,9 +12,10 @@ struct RepulsiveForces {
   var normalizer: Double
 }
 
-/// The t-SNE objective at fixed P: KL(P‖Q) and its gradient
-/// `∂C/∂y_i = 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j)` (van der Maaten and Hinton 2008, Eq. 5),
-/// split into an attractive sum over the stored entries of P and a repulsive sum over all pairs.
+/// The t-SNE objective at fixed P: KL(P‖Q) and its gradient.
+///
+/// The gradient `∂C/∂y_i = 4 Σ_j (p_ij − q_ij) w_ij (y_i − y_j)` (van der Maaten and Hinton
+/// 2008, equation 5) is split into an attractive sum over the stored entries of P and a repulsive sum over all pairs.
 struct TSNEObjective {
   let count: Int
   let dimensions: Int
@@ -42,7 +43,9 @@ struct TSNEObjective {
                   offsets: offsets.baseAddress!, columns: columns.baseAddress!,
                   values: values.baseAddress!, dimensions: dims, z: z, exaggeration: exaggeration)
                 return deterministicSum(count, chunkSize: 512, threads: threads) { range in
-                  dims == 2 ? kernel.rows2D(range, computeKL: computeKL) : kernel.rows(range, computeKL: computeKL)
+                  dims == 2
+                    ? kernel.rows2D(range, computeKL: computeKL)
+                    : kernel.rows(range, computeKL: computeKL)
                 }
               }
             }

@@ -11,7 +11,9 @@ extension TSNE {
 
   /// Runs scikit-learn's `_gradient_descent` twice: iterations
   /// `0..<earlyExaggerationIterations` with P × exaggeration and the initial momentum, then the
-  /// rest with the final momentum. Momentum and gains restart at each phase, as in
+  /// rest with the final momentum.
+  ///
+  /// Momentum and gains restart at each phase, as in
   /// scikit-learn. Every ``TSNEConfiguration/checkInterval`` iterations the KL divergence is
   /// computed, reported, and checked for progress; the gradient norm is checked too.
   ///
@@ -47,7 +49,8 @@ extension TSNE {
           gains[k] = 1
         }
       }
-      let learningRate = c.resolvedLearningRate(samples: objective.count, exaggeration: exaggeration)
+      let learningRate = c.resolvedLearningRate(
+        samples: objective.count, exaggeration: exaggeration)
       var bestError = Double.greatestFiniteMagnitude
       var bestIteration = range.lowerBound
       for i in range {

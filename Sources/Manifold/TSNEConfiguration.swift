@@ -110,7 +110,9 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   /// The input-space distance (squared in the Gaussian kernel).
   public var metric = DistanceMetric.euclidean
   /// Threads for the gradient, affinity and neighbour loops (never around BLAS); `nil` follows
-  /// `CPUBackend.blasThreads`, the library's one thread setting. The result has the same bits
+  /// `CPUBackend.blasThreads`, the library's one thread setting.
+  ///
+  /// The result has the same bits
   /// for every thread count.
   public var threads: Int? = nil
   /// The seed of the random initialisation.

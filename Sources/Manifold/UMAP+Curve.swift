@@ -53,7 +53,9 @@ extension UMAP {
         let newCost = candidate.r.reduce(0) { $0 + $1 * $1 }
         if newCost.isFinite && newCost < cost {
           (a, b) = (a + da, b + db)
-          let converged = cost - newCost <= 1e-15 * max(cost, 1e-300) || (abs(da) < 1e-12 * abs(a) && abs(db) < 1e-12 * abs(b))
+          let converged =
+            cost - newCost <= 1e-15 * max(cost, 1e-300)
+            || (abs(da) < 1e-12 * abs(a) && abs(db) < 1e-12 * abs(b))
           current = candidate
           cost = newCost
           damping = max(damping / 10, 1e-12)

@@ -74,7 +74,9 @@ struct UMAPLayout {
                       let alpha = Float(learningRate * (1 - Double(epoch) / Double(epochs)))
                       let n = Double(epoch)
                       forEachChunk(chunks.count, threads: threads) { chunk in
-                        var rng = Xoshiro256(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(chunk) &* 0xD1B5_4A32_D192_ED03)
+                        var rng = Xoshiro256(
+                          seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(chunk)
+                            &* 0xD1B5_4A32_D192_ED03)
                         for e in chunks[chunk] where nextSample[e] <= n {
                           let j = Int(heads[e])
                           let k = Int(tails[e])
@@ -92,14 +94,17 @@ struct UMAPLayout {
                             }
                           }
                           nextSample[e] += perSample[e]
-                          let negatives = negativeSampleRate == 0 ? 0 : Int((n - nextNegative[e]) / perNegative[e])
+                          let negatives =
+                            negativeSampleRate == 0
+                            ? 0 : Int((n - nextNegative[e]) / perNegative[e])
                           for _ in 0..<max(0, negatives) {
                             let sampled = Int(rng.next(upperBound: UInt64(vertices)))
                             z = other + sampled * dims
                             var d2: Float = 0
                             for c in 0..<dims { d2 += (y[c] - z[c]) * (y[c] - z[c]) }
                             if d2 > 0 {
-                              let coefficient = 2 * gamma * b / ((0.001 + d2) * (a * powf(d2, b) + 1))
+                              let coefficient =
+                                2 * gamma * b / ((0.001 + d2) * (a * powf(d2, b) + 1))
                               for c in 0..<dims {
                                 y[c] += min(4, max(-4, coefficient * (y[c] - z[c]))) * alpha
                               }

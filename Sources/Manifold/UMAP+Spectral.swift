@@ -61,7 +61,8 @@ extension UMAP {
       }
       return layout
     }
-    return lanczosLayout(graph, inverseRoot: inverseRoot, degree: degree, components: components, seed: seed)
+    return lanczosLayout(
+      graph, inverseRoot: inverseRoot, degree: degree, components: components, seed: seed)
   }
 
   /// The Lanczos solver on any connected graph, whatever its size (tests compare it with the
@@ -122,8 +123,12 @@ extension UMAP {
           for pass in 0..<2 {
             w.withUnsafeMutableBufferPointer { w in
               coefficients.withUnsafeMutableBufferPointer { c in
-                cblas_dgemv(CblasRowMajor, CblasNoTrans, Int32(j + 1), Int32(n), 1, q, Int32(n), w.baseAddress, 1, 0, c.baseAddress, 1)
-                cblas_dgemv(CblasRowMajor, CblasTrans, Int32(j + 1), Int32(n), -1, q, Int32(n), c.baseAddress, 1, 1, w.baseAddress, 1)
+                cblas_dgemv(
+                  CblasRowMajor, CblasNoTrans, Int32(j + 1), Int32(n), 1, q, Int32(n),
+                  w.baseAddress, 1, 0, c.baseAddress, 1)
+                cblas_dgemv(
+                  CblasRowMajor, CblasTrans, Int32(j + 1), Int32(n), -1, q, Int32(n), c.baseAddress,
+                  1, 1, w.baseAddress, 1)
               }
             }
             if pass == 0 { alphas.append(coefficients[j]) } else { alphas[j] += coefficients[j] }
@@ -145,7 +150,9 @@ extension UMAP {
       let info = diagonal.withUnsafeMutableBufferPointer { d in
         offDiagonal.withUnsafeMutableBufferPointer { e in
           vectors.withUnsafeMutableBufferPointer { z in
-            LAPACKE_dstev(LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(used), d.baseAddress, e.baseAddress, z.baseAddress, LapackInt(used))
+            LAPACKE_dstev(
+              LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(used), d.baseAddress,
+              e.baseAddress, z.baseAddress, LapackInt(used))
           }
         }
       }

@@ -49,7 +49,8 @@ public struct UMAP: Sendable {
     }
     let threads = resolvedThreadCount(c.threads)
     let k = min(c.neighbors, n)
-    let knn = exactNeighborGraph(matrix, neighbors: k, metric: c.metric, includeSelf: true, threads: threads)
+    let knn = exactNeighborGraph(
+      matrix, neighbors: k, metric: c.metric, includeSelf: true, threads: threads)
     let fuzzy = UMAP.fuzzySimplicialSet(
       knn, localConnectivity: c.localConnectivity, mixRatio: c.setOperationMixRatio)
     let curve = c.curve ?? UMAP.fitCurve(minimumDistance: c.minimumDistance, spread: c.spread)
@@ -62,7 +63,9 @@ public struct UMAP: Sendable {
     {
       // umap-learn's noisy_scale_coords: largest coordinate 10, plus N(0, 10⁻⁴) noise.
       let largest = spectral.map(abs).max() ?? 0
-      if largest > 0 { start = spectral.map { $0 * 10 / largest + 1e-4 * rng.nextStandardNormal() } }
+      if largest > 0 {
+        start = spectral.map { $0 * 10 / largest + 1e-4 * rng.nextStandardNormal() }
+      }
     }
     let usedRandom = start == nil && c.initialization == .spectral
     var positions = start ?? (0..<n * c.components).map { _ in -10 + 20 * rng.nextUnitDouble() }
@@ -72,7 +75,8 @@ public struct UMAP: Sendable {
       let (low, high) = (column.min()!, column.max()!)
       let span = high - low
       for i in 0..<n {
-        positions[i * c.components + d] = span > 0 ? 10 * (positions[i * c.components + d] - low) / span : 5
+        positions[i * c.components + d] =
+          span > 0 ? 10 * (positions[i * c.components + d] - low) / span : 5
       }
     }
     var layout = positions.map { Float($0) }
@@ -159,7 +163,9 @@ public struct UMAPEmbedding: Sendable {
           for d in 0..<dims { head[i * dims + d] = positions[j * dims + d] }
           break
         }
-        for d in 0..<dims { head[i * dims + d] += Float(strengths.values[e] / total) * positions[j * dims + d] }
+        for d in 0..<dims {
+          head[i * dims + d] += Float(strengths.values[e] / total) * positions[j * dims + d]
+        }
       }
     }
     let transformEpochs = c.epochs.map { max(1, $0 / 3) } ?? (n <= 10_000 ? 100 : 30)

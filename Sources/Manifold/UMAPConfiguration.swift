@@ -42,6 +42,7 @@ public struct UMAPConfiguration: Sendable, Codable, Hashable {
   public var initialization = Initialization.spectral
   /// Threads for the neighbour search and the SGD (never around BLAS); `nil` follows
   /// `CPUBackend.blasThreads`, the library's one thread setting.
+  ///
   /// With one thread the result is bit-for-bit reproducible; with more, the SGD updates race
   /// (Hogwild!, as umap-learn's parallel mode), so results vary slightly between runs.
   public var threads: Int? = nil

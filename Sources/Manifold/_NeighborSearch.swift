@@ -148,7 +148,8 @@ func blockedCandidateSearch(
   let heaps = CandidateHeaps(rows: symmetric ? referenceCount : queryCount, capacity: capacity)
   if capacity == 0 { return heaps }
   let queryNorms = rowSquaredNorms(queries, count: queryCount, dimension: d)
-  let referenceNorms = symmetric ? queryNorms : rowSquaredNorms(reference, count: referenceCount, dimension: d)
+  let referenceNorms =
+    symmetric ? queryNorms : rowSquaredNorms(reference, count: referenceCount, dimension: d)
   let rowBlock = max(1, min(tiling.rowBlock, queryCount))
   let columnBlock = max(1, min(tiling.columnBlock, referenceCount))
   let tile = UnsafeMutablePointer<Float>.allocate(capacity: rowBlock * columnBlock)
@@ -191,7 +192,9 @@ struct TileGeometry {
 
 /// Turns one tile of dot products into squared distances and offers them to the heaps: first
 /// to the rows' heaps (parallel over rows), then, when symmetric, to the columns' heaps
-/// (parallel over columns). The two passes write disjoint heaps, so no locks are needed.
+/// (parallel over columns).
+///
+/// The two passes write disjoint heaps, so no locks are needed.
 ///
 /// The first pass overwrites the tile's dot products with the (unclamped) squared distances,
 /// so the second pass only compares. Eight columns are compared at a time against the heap
@@ -220,7 +223,8 @@ private func scanTile(
             let hits = distance .<= Lanes(repeating: heaps.threshold(i))
             if any(hits) {
               for lane in 0..<8 where hits[lane] {
-                heaps.offer(row: i, key: max(0, distance[lane]), index: Int32(g.columnStart + c + lane))
+                heaps.offer(
+                  row: i, key: max(0, distance[lane]), index: Int32(g.columnStart + c + lane))
               }
             }
             c += 8

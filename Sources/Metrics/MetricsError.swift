@@ -22,6 +22,7 @@ public enum MetricsError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Any other argument outside its allowed range.
   case invalidValue(parameter: String, value: String, constraint: String)
 
+  /// A message naming the offending value and the constraint it broke.
   public var description: String {
     switch self {
     case .empty(let parameter):

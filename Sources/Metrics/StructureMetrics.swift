@@ -32,18 +32,28 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
 
   /// One entry per neighbourhood size, in increasing order.
   public var neighborhoods: [Neighborhood]
-  /// RMRE: the RMS difference of all pairwise distances (SPEC.md §4.6). Lower is better.
+  /// RMRE: the RMS difference of all pairwise distances (SPEC.md §4.6).
+  ///
+  /// Lower is better.
   public var rootMeanReconstructionError: Double
   /// CRA between the class means of `X` and `Z`, when class labels were given (SPEC.md §4.8).
   public var clusterRankAccuracy: Double?
 
-  /// The mean of Trust(k) over the neighbourhood sizes. Higher is better.
+  /// The mean of Trust(k) over the neighbourhood sizes.
+  ///
+  /// Higher is better.
   public var trustworthiness: Double { mean(\.trustworthiness) }
-  /// The mean of Cont(k) over the neighbourhood sizes. Higher is better.
+  /// The mean of Cont(k) over the neighbourhood sizes.
+  ///
+  /// Higher is better.
   public var continuity: Double { mean(\.continuity) }
-  /// RRE = (mean MRRE_XZ + mean MRRE_ZX) / 2 (SPEC.md §4.5). Lower is better.
+  /// RRE = (mean MRRE_XZ + mean MRRE_ZX) / 2 (SPEC.md §4.5).
+  ///
+  /// Lower is better.
   public var relativeRankError: Double { (mean(\.mrreXZ) + mean(\.mrreZX)) / 2 }
-  /// The mean of LGD(k) over the neighbourhood sizes. Lower is better.
+  /// The mean of LGD(k) over the neighbourhood sizes.
+  ///
+  /// Lower is better.
   public var localGeometricDistortion: Double { mean(\.localGeometricDistortion) }
 
   private func mean(_ value: KeyPath<Neighborhood, Double>) -> Double {

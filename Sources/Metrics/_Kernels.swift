@@ -37,7 +37,9 @@ func countBelowAndAtMost<T: MetricScalar>(
 }
 
 /// Calls `visit(l)` for every `l < count` with `lower[l] ≥ low` and `upper[l] ≤ high`: the
-/// points inside a band. Blocks of 64 are counted first with a vectorised loop and skipped when
+/// points inside a band.
+///
+/// Blocks of 64 are counted first with a vectorised loop and skipped when
 /// empty.
 @inline(__always)
 func forEachInBand<T: MetricScalar>(

@@ -96,7 +96,9 @@ struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
   }
 }
 
-/// What one tiled pass accumulates for every point. Row `i`'s entries are touched only by the
+/// What one tiled pass accumulates for every point.
+///
+/// Row `i`'s entries are touched only by the
 /// worker that owns row `i` in a tile.
 final class ScanState: @unchecked Sendable {
   let count: Int

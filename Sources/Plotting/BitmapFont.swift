@@ -1,7 +1,9 @@
 // BitmapFont: a 5×7 pixel font for printable ASCII (drawn for this library) and text drawing.
 
 /// A fixed-width 5 × 7 bitmap font covering printable ASCII and a few symbols (×, ±, µ, °,
-/// –, ≤, ≥); other characters draw as `?`. Glyphs sit in 6 × 8 cells (one column and one row
+/// –, ≤, ≥); other characters draw as `?`.
+///
+/// Glyphs sit in 6 × 8 cells (one column and one row
 /// of spacing) and are scaled by whole pixels, so text stays crisp.
 enum BitmapFont {
   /// Glyph rows, top first; bit 4 is the leftmost column.

@@ -43,7 +43,7 @@ public struct LinePlot: Sendable {
     series.append(Series(name: name, x: x, y: y))
   }
 
-  /// Adds a series with x = 1, 2, 3, …
+  /// Adds a series plotted against x = 1, 2, 3 and so on.
   public mutating func add(name: String, y: [Double]) {
     add(name: name, x: (1...max(1, y.count)).prefix(y.count).map(Double.init), y: y)
   }

@@ -24,14 +24,17 @@ struct SubgradientTests {
 
   /// Coincident points make ‖x − y‖ non-differentiable; the authors' code clamps the squared
   /// distance at 1e-8 before the square root (SPEC.md §2.4), so the distance is 1e-4 and its
-  /// gradient is exactly 0 there, finite everywhere. The unclamped square root would give ∞/NaN.
+  /// gradient is exactly 0 there, finite everywhere.
+  ///
+  /// The unclamped square root would give ∞/NaN.
   @Test(
     "G4 distances of coincident points: the 1e-8 clamp gives √1e-8 and a zero, finite gradient",
     arguments: DType.allCases)
   func coincidentPoints(dtype: DType) {
     let values: [Double] = [1, 2, 3, 1, 2, 3, 0, 0, 1]
     let x = Parameter(Tensor(converting: values, shape: [3, 3], dtype: dtype))
-    let y = Parameter(Tensor(converting: [1, 2, 3, 5, 5, 5, 0, 0, 1], shape: [3, 3], dtype: dtype))
+    let y = Parameter(
+      Tensor(converting: [1, 2, 3, 5, 5, 5, 0, 0, 1], shape: [3, 3], dtype: dtype))
     let (value, gradients) = valueWithGradient(at: [x, y]) {
       rowDistances(x.variable, y.variable).sum()
         + pairwiseDistances(x.variable, x.variable).sum()

@@ -43,7 +43,9 @@ private final class Child {
   init(_ arguments: [String], log: URL) throws {
     output = log.appendingPathExtension("out")
     error = log.appendingPathExtension("err")
-    for file in [output, error] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
+    for file in [output, error] {
+      _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+    }
     process.executableURL = try executable()
     process.arguments = arguments
     process.standardOutput = try FileHandle(forWritingTo: output)
@@ -60,7 +62,8 @@ private final class Child {
     return false
   }
 
-  func finish() -> (reason: Process.TerminationReason, status: Int32, output: String, error: String) {
+  func finish() -> (reason: Process.TerminationReason, status: Int32, output: String, error: String)
+  {
     process.waitUntilExit()
     let read = { (url: URL) in (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
     return (process.terminationReason, process.terminationStatus, read(output), read(error))
@@ -70,6 +73,7 @@ private final class Child {
 @Suite("dcrl crash safety, logs and outputs")
 struct CrashSafetyTests {
   /// Starts `arguments`, waits until `ready` holds, sleeps `delay` seconds and sends `signal`.
+  ///
   /// Returns nil when the process finished before the signal could be sent.
   private func interrupt(
     _ arguments: [String], log: URL, when ready: () -> Bool, delay: Double, signal: Int32
@@ -102,7 +106,8 @@ struct CrashSafetyTests {
     return (try modelTensors(run), seconds)
   }
 
-  @Test("P1 SIGKILL at a random point after the first checkpoint, twice; resuming gives identical bits")
+  @Test(
+    "P1 SIGKILL at a random point after the first checkpoint, twice; resuming gives identical bits")
   func killAndResume() throws {
     let directory = try fixture()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -181,7 +186,8 @@ struct CrashSafetyTests {
     // Run the printed command.
     let line = try #require(
       interrupted.error.split(separator: "\n").first { $0.hasPrefix("continue with: dcrl ") })
-    let arguments = line.dropFirst("continue with: dcrl ".count).split(separator: " ").map(String.init)
+    let arguments = line.dropFirst("continue with: dcrl ".count).split(separator: " ").map(
+      String.init)
     let resumed = try dcrl(arguments)
     #expect(resumed.status == 0, "\(arguments): \(resumed.error)")
     #expect(loggedEpochs(run) == epochs)
@@ -201,7 +207,9 @@ struct CrashSafetyTests {
     #expect(result.status == 0, "\(result.error)")
     let log = try String(
       contentsOf: directory.appendingPathComponent("run/epochs.csv"), encoding: .utf8)
-    let rows = log.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let rows = log.split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
     let header = try #require(rows.first)
     for column in ["epoch", "L_C", "L_rec", "L_iso", "acc", "nmi", "size_entropy", "seconds"] {
       #expect(header.contains(column), "\(column) in \(header)")

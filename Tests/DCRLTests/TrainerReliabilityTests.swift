@@ -118,7 +118,9 @@ struct TrainerReliabilityTests {
   // MARK: I19
 
   /// Predict-before-fit cannot be written: `DCRLTrainer.fit` returns the distinct `DCRLModel`,
-  /// the only type with `predict` (as every estimator here; STYLE.md §3). What users can still
+  /// the only type with `predict` (as every estimator here; STYLE.md §3).
+  ///
+  /// What users can still
   /// do is point `load` at a folder that holds no fitted model.
   @Test("I19 loading a model from a folder never fitted throws, naming the file and how to fit")
   func loadUnfitted() throws {
@@ -137,7 +139,9 @@ struct TrainerReliabilityTests {
       #expect(reason.contains("DCRLTrainer.fit"), "\(reason)")
     }
     // A checkpoint folder is not a model folder either.
-    #expect(throws: DCRLError.self) { try DCRLModel.load(from: directory.deletingLastPathComponent()) }
+    #expect(throws: DCRLError.self) {
+      try DCRLModel.load(from: directory.deletingLastPathComponent())
+    }
   }
 
   // MARK: D4
@@ -182,7 +186,8 @@ struct TrainerReliabilityTests {
     var rng = Xoshiro256(seed: 4)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 3, using: &rng)
-    let (centers, inputCenters) = try trainer.initialCenters(autoencoder: autoencoder, input: data.x)
+    let (centers, inputCenters) = try trainer.initialCenters(
+      autoencoder: autoencoder, input: data.x)
     let weights = EpochWeights(epoch: 0, configuration: c)
     #expect(weights.alpha > 0)
     let latent = autoencoder.encodeAll(data.x)
@@ -306,7 +311,9 @@ struct TrainerReliabilityTests {
 
   /// A checkpoint is written to a temporary file and renamed over the old one, so a write that
   /// fails midway (here: the file-size limit of `ulimit -f`, as a full disk would) or a process
-  /// killed midway leaves the previous checkpoint intact. The child process trains 2 epochs with
+  /// killed midway leaves the previous checkpoint intact.
+  ///
+  /// The child process trains 2 epochs with
   /// a checkpoint each, lowers its file-size limit below the checkpoint's size, trains on (the
   /// next write fails with EFBIG), restores the limit and resumes from the surviving file.
   @Test(
@@ -367,7 +374,9 @@ struct TrainerReliabilityTests {
   // MARK: D12
 
   /// With two OpenBLAS threads a run repeats bit for bit (OpenBLAS partitions each GEMM
-  /// statically). Against one thread the GEMMs differ in the last bits (see the Tensor tests),
+  /// statically).
+  ///
+  /// Against one thread the GEMMs differ in the last bits (see the Tensor tests),
   /// and training amplifies that like any other perturbation, so the two models differ; the
   /// stated tolerance is on the result: the two clusterings agree on at least 90 % of the
   /// samples up to relabelling (their ACC against each other).
@@ -396,7 +405,9 @@ struct TrainerReliabilityTests {
       guard two.centers.floats == again.centers.floats, two.trainingLabels == again.trainingLabels
       else { exit(1) }
       let agreement = try clusteringAccuracy(one.trainingLabels, two.trainingLabels)
-      print("DCRL 1 vs 2 threads: agreement \(agreement), identical \(one.centers.floats == two.centers.floats)")
+      print(
+        "DCRL 1 vs 2 threads: agreement \(agreement), identical \(one.centers.floats == two.centers.floats)"
+      )
       exit(agreement >= 0.9 ? 0 : 2)
     }
     print(String(decoding: result?.standardOutputContent ?? [], as: UTF8.self), terminator: "")

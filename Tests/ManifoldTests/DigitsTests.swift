@@ -11,7 +11,9 @@ import _TestSupport
 
 private let slowTestsEnabled = ProcessInfo.processInfo.environment["DCRL_SLOW_TESTS"] != nil
 
-@Suite("Digits trustworthiness", .tags(.slow, .behaviour), .enabled(if: slowTestsEnabled, "set DCRL_SLOW_TESTS=1"))
+@Suite(
+  "Digits trustworthiness", .tags(.slow, .behaviour),
+  .enabled(if: slowTestsEnabled, "set DCRL_SLOW_TESTS=1"))
 struct DigitsTests {
   private static func load() throws -> (x: Tensor, references: Fixture) {
     let fixture = try loadFixture("digits_reference.json", in: .module)
@@ -32,15 +34,18 @@ struct DigitsTests {
     check(embedding, x, against: references.object("sklearn_tsne_021").double("mean"), "sklearn021")
   }
 
-  @Test("t-SNE with modern defaults is within 0.01 of scikit-learn's", arguments: [
-    TSNEConfiguration.GradientMethod.barnesHut(), .fftInterpolation(),
-  ])
+  @Test(
+    "t-SNE with modern defaults is within 0.01 of scikit-learn's",
+    arguments: [
+      TSNEConfiguration.GradientMethod.barnesHut(), .fftInterpolation(),
+    ])
   func tsneModern(method: TSNEConfiguration.GradientMethod) throws {
     let (x, references) = try Self.load()
     var configuration = TSNEConfiguration()
     configuration.gradientMethod = method
     let embedding = try TSNE(configuration: configuration).fit(x).embedding
-    check(embedding, x, against: references.object("sklearn_tsne_modern").double("mean"), "\(method)")
+    check(
+      embedding, x, against: references.object("sklearn_tsne_modern").double("mean"), "\(method)")
   }
 
   @Test("t-SNE with the openTSNE preset is within 0.01 of openTSNE's")
@@ -55,11 +60,13 @@ struct DigitsTests {
     let (x, references) = try Self.load()
     var defaults = UMAPConfiguration()
     defaults.threads = 1
-    check(try UMAP(configuration: defaults).fit(x).embedding, x,
-          against: references.object("umap_default").double("mean"), "UMAP defaults")
+    check(
+      try UMAP(configuration: defaults).fit(x).embedding, x,
+      against: references.object("umap_default").double("mean"), "UMAP defaults")
     var figures = UMAPConfiguration.dcrlFigures
     figures.threads = 1
-    check(try UMAP(configuration: figures).fit(x).embedding, x,
-          against: references.object("umap_dcrl_figures").double("mean"), "UMAP figures")
+    check(
+      try UMAP(configuration: figures).fit(x).embedding, x,
+      against: references.object("umap_dcrl_figures").double("mean"), "UMAP figures")
   }
 }

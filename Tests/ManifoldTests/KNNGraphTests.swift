@@ -91,7 +91,9 @@ struct KNNGraphTests {
     }
   }
 
-  @Test("the PCA lower-bound filter gives the exact graph, Euclidean and correlation", arguments: [DistanceMetric.euclidean, .correlation])
+  @Test(
+    "the PCA lower-bound filter gives the exact graph, Euclidean and correlation",
+    arguments: [DistanceMetric.euclidean, .correlation])
   func filteredSearch(metric: DistanceMetric) throws {
     // Low intrinsic dimension in 48 coordinates (as images have), plus exact duplicates; 12
     // principal axes and 128 candidates per row leave some rows to the full rescan.
@@ -102,12 +104,15 @@ struct KNNGraphTests {
     for i in 0..<n {
       let latent = (0..<6).map { _ in rng.nextStandardNormal() }
       for c in 0..<d {
-        x[i * d + c] = (0..<6).reduce(0) { $0 + latent[$1] * mixing[$1 * d + c] } + 0.3 * rng.nextStandardNormal()
+        x[i * d + c] =
+          (0..<6).reduce(0) { $0 + latent[$1] * mixing[$1 * d + c] } + 0.3
+          * rng.nextStandardNormal()
       }
     }
     for c in 0..<d { x[5 * d + c] = x[4 * d + c] }
     let matrix = try HostMatrix(validating: Tensor(x, shape: [n, d]))
-    let filtered = exactNeighborGraph(matrix, neighbors: k, metric: metric, includeSelf: false, threads: 2, filter: true)
+    let filtered = exactNeighborGraph(
+      matrix, neighbors: k, metric: metric, includeSelf: false, threads: 2, filter: true)
     let expected = bruteForce(x, x, dimension: d, k: k, excludeSelf: true, metric: metric)
     #expect(filtered.indices == expected.indices)
     expectClose(filtered.distances, expected.distances, rtol: 1e-9, atol: 1e-12)

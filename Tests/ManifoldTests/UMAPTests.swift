@@ -20,7 +20,9 @@ struct UMAPTests {
     for entry in curves {
       let number = { (key: String) in Double(entry[key] as? String ?? "") ?? .nan }
       let curve = UMAP.fitCurve(minimumDistance: number("min_dist"), spread: number("spread"))
-      expectClose([curve.a, curve.b], [number("a"), number("b")], rtol: 1e-4, atol: 0, "min_dist \(number("min_dist"))")
+      expectClose(
+        [curve.a, curve.b], [number("a"), number("b")], rtol: 1e-4, atol: 0,
+        "min_dist \(number("min_dist"))")
     }
   }
 
@@ -119,7 +121,8 @@ struct UMAPTests {
   func transform() throws {
     let centers = separatedCenters(clusters: 3, dimensions: 6, scale: 10, seed: 7)
     let (x, labels) = gaussianBlobs(centers: centers, perCluster: 50, standardDeviation: 1, seed: 8)
-    let (fresh, freshLabels) = gaussianBlobs(centers: centers, perCluster: 5, standardDeviation: 1, seed: 9)
+    let (fresh, freshLabels) = gaussianBlobs(
+      centers: centers, perCluster: 5, standardDeviation: 1, seed: 9)
     var configuration = UMAPConfiguration()
     configuration.epochs = 150
     configuration.threads = 1
@@ -166,7 +169,9 @@ struct UMAPTests {
     #expect {
       try UMAP(configuration: configuration).fit(Tensor(values, shape: [90, 3]))
     } throws: { error in
-      guard case .nonFinite(let row, let column, let value) = error as? ManifoldError else { return false }
+      guard case .nonFinite(let row, let column, let value) = error as? ManifoldError else {
+        return false
+      }
       return row == 1 && column == 1 && value.isNaN
     }
     configuration.minimumDistance = 2
@@ -184,4 +189,3 @@ struct UMAPTests {
     #expect(UMAPConfiguration().resolvedEpochs(samples: 10_001) == 200)
   }
 }
-

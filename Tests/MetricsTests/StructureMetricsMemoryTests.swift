@@ -14,7 +14,9 @@ import _TestSupport
 @Suite("Structure metrics: block-wise memory")
 struct StructureMetricsMemoryTests {
   /// Ranks are decided exactly, so every rank-based metric (trust, continuity, MRRE, LGD over
-  /// the exact neighbourhoods, CRA) has the same bits for any block size. RMRE sums the GEMM
+  /// the exact neighbourhoods, CRA) has the same bits for any block size.
+  ///
+  /// RMRE sums the GEMM
   /// distances of all pairs, tile by tile, so its last bits follow the tiling (documented in
   /// `structureMetrics`); it agrees to 1e-12.
   @Test(
@@ -39,7 +41,9 @@ struct StructureMetricsMemoryTests {
   }
 
   /// At n = 2000 one n × n float64 matrix is 32 MB; the whole computation (tiles of 256 rows,
-  /// neighbour lists, the blocked copy of X) must stay far below it. The peak RSS (VmHWM, reset
+  /// neighbour lists, the blocked copy of X) must stay far below it.
+  ///
+  /// The peak RSS (VmHWM, reset
   /// through /proc/self/clear_refs) is measured in a fresh child process, so other tests'
   /// allocations do not count.
   @Test("R4 metrics of n = 2000 points add less than a quarter of one n × n matrix to peak RSS")

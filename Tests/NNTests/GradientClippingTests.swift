@@ -9,7 +9,9 @@ import _TestSupport
 
 @Suite("Gradient clipping")
 struct GradientClippingTests {
-  /// Gradients (3, 4) and (12): joint norm 13. torch's clip_grad_norm_(max_norm=6.5) returns 13
+  /// Gradients (3, 4) and (12): joint norm 13.
+  ///
+  /// torch's clip_grad_norm_(max_norm=6.5) returns 13
   /// and scales by 6.5 / (13 + 1e-6).
   @Test("D6 the joint norm is clipped to maxNorm with torch's 1e-6, and returned")
   func clipsJointNorm() {
@@ -27,7 +29,8 @@ struct GradientClippingTests {
       expectClose(b.gradient!.doubles, [12 * scale], rtol: tolerance, atol: 0)
       #expect(untouched.gradient == nil)
       // After clipping the joint norm is maxNorm (up to the 1e-6).
-      let clipped = (a.gradient!.squared().sum().scalarValue + b.gradient!.squared().sum().scalarValue)
+      let clipped =
+        (a.gradient!.squared().sum().scalarValue + b.gradient!.squared().sum().scalarValue)
         .squareRoot()
       expectClose([clipped], [6.5], rtol: 1e-6, atol: 0)
     }

@@ -1,9 +1,8 @@
 // DocSnippetTests: the code snippet of the Plotting DocC page and ScatterPlot's doc comment.
 
 import Foundation
-import Testing
-
 import Plotting
+import Testing
 
 @Suite("Plotting doc snippets")
 struct PlottingDocSnippetTests {

@@ -27,7 +27,8 @@ private func expectTypedError(
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
   let typed = error is ClusteringError || error is ManifoldError || error is DCRLError
-  #expect(typed, "\(context): untyped error \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+  #expect(
+    typed, "\(context): untyped error \(type(of: error)): \(error)", sourceLocation: sourceLocation)
   let message = "\(error)".lowercased()
   for fragment in fragments {
     #expect(
@@ -78,7 +79,9 @@ private func isJointlyOptimized(_ subject: Subject, _ method: String) -> Bool {
 }
 
 /// For a jointly optimised transform the rows cannot agree bit for bit; what must agree is where
-/// each point lands. Row `r` (sample `samples[r]`) passes when its nearest other point of the
+/// each point lands.
+///
+/// Row `r` (sample `samples[r]`) passes when its nearest other point of the
 /// full transform `reference` belongs to the same blob (sample index mod 3 in
 /// ``conformanceData(seed:)``) as the nearest other point of the sample's own full-transform
 /// position. At most 5 % of the points may differ (points on the edge of a blob).
@@ -113,7 +116,9 @@ struct EstimatorConformanceTests {
   }
 
   /// scikit-learn's `check_fit2d_1sample`: a single sample is either fitted or rejected with a
-  /// message about the sample count. Every estimator here needs more than one sample (three
+  /// message about the sample count.
+  ///
+  /// Every estimator here needs more than one sample (three
   /// clusters, a perplexity, a neighbourhood), so each rejects it.
   @Test("I11 I12 one sample throws, naming the sample count", arguments: conformanceSubjects)
   func oneSample(_ subject: Subject) {
@@ -138,7 +143,9 @@ struct EstimatorConformanceTests {
 
   @Test(
     "I16 I4 predict/transform reject another feature count and non-finite rows",
-    arguments: conformanceSubjects.filter { $0.limitations.allSatisfy { !$0.contains("no predict") && !$0.contains("no transform") } })
+    arguments: conformanceSubjects.filter {
+      $0.limitations.allSatisfy { !$0.contains("no predict") && !$0.contains("no transform") }
+    })
   func applyChecksInput(_ subject: Subject) throws {
     let model = try subject.fit(x)
     for (name, apply) in model.methods {
@@ -159,7 +166,8 @@ struct EstimatorConformanceTests {
     }
   }
 
-  @Test("D11 D14 fitting twice from the same seed gives identical bits", arguments: conformanceSubjects)
+  @Test(
+    "D11 D14 fitting twice from the same seed gives identical bits", arguments: conformanceSubjects)
   func fitTwice(_ subject: Subject) throws {
     let first = try subject.fit(x)
     let second = try subject.fit(x)

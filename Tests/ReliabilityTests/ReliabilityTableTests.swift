@@ -4,7 +4,9 @@
 import Foundation
 import Testing
 
-/// Rows no test covers, with the reason. A row listed here must have no test; one that gains a
+/// Rows no test covers, with the reason.
+///
+/// A row listed here must have no test; one that gains a
 /// test must leave this list.
 let notApplicableRows: [String: String] = [
   "G2":
@@ -172,7 +174,8 @@ func reliabilityTable(_ coverage: [RowCoverage]) -> String {
     "|---|---|---|---|---|",
   ]
   for entry in coverage {
-    let tests = entry.tests.map { "`\($0.file)`: \"\(escaped($0.name))\"" }.joined(separator: "<br>")
+    let tests = entry.tests.map { "`\($0.file)`: \"\(escaped($0.name))\"" }.joined(
+      separator: "<br>")
     lines.append(
       "| \(entry.row.id) | \(escaped(entry.row.topic)) | \(escaped(entry.row.expected)) | "
         + "\(escaped(entry.status)) | \(tests.isEmpty ? "—" : tests) |")

@@ -42,7 +42,9 @@ struct ThreadingTests {
 
   /// UMAP's neighbour graph and fuzzy set are per-point and deterministic; its SGD with more
   /// than one thread updates shared positions without locks (Hogwild!, as umap-learn's
-  /// `parallel=True`), so the layout varies. The stated tolerance is on quality: trustworthiness
+  /// `parallel=True`), so the layout varies.
+  ///
+  /// The stated tolerance is on quality: trustworthiness
   /// (k = 10) within 0.02 of the single-threaded layout.
   @Test("D12 UMAP: the graph is identical with 2 threads; the Hogwild layout keeps its quality")
   func umapThreads() throws {
@@ -80,7 +82,9 @@ struct ThreadingTests {
 
   /// RELIABILITY R3: OpenBLAS's thread count (`CPUBackend.setBLASThreads`, or
   /// `OPENBLAS_NUM_THREADS`) is the one setting; the Manifold estimators' `threads: nil` and the
-  /// metrics' row loops follow it, and no parallel loop runs around a BLAS call. With one
+  /// metrics' row loops follow it, and no parallel loop runs around a BLAS call.
+  ///
+  /// With one
   /// thread, a whole t-SNE, kNN, UMAP and metrics workload runs on the calling thread: the
   /// process uses (almost) no CPU time outside it, however loaded the machine is.
   @Test("R3 one setting: with 1 OpenBLAS thread all work stays on the calling thread")

@@ -10,7 +10,9 @@ struct BLASThreadsTests {
   /// OpenBLAS partitions a threaded GEMM statically, so a given thread count repeats its bits;
   /// two threads may round differently from one (measured on OpenBLAS 0.3: the last bits of
   /// some entries), always within the dot-product error bound γ_k·Σ|a_il·b_lj| with
-  /// γ_k = k·u/(1 − k·u), u the float32 unit roundoff. The shapes are the autoencoder's and
+  /// γ_k = k·u/(1 − k·u), u the float32 unit roundoff.
+  ///
+  /// The shapes are the autoencoder's and
   /// large enough for OpenBLAS to use both threads.
   @Test("D12 GEMM with 2 threads repeats bit for bit and is within the error bound of 1 thread")
   func gemmThreads() async {

@@ -189,7 +189,8 @@ struct BackendParityTests {
       Tensor.full(0.25, [3, 7], dtype: dtype, on: ReferenceBackend.shared), rtol: 0, atol: 0)
   }
 
-  @Test("G6 fused Adam step, with and without weight decay", .tags(.parity), arguments: DType.allCases)
+  @Test(
+    "G6 fused Adam step, with and without weight decay", .tags(.parity), arguments: DType.allCases)
   func adam(dtype: DType) {
     for weightDecay in [0.0, 0.01] {
       for count in [1, 7, 1000, 4099] {

@@ -40,7 +40,9 @@ struct LayoutTests {
   }
 
   /// A transpose passed as a GEMM flag and one materialised first compute the same dot
-  /// products. The reference backend accumulates every entry in `Double` in one order, and
+  /// products.
+  ///
+  /// The reference backend accumulates every entry in `Double` in one order, and
   /// OpenBLAS's `sgemm` packs both into the same panels: identical bits. OpenBLAS's `dgemm`
   /// uses other kernels for transposed operands and may round the last bits differently
   /// (measured: ≤ 2.7e-15 absolute on entries of size ~5 with k = 29), so float64 on

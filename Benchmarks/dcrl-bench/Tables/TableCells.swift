@@ -200,7 +200,8 @@ extension Experiment {
 
   /// RRE, Trust, Cont, RMRE, LGD and CRA (true class means) of an embedding of `data`.
   func structureValues(_ data: LabeledDataset, _ codes: Tensor) throws -> [String: Double] {
-    let report = try structureMetrics(data.features, codes, neighbors: 3...7, classLabels: data.labels)
+    let report = try structureMetrics(
+      data.features, codes, neighbors: 3...7, classLabels: data.labels)
     return [
       "rre": report.relativeRankError, "trust": report.trustworthiness, "cont": report.continuity,
       "rmre": report.rootMeanReconstructionError, "lgd": report.localGeometricDistortion,

@@ -18,7 +18,9 @@ public struct N2DMethod: ClusteringMethod {
   public var neighbors: Int
   /// The seed of UMAP and of the mixture.
   public var seed: UInt64
-  /// UMAP's threads; `nil` follows `CPUBackend.blasThreads`. UMAP's SGD is bit-reproducible
+  /// UMAP's threads; `nil` follows `CPUBackend.blasThreads`.
+  ///
+  /// UMAP's SGD is bit-reproducible
   /// only with one thread (with more, its updates race as umap-learn's do; RELIABILITY D12).
   public var threads: Int?
 
