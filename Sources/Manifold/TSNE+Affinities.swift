@@ -160,7 +160,7 @@ extension TSNE {
   ///   - excluding: A candidate to leave out (the point itself in the all-points case); its
   ///     probability is set to 0.
   ///   - perplexity: The target perplexity `exp(H)`, H in nats.
-  ///   - into: Where the probabilities go, one per candidate; they sum to 1.
+  ///   - p: Where the probabilities go, one per candidate; they sum to 1.
   /// - Returns: The precision β found.
   @discardableResult
   public static func conditionalProbabilities(

