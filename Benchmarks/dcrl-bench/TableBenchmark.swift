@@ -14,6 +14,11 @@ enum TableBenchmark: BenchmarkCommand {
     flags: [
       .option("datasets", "LIST", help: "Table 1/3/5 datasets (default: per table)"),
       .option("methods", "LIST", help: "method keys: \(methodKeys.joined(separator: ","))"),
+      .option(
+        "ablations", "LIST",
+        help:
+          "Table 5 rows: \(DCRLConfiguration.Ablation.allCases.map(\.rawValue).joined(separator: ","))"
+      ),
       .option("seeds", "LIST", help: "seeds; Table 1 reports mean ± sd over them", default: "0"),
       .option(
         "preset", "NAME", help: "configuration preset", default: "paper",
@@ -48,6 +53,15 @@ enum TableBenchmark: BenchmarkCommand {
       throw UsageError(
         "--methods: unknown method '\(key)'; choose from \(methodKeys.joined(separator: ", "))")
     }
+    let ablations = try arguments.list("ablations", as: String.self)?.map {
+      (key: String) throws -> DCRLConfiguration.Ablation in
+      guard let ablation = DCRLConfiguration.Ablation(rawValue: key) else {
+        throw UsageError(
+          "--ablations: unknown ablation '\(key)'; choose from "
+            + DCRLConfiguration.Ablation.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      return ablation
+    }
     let out = URL(fileURLWithPath: arguments.string("out")!, isDirectory: true)
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     let context = ReportContext(
@@ -74,7 +88,8 @@ enum TableBenchmark: BenchmarkCommand {
           experiment, methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl"],
           seed: seeds[0])
       default:
-        report = try table5(experiment, datasets: datasets ?? ["mnist-test"], seed: seeds[0])
+        report = try table5(
+          experiment, datasets: datasets ?? ["mnist-test"], ablations: ablations, seed: seeds[0])
       }
       report.wallSeconds = (ContinuousClock.now - start).seconds
       let files = try context.write(report)
