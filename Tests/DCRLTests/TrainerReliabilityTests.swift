@@ -17,23 +17,6 @@ import _TestSupport
   import Glibc
 #endif
 
-/// A tiny configuration: 10 clusters of the synthetic mixture, a 16-unit autoencoder.
-private func tiny(epochs: Int = 3, batchSize: Int = 16) -> DCRLConfiguration {
-  var c = DCRLConfiguration()
-  c.hiddenSizes = [16]
-  c.latentDimension = 3
-  c.clusters = 10
-  c.epochs = epochs
-  c.warmUpEpochs = 0
-  c.scheduleEnd = max(1, epochs)
-  c.batchSize = batchSize
-  c.pretraining.epochs = 2
-  c.pretraining.batchSize = 16
-  c.centerInitialization = .kMeans
-  c.initializationKMeansRuns = 2
-  return c
-}
-
 private func temporaryDirectory() -> URL {
   FileManager.default.temporaryDirectory.appendingPathComponent(
     "dcrl-reliability-\(UUID())", isDirectory: true)
@@ -101,7 +84,9 @@ struct TrainerReliabilityTests {
       let directory = temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: directory) }
       let policy = CheckpointPolicy(directory: directory, interval: 100)
-      let model = try DCRLTrainer(configuration: tiny(epochs: 2, batchSize: batchSize)).fit(
+      let model = try DCRLTrainer(
+        configuration: tinyDCRLConfiguration(epochs: 2, batchSize: batchSize)
+      ).fit(
         data.x, autoencoder: autoencoder.copy(), checkpoints: policy)
       models[batchSize] = model
       #expect(model.history.allSatisfy { ($0.clustering ?? 0).isFinite }, "B = \(batchSize)")
@@ -149,7 +134,7 @@ struct TrainerReliabilityTests {
   @Test("D4 a collapse onto one cluster reports size entropy 0, and ACC/NMI are still computed")
   func collapse() throws {
     var rng = Xoshiro256(seed: 2)
-    let c = tiny(epochs: 1)
+    let c = tinyDCRLConfiguration(epochs: 1)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 3, using: &rng)
     // Centre 0 sits on the codes' mean; the others are 10⁴ away, so every point's q peaks there.
@@ -180,7 +165,7 @@ struct TrainerReliabilityTests {
 
   @Test("D9 the target P is computed from the whole data, and each batch trains on its rows")
   func fullDataTarget() throws {
-    var c = tiny(epochs: 1)
+    var c = tinyDCRLConfiguration(epochs: 1)
     c.clusteringReduction = .mean
     let trainer = DCRLTrainer(configuration: c)
     var rng = Xoshiro256(seed: 4)
@@ -251,7 +236,7 @@ struct TrainerReliabilityTests {
   /// each epoch's `labelChange`.
   @Test("D10 DCRL stops on a label-change tolerance through onEpoch")
   func labelChangeStop() throws {
-    let trainer = DCRLTrainer(configuration: tiny(epochs: 40))
+    let trainer = DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 40))
     var seen: [Double] = []
     let model = try trainer.fit(data.x) { report in
       seen.append(report.labelChange)
@@ -270,9 +255,9 @@ struct TrainerReliabilityTests {
     var rng = Xoshiro256(seed: 6)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 3, using: &rng)
-    var chunked = tiny(epochs: 3)
+    var chunked = tinyDCRLConfiguration(epochs: 3)
     chunked.fullPassChunkSize = 7
-    let a = try DCRLTrainer(configuration: tiny(epochs: 3)).fit(
+    let a = try DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 3)).fit(
       data.x, autoencoder: autoencoder.copy())
     let b = try DCRLTrainer(configuration: chunked).fit(data.x, autoencoder: autoencoder.copy())
     // The chunked step sums the same gradient in another order: equal up to float32 rounding.
@@ -287,7 +272,7 @@ struct TrainerReliabilityTests {
     let file = try blockingFile()
     defer { try? FileManager.default.removeItem(at: file) }
     let target = file.appendingPathComponent("out")
-    let model = try DCRLTrainer(configuration: tiny(epochs: 1)).fit(data.x)
+    let model = try DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 1)).fit(data.x)
     #expect {
       try model.save(to: target)
     } throws: { error in
@@ -296,7 +281,7 @@ struct TrainerReliabilityTests {
     }
     var pretrainingEpochs = 0
     #expect {
-      _ = try DCRLTrainer(configuration: tiny(epochs: 1)).fit(
+      _ = try DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 1)).fit(
         data.x, checkpoints: CheckpointPolicy(directory: target),
         onPretrainingEpoch: { _ in
           pretrainingEpochs += 1
@@ -327,18 +312,7 @@ struct TrainerReliabilityTests {
         "dcrl-efbig-\(UUID())")
       defer { try? FileManager.default.removeItem(at: directory) }
       let policy = CheckpointPolicy(directory: directory, interval: 1)
-      var c = DCRLConfiguration()
-      c.hiddenSizes = [16]
-      c.latentDimension = 3
-      c.clusters = 10
-      c.epochs = 4
-      c.warmUpEpochs = 0
-      c.scheduleEnd = 4
-      c.batchSize = 16
-      c.pretraining.epochs = 2
-      c.pretraining.batchSize = 16
-      c.centerInitialization = .kMeans
-      c.initializationKMeansRuns = 2
+      let c = tinyDCRLConfiguration(epochs: 4)
       let trainer = DCRLTrainer(configuration: c)
       let whole = try trainer.fit(data.x)
       _ = try trainer.fit(
@@ -423,7 +397,7 @@ struct TrainerReliabilityTests {
     .enabled(if: CUDABackend.isAvailable))
   func gpuDeterminism() throws {
     let backend = try CUDABackend()
-    let trainer = DCRLTrainer(configuration: tiny(epochs: 3), backend: backend)
+    let trainer = DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 3), backend: backend)
     let a = try trainer.fit(data.x)
     let b = try trainer.fit(data.x)
     expectClose(state(b).map(Double.init), state(a).map(Double.init), rtol: 1e-5, atol: 1e-6)

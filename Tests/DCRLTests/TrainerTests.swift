@@ -10,19 +10,9 @@ import _TestSupport
 
 /// A tiny configuration that trains in well under a second.
 private func tinyConfiguration() -> DCRLConfiguration {
-  var c = DCRLConfiguration()
-  c.hiddenSizes = [16]
-  c.latentDimension = 3
-  c.clusters = 10
-  c.epochs = 6
-  c.warmUpEpochs = 1
-  c.scheduleEnd = 4
-  c.batchSize = 64
-  c.pretraining.epochs = 3
-  c.pretraining.batchSize = 64
-  c.centerInitialization = .kMeans
-  c.initializationKMeansRuns = 3
-  return c
+  tinyDCRLConfiguration(
+    epochs: 6, warmUpEpochs: 1, scheduleEnd: 4, batchSize: 64, pretrainingEpochs: 3,
+    pretrainingBatchSize: 64, kMeansRuns: 3)
 }
 
 private func temporaryDirectory() -> URL {
