@@ -110,10 +110,10 @@ let package = Package(
         "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
-    // Built normally it replays a seeded mutation loop; Scripts/fuzz/datasets.sh builds it with
+    // Built normally it replays a seeded mutation loop; Scripts/fuzz/loaders.sh builds it with
     // -sanitize=fuzzer for libFuzzer.
     .executableTarget(
-      name: "datasets-fuzz", dependencies: ["Datasets"], path: "Fuzz/datasets-fuzz",
+      name: "loaders-fuzz", dependencies: ["DCRL", "Datasets", "Tensor"], path: "Fuzz/loaders-fuzz",
       swiftSettings: swiftFlags),
     .executableTarget(
       name: "DCRLMNIST",

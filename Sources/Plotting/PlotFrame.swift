@@ -27,6 +27,22 @@ func tickLabel(_ value: Double, step: Double) -> String {
   return String(format: "%.\(decimals)f", value)
 }
 
+/// The y ticks of a plot: nice ticks on a linear axis; on a log axis (`low`, `high` in log10
+/// units) whole powers of ten, labelled `1e<k>`, or nice ticks labelled with their values when
+/// the range holds fewer than two powers of ten.
+func yTickMarks(low: Double, high: Double, logY: Bool) -> [(position: Double, label: String)] {
+  let nice = niceTicks(low: low, high: high)
+  guard logY else { return nice.ticks.map { ($0, tickLabel($0, step: nice.step)) } }
+  if nice.step >= 1 { return nice.ticks.map { ($0, "1e\(Int($0.rounded()))") } }
+  let first = Int(low.rounded(.up))
+  let last = Int(high.rounded(.down))
+  if last > first { return (first...last).map { (Double($0), "1e\($0)") } }
+  return nice.ticks.map { tick in
+    let value = pow(10, tick)
+    return (tick, tickLabel(value, step: value * (pow(10, nice.step) - 1)))
+  }
+}
+
 /// One legend row: a name and how its marker is drawn.
 struct LegendEntry {
   let name: String
@@ -65,10 +81,9 @@ struct PlotFrame {
     let yData = logY ? (log10(yRange.0), log10(yRange.1)) : yRange
     self.yRange = padded(yData)
     let cell = BitmapFont.cellWidth * scale
-    let yTicks = niceTicks(low: self.yRange.0, high: self.yRange.1)
     let widest =
-      yTicks.ticks.map { logY ? "1e\(Int($0))" : tickLabel($0, step: yTicks.step) }.map(\.count)
-      .max() ?? 1
+      yTickMarks(low: self.yRange.0, high: self.yRange.1, logY: logY).map(\.label.count).max()
+      ?? 1
     left = 10 * scale + widest * cell + (hasYLabel ? 14 * scale : 0) + 6 * scale
     top = (title.isEmpty ? 10 : 24) * scale + (title.isEmpty ? 0 : 7 * (scale + 1))
     bottom = height - (20 * scale + (hasXLabel ? 14 * scale : 0))
@@ -92,7 +107,6 @@ struct PlotFrame {
   ) {
     let s = scale
     let xTicks = niceTicks(low: xRange.0, high: xRange.1)
-    let yTicks = niceTicks(low: yRange.0, high: yRange.1)
     for tick in xTicks.ticks {
       let x = Int(pixel(tick, logY ? pow(10, yRange.0) : yRange.0).x)
       image.fillRectangle(x0: x, y0: top, x1: x + 1, y1: bottom, color: .grid)
@@ -100,11 +114,10 @@ struct PlotFrame {
       image.drawText(
         tickLabel(tick, step: xTicks.step), x: x, y: bottom + 6 * s, scale: s, anchor: .topCenter)
     }
-    for tick in yTicks.ticks {
+    for (tick, label) in yTickMarks(low: yRange.0, high: yRange.1, logY: logY) {
       let y = Int(Double(bottom) - (tick - yRange.0) / (yRange.1 - yRange.0) * Double(bottom - top))
       image.fillRectangle(x0: left, y0: y, x1: right, y1: y + 1, color: .grid)
       image.fillRectangle(x0: left - 4 * s, y0: y, x1: left, y1: y + 1, color: .axis)
-      let label = logY ? "1e\(Int(tick.rounded()))" : tickLabel(tick, step: yTicks.step)
       image.drawText(label, x: left - 6 * s, y: y, scale: s, anchor: .centerRight)
     }
     // The frame.

@@ -1,5 +1,5 @@
 // PlotCommand: `dcrl plot` — a PNG scatter plot of an embedding, coloured by label, through
-// t-SNE (or directly when it is already 2-D).
+// t-SNE or UMAP (or directly when it is already 2-D); or a run's training curves.
 
 import Foundation
 import Manifold
@@ -10,20 +10,32 @@ import _CommandLineSupport
 enum PlotCommand: Subcommand {
   static let specification = CommandSpecification(
     name: "dcrl plot",
-    summary: "render Z (e.g. latent.npy) as a 2-D scatter plot PNG coloured by label",
+    summary:
+      "render Z (e.g. latent.npy) as a 2-D scatter plot PNG coloured by label, or a run's "
+      + "training curves (--curves epochs.csv)",
     flags: [
       .option("input", "Z", help: "points to plot (.npy/.npz/.csv)"),
       .option("labels", "Y", help: "a label per point (colours); all one colour when absent"),
       .option(
-        "method", "NAME", help: "2-D projection", default: "tsne", choices: ["tsne", "none"]),
+        "method", "NAME", help: "2-D projection", default: "tsne",
+        choices: ["tsne", "umap", "none"]),
+      .option(
+        "curves", "CSV",
+        help: "plot a run's epochs.csv instead: loss terms to --out, ACC/NMI to <out>-accuracy.png"),
       .option("out", "FILE", help: "the PNG to write"),
       .option("title", "TEXT", help: "plot title"),
       .option("max-points", "N", help: "plot at most the first N points", default: "70000"),
-      .option("seed", "N", help: "t-SNE seed", default: "0"),
+      .option("seed", "N", help: "t-SNE/UMAP seed", default: "0"),
       .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
+    if let curves = arguments.string("curves") {
+      guard let out = arguments.string("out") else { throw UsageError("--out is required") }
+      let files = try writeTrainingCurves(from: curves, to: out, title: arguments.string("title"))
+      print("wrote \(files.joined(separator: ", "))")
+      return
+    }
     guard let inputPath = arguments.string("input") else { throw UsageError("--input is required") }
     guard let out = arguments.string("out") else { throw UsageError("--out is required") }
     let input = try loadInput(inputPath, dataRoot: arguments.string("data")!)
@@ -42,6 +54,11 @@ enum PlotCommand: Subcommand {
       configuration.gradientMethod = count > 5_000 ? .fftInterpolation() : .barnesHut(angle: 0.5)
       print("t-SNE of \(count) points × \(points.shape[1]) dimensions…")
       points = try TSNE(configuration: configuration).fit(points).embedding
+    } else if arguments.string("method") == "umap" && points.shape[1] != 2 {
+      var configuration = UMAPConfiguration()
+      configuration.seed = try arguments.required("seed")
+      print("UMAP of \(count) points × \(points.shape[1]) dimensions…")
+      points = try UMAP(configuration: configuration).fit(points).embedding
     }
     guard points.shape[1] == 2 else {
       throw UsageError("--method none needs 2-D points; the input has \(points.shape[1]) columns")

@@ -105,6 +105,17 @@ struct CLITests {
     let png = try Data(contentsOf: dir.appendingPathComponent("z.png"))
     #expect(
       png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && png.count > 10_000)
+    let umap = try dcrl([
+      "plot", "--input", path("z.npy"), "--labels", path("y.npy"), "--method", "umap", "--out",
+      path("u.png"),
+    ])
+    #expect(umap.status == 0 && umap.output.contains("UMAP of 300 points"), "\(umap.error)")
+    let curves = try dcrl(["plot", "--curves", path("run/epochs.csv"), "--out", path("c.png")])
+    #expect(curves.status == 0, "\(curves.error)")
+    for name in ["u.png", "c.png", "c-accuracy.png"] {
+      let image = try Data(contentsOf: dir.appendingPathComponent(name))
+      #expect(image.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]) && image.count > 3_000, "\(name)")
+    }
   }
 
   @Test("C1: bad commands, flags, values and files give a one-line error and a non-zero status")
@@ -142,6 +153,7 @@ struct CLITests {
       (["metrics", "--x", dir.appendingPathComponent("bad.csv").path, "--z", x], "row 2"),
       (["metrics", "--x", x, "--z", x, "--k", "9..3"], "--k"),
       (["plot", "--input", x], "--out is required"),
+      (["plot", "--curves", x, "--out", dir.appendingPathComponent("c.png").path], "epoch log"),
     ]
     for (arguments, expected) in cases {
       let result = try dcrl(arguments)

@@ -1,6 +1,6 @@
 // Parser fuzzing in the test suite: a seeded mutation loop over valid inputs for the IDX,
 // .npy, .npz and CSV parsers. Every input must parse or throw a DatasetError; a crash fails
-// the run. Scripts/fuzz/datasets.sh runs the coverage-guided libFuzzer version.
+// the run. Scripts/fuzz/loaders.sh runs the coverage-guided libFuzzer version.
 
 import Datasets
 import Foundation

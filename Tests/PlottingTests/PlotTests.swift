@@ -68,4 +68,16 @@ struct PlotTests {
     #expect(colours.contains(.category(0)) && colours.contains(.category(1)))
     _ = try decodePNG(image.pngData())
   }
+
+  @Test("log-axis ticks are distinct: whole powers of ten, or values within one decade")
+  func logTicks() {
+    let wide = yTickMarks(low: -2.1, high: 1.2, logY: true)
+    #expect(wide.map(\.label) == ["1e-2", "1e-1", "1e0", "1e1"])
+    #expect(wide.map(\.position) == [-2, -1, 0, 1])
+    let narrow = yTickMarks(low: log10(1.2), high: log10(3.5), logY: true)
+    #expect(narrow.count >= 3 && Set(narrow.map(\.label)).count == narrow.count)
+    #expect(narrow.allSatisfy { !$0.label.hasPrefix("1e") })
+    let linear = yTickMarks(low: 0, high: 1, logY: false)
+    #expect(linear.first?.label == "0.0" && linear.last?.label == "1.0")
+  }
 }

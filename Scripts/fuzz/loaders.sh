@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the Datasets parsers (IDX, .npy, .npz, CSV, gzip, USPS text, Orange .tab).
+# Fuzzes every file loader: the Datasets parsers (IDX, .npy, .npz, CSV, gzip, USPS text,
+# Orange .tab), safetensors, and a DCRL model directory.
 #
-#   Scripts/fuzz/datasets.sh [RUNS] [TARGETS...]     (defaults: 100000 runs; every target)
+#   Scripts/fuzz/loaders.sh [RUNS] [TARGETS...]     (defaults: 100000 runs; every target)
 #
 # 1. libFuzzer with AddressSanitizer (coverage-guided), starting from Fuzz/corpus/<target>
 #    (copied, so the committed corpus is not modified); any crash, leak or sanitizer report
@@ -14,15 +15,15 @@ cd "$(dirname "$0")/../.."
 runs="${1:-100000}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(idx npy npz csv gzip usps tab)
+[ ${#targets[@]} -gt 0 ] || targets=(idx npy npz csv gzip usps tab safetensors model)
 work="$(mktemp -d /tmp/dcrl-fuzz.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-swift build --product datasets-fuzz --scratch-path .build/fuzz -c debug \
+swift build --product loaders-fuzz --scratch-path .build/fuzz -c debug \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DDCRL_LIBFUZZER >/dev/null
-swift build --product datasets-fuzz -c release >/dev/null
-fuzzer=.build/fuzz/debug/datasets-fuzz
-plain="$(swift build --product datasets-fuzz -c release --show-bin-path)/datasets-fuzz"
+swift build --product loaders-fuzz -c release >/dev/null
+fuzzer=.build/fuzz/debug/loaders-fuzz
+plain="$(swift build --product loaders-fuzz -c release --show-bin-path)/loaders-fuzz"
 
 for target in "${targets[@]}"; do
   mkdir -p "$work/$target"

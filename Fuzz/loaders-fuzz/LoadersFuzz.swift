@@ -1,17 +1,28 @@
-// DatasetsFuzz: feeds malformed bytes to the Datasets parsers (IDX, .npy, .npz, CSV, gzip,
-// USPS text, Orange .tab); any outcome but a crash is a pass.
+// LoadersFuzz: feeds malformed bytes to every file loader — the Datasets parsers (IDX, .npy,
+// .npz, CSV, gzip, USPS text, Orange .tab), safetensors, and a DCRL model directory; any outcome
+// but a crash is a pass.
 //
-// Two modes (Scripts/fuzz/datasets.sh runs both):
+// Two modes (Scripts/fuzz/loaders.sh runs both):
 // - libFuzzer: build with `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 //   -Xswiftc -DDCRL_LIBFUZZER`; the target parser comes from DCRL_FUZZ_TARGET.
 // - plain build: `datasets-fuzz <target> <runs> <seed> <corpus folder>` runs a seeded mutation
 //   loop over the corpus files and prints how many inputs it tried.
 
+import DCRL
 import Datasets
 import Foundation
+import Tensor
 
 /// The parsers this harness exercises.
-let targets = ["idx", "npy", "npz", "csv", "gzip", "usps", "tab"]
+let targets = ["idx", "npy", "npz", "csv", "gzip", "usps", "tab", "safetensors", "model"]
+
+/// A folder of this process's own where the `model` target writes its model file.
+let modelDirectory: URL = {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "loaders-fuzz-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
+  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}()
 
 /// Runs the `target` parser, and the conversions after it, on `data`.
 func exercise(_ target: String, _ data: Data) {
@@ -45,8 +56,20 @@ func exercise(_ target: String, _ data: Data) {
       _ = TFIDF.tokens(in: document.text)
     }
     _ = TFIDF.tokens(in: String(decoding: data, as: UTF8.self))
+  case "safetensors":
+    if let (tensors, _) = try? SafeTensors.decode(data, path: "fuzz") {
+      for tensor in tensors.values { _ = tensor.doubles }
+    }
+  case "model":
+    // DCRLModel.load reads `model.safetensors` in the folder, checks it, and builds the model.
+    let file = modelDirectory.appendingPathComponent("model.safetensors")
+    guard (try? data.write(to: file)) != nil else { fatalError("cannot write \(file.path)") }
+    if let model = try? DCRLModel.load(from: modelDirectory) {
+      let x = Tensor.zeros([2, model.inputDimension])
+      _ = try? model.predict(x)
+    }
   default:
-    fatalError("datasets-fuzz: unknown target '\(target)'; choose one of \(targets)")
+    fatalError("loaders-fuzz: unknown target '\(target)'; choose one of \(targets)")
   }
 }
 
@@ -69,7 +92,7 @@ func exercise(_ target: String, _ data: Data) {
   ) -> Int32
 
   /// SwiftPM links an executable's `main` to `<module>_main`; here it starts libFuzzer.
-  @_cdecl("datasets_fuzz_main")
+  @_cdecl("loaders_fuzz_main")
   public func fuzzerMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?)
     -> Int32
   {
@@ -134,7 +157,7 @@ func exercise(_ target: String, _ data: Data) {
       else {
         FileHandle.standardError.write(
           Data(
-            "usage: datasets-fuzz <\(targets.joined(separator: "|"))> <runs> <seed> <corpus folder>\n"
+            "usage: loaders-fuzz <\(targets.joined(separator: "|"))> <runs> <seed> <corpus folder>\n"
               .utf8))
         exit(2)
       }
@@ -145,7 +168,7 @@ func exercise(_ target: String, _ data: Data) {
         .sorted { $0.path < $1.path }.compactMap { try? [UInt8](Data(contentsOf: $0)) }
       guard !corpus.isEmpty else {
         FileHandle.standardError.write(
-          Data("datasets-fuzz: no corpus files in \(folder.path)\n".utf8))
+          Data("loaders-fuzz: no corpus files in \(folder.path)\n".utf8))
         exit(2)
       }
       var rng = Generator(state: seed)
@@ -156,7 +179,7 @@ func exercise(_ target: String, _ data: Data) {
           arguments[1], Data(mutate(input, other: corpus.randomElement(using: &rng)!, using: &rng)))
       }
       print(
-        "datasets-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash"
+        "loaders-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash"
       )
     }
   }

@@ -1,0 +1,73 @@
+// TrainingCurves: `dcrl plot --curves epochs.csv` — the loss terms (log scale) and ACC/NMI per
+// epoch of a run's CSV log, as two PNGs.
+
+import Foundation
+import Plotting
+import _CommandLineSupport
+
+/// The columns of a `dcrl fit` epoch log, by name; empty cells are NaN.
+struct EpochLog {
+  var columns: [String: [Double]] = [:]
+
+  /// Reads `epochs.csv` as `dcrl fit` and `DCRLMNIST` write it (a header row, then one row
+  /// per epoch).
+  init(contentsOf path: String) throws {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw UsageError("--curves: cannot read \(path)")
+    }
+    let text = String(decoding: data, as: UTF8.self)
+    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
+    guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false),
+      header.contains("epoch"), lines.count > 1
+    else {
+      throw UsageError("--curves: \(path) is not an epoch log (a CSV with an 'epoch' column)")
+    }
+    let names = header.map(String.init)
+    for name in names { columns[name] = [] }
+    for (number, line) in lines.dropFirst().enumerated() {
+      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+      guard cells.count == names.count else {
+        throw UsageError(
+          "--curves: row \(number + 2) of \(path) has \(cells.count) cells; the header has "
+            + "\(names.count)")
+      }
+      for (name, cell) in zip(names, cells) {
+        columns[name]!.append(Double(cell) ?? .nan)
+      }
+    }
+  }
+}
+
+/// Writes the loss curves to `out` and, when the log has ACC/NMI, those to `<out>-accuracy.png`;
+/// returns the files written.
+func writeTrainingCurves(from path: String, to out: String, title: String?) throws -> [String] {
+  let log = try EpochLog(contentsOf: path)
+  let epochs = log.columns["epoch"]!
+  var losses = LinePlot(title: title ?? "loss terms per epoch")
+  losses.xLabel = "epoch"
+  losses.yLabel = "loss (log scale)"
+  losses.logY = true
+  for name in ["L_C", "L_rec", "L_rank", "L_iso", "L_align"] {
+    if let values = log.columns[name], values.contains(where: \.isFinite) {
+      losses.add(name: name, x: epochs, y: values)
+    }
+  }
+  guard !losses.series.isEmpty else {
+    throw UsageError("--curves: \(path) has none of the columns L_C, L_rec, L_rank, L_iso, L_align")
+  }
+  try losses.render().writePNG(to: out)
+  var written = [out]
+  var scores = LinePlot(title: "clustering scores per epoch")
+  scores.xLabel = "epoch"
+  for (column, name) in [("acc", "ACC"), ("nmi", "NMI")] {
+    if let values = log.columns[column], values.contains(where: \.isFinite) {
+      scores.add(name: name, x: epochs, y: values)
+    }
+  }
+  if !scores.series.isEmpty {
+    let stem = out.hasSuffix(".png") ? String(out.dropLast(4)) : out
+    try scores.render().writePNG(to: stem + "-accuracy.png")
+    written.append(stem + "-accuracy.png")
+  }
+  return written
+}
