@@ -4,7 +4,7 @@
 #
 #   Scripts/fuzz/loaders.sh [RUNS] [TARGETS...]     (defaults: 100000 runs; every target)
 #
-# 1. libFuzzer with AddressSanitizer (coverage-guided), starting from Fuzz/corpus/<target>
+# 1. libFuzzer with AddressSanitizer (coverage-guided; optimised build), starting from Fuzz/corpus/<target>
 #    (copied, so the committed corpus is not modified); any crash, leak or sanitizer report
 #    stops it and leaves crash-* files in the working folder.
 # 2. The plain seeded mutation loop of the same harness in a release build (no sanitizer).
@@ -19,10 +19,10 @@ targets=("$@")
 work="$(mktemp -d /tmp/dcrl-fuzz.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 
-swift build --product loaders-fuzz --scratch-path .build/fuzz -c debug \
+swift build --product loaders-fuzz --scratch-path .build/fuzz -c release \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DDCRL_LIBFUZZER >/dev/null
 swift build --product loaders-fuzz -c release >/dev/null
-fuzzer=.build/fuzz/debug/loaders-fuzz
+fuzzer=.build/fuzz/release/loaders-fuzz
 plain="$(swift build --product loaders-fuzz -c release --show-bin-path)/loaders-fuzz"
 
 for target in "${targets[@]}"; do
