@@ -35,8 +35,7 @@ enum DatasetsBenchmark: BenchmarkCommand {
       print(text)
       report.append(text)
     }
-    emit(report.joined(separator: "\n"))
-    report = [report.joined(separator: "\n")]
+    print(report.joined(separator: "\n"))
 
     let mnist = DatasetName.mnistFull.directory(inDataRoot: root)
     let ours = try timeLoad(.mnistFull, from: mnist, runs: runs)

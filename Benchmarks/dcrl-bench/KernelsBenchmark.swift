@@ -54,8 +54,7 @@ enum KernelsBenchmark: BenchmarkCommand {
       print(text)
       report.append(text)
     }
-    emit(report.joined(separator: "\n"))
-    report = [report.joined(separator: "\n")]
+    print(report.joined(separator: "\n"))
 
     for threads in threadCounts {
       CPUBackend.setBLASThreads(threads)

@@ -37,8 +37,7 @@ enum MetricsBenchmark: BenchmarkCommand {
       print(text)
       report.append(text)
     }
-    emit(report.joined(separator: "\n"))
-    report = [report.joined(separator: "\n")]
+    print(report.joined(separator: "\n"))
 
     let mnist = try loadMNIST(directory: arguments.string("data")!)
     let x = samples == mnist.images.shape[0] ? mnist.images : mnist.images.rows(0..<samples)
