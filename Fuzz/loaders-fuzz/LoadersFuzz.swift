@@ -5,7 +5,7 @@
 // Two modes (Scripts/fuzz/loaders.sh runs both):
 // - libFuzzer: build with `-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 //   -Xswiftc -DDCRL_LIBFUZZER`; the target parser comes from DCRL_FUZZ_TARGET.
-// - plain build: `datasets-fuzz <target> <runs> <seed> <corpus folder>` runs a seeded mutation
+// - plain build: `loaders-fuzz <target> <runs> <seed> <corpus folder>` runs a seeded mutation
 //   loop over the corpus files and prints how many inputs it tried.
 
 import DCRL
