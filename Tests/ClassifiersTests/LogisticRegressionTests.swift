@@ -148,15 +148,9 @@ struct LogisticRegressionTests {
       #expect(throws: ClassifierError.self, "\(field)") {
         _ = try LogisticRegression(configuration: c).fit(x, labels: data.object("two").ints("y"))
       }
-      do {
-        try c.validate()
-      } catch {
-        guard case .invalidConfiguration(let name, _, _) = error else {
-          Issue.record("\(field): \(error)")
-          continue
-        }
-        #expect(name == field)
-      }
+    }
+    expectInvalidConfigurations(LogisticRegression.Configuration(), cases) {
+      c throws(ClassifierError) in try c.validate()
     }
   }
 }

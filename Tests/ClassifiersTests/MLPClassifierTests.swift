@@ -140,19 +140,8 @@ struct MLPClassifierTests {
       ("beta2", { $0.beta2 = -0.1 }),
       ("epsilon", { $0.epsilon = 0 }),
     ]
-    for (field, mutate) in cases {
-      var c = MLPClassifier.Configuration()
-      mutate(&c)
-      do {
-        try c.validate()
-        Issue.record("\(field): expected an error")
-      } catch {
-        guard case .invalidConfiguration(let name, _, _) = error else {
-          Issue.record("\(field): \(error)")
-          continue
-        }
-        #expect(name == field)
-      }
+    expectInvalidConfigurations(MLPClassifier.Configuration(), cases) { c throws(ClassifierError) in
+      try c.validate()
     }
   }
 }

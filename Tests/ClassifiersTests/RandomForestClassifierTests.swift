@@ -70,19 +70,9 @@ struct DecisionTreeClassifierTests {
       ("minSamplesSplit", { $0.minSamplesSplit = 1 }),
       ("minSamplesLeaf", { $0.minSamplesLeaf = 0 }),
     ]
-    for (field, mutate) in cases {
-      var c = DecisionTreeClassifier.Configuration()
-      mutate(&c)
-      do {
-        try c.validate()
-        Issue.record("\(field): expected an error")
-      } catch {
-        guard case .invalidConfiguration(let name, _, _) = error else {
-          Issue.record("\(field): \(error)")
-          continue
-        }
-        #expect(name == field)
-      }
+    expectInvalidConfigurations(DecisionTreeClassifier.Configuration(), cases) {
+      c throws(ClassifierError) in
+      try c.validate()
     }
   }
 }

@@ -96,19 +96,9 @@ struct SupportVectorClassifierTests {
       ("cacheMegabytes", { $0.cacheMegabytes = 0 }),
       ("maxIterations", { $0.maxIterations = 0 }),
     ]
-    for (field, mutate) in cases {
-      var c = SupportVectorClassifier.Configuration()
-      mutate(&c)
-      do {
-        try c.validate()
-        Issue.record("\(field): expected an error")
-      } catch {
-        guard case .invalidConfiguration(let name, _, _) = error else {
-          Issue.record("\(field): \(error)")
-          continue
-        }
-        #expect(name == field)
-      }
+    expectInvalidConfigurations(SupportVectorClassifier.Configuration(), cases) {
+      c throws(ClassifierError) in
+      try c.validate()
     }
   }
 }
