@@ -154,12 +154,7 @@ public struct DatasetFile: Sendable, Hashable {
     guard FileManager.default.fileExists(atPath: url.path) else {
       throw .fileMissing(path: url.path, expectedSHA256: sha256, howToObtain: howToObtain)
     }
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw .io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
-    }
+    let data = try readFile(url)
     let found = SHA256.hash(data).hexadecimal
     guard found == sha256 else {
       throw .checksumMismatch(

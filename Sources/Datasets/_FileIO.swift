@@ -4,6 +4,10 @@ import Foundation
 
 /// The bytes of the file at `url`.
 func readFile(_ url: URL) throws(DatasetError) -> Data {
+  // An empty file is not read: Foundation's Data(contentsOf:) leaks its 4 KiB read buffer on a
+  // zero-length file (SafeTensors.read does the same).
+  let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
+  if (attributes?[.size] as? NSNumber)?.intValue == 0 { return Data() }
   do {
     return try Data(contentsOf: url)
   } catch {
