@@ -44,7 +44,9 @@ enum UMAPBenchmark: BenchmarkCommand {
     configuration.seed = seed
     var report = [
       "# dcrl-bench umap (\(dataset), \(n)×\(x.shape[1]))", "", RunMetadata.current().markdown, "",
-      "- ours: UMAP() defaults (15 neighbours, exact kNN, spectral init, 200 epochs), seed \(seed)",
+      "- ours: UMAP() defaults (15 neighbours, spectral init, 200 epochs), seed \(seed); kNN "
+        + (configuration.neighborSearch.isApproximate(samples: n, features: x.shape[1])
+          ? "approximate (64-axis lower bound, float32 re-ranking)" : "exact"),
       "- peer: Scripts/peer/umap_peer.py (umap-learn defaults; NN-descent neighbours; numba JIT warm-up excluded)",
       "- trustworthiness (k = 5) on a fixed 5000-point subsample (input space: the benchmark input)",
       "",
@@ -85,6 +87,9 @@ enum UMAPBenchmark: BenchmarkCommand {
       print(row.joined(separator: " | "))
     }
     report.append("peer: \(peerVersion)\n")
+    if configuration.neighborSearch.isApproximate(samples: n, features: x.shape[1]) {
+      report.append(try neighborRecall(x, neighbors: configuration.neighbors) + "\n")
+    }
     report.append(
       markdownTable(
         ["threads", "ours s", "ours trust", "peer s", "peer trust", "ours/peer time (≤ 1)"], table))
@@ -96,5 +101,22 @@ enum UMAPBenchmark: BenchmarkCommand {
     if let out = arguments.string("out") {
       try report.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
     }
+  }
+
+  /// The share of the exact 15-NN (self included, as UMAP's graph) of 2000 fixed rows that the
+  /// approximate graph finds.
+  static func neighborRecall(_ x: Tensor, neighbors k: Int) throws -> String {
+    let rows = ManifoldBenchmarkSupport.subsample(x.shape[0], count: 2000)
+    let (approximate, seconds) = try ManifoldBenchmarkSupport.time {
+      try KNNGraph(approximate: x, neighbors: k, includeSelf: true)
+    }
+    let exact = try KNNGraph(exact: x.gatheringRows(rows), in: x, neighbors: k)
+    var found = 0
+    for (position, row) in rows.enumerated() {
+      found += Set(approximate.neighbors(of: row)).intersection(exact.neighbors(of: position)).count
+    }
+    let recall = Double(found) / Double(rows.count * k)
+    return "approximate kNN graph alone: \(formatted(seconds, decimals: 2)) s; recall of the exact "
+      + "\(k)-NN of 2000 fixed rows: \(formatted(recall, decimals: 4))"
   }
 }

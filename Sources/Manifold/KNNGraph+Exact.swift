@@ -91,7 +91,7 @@ struct MetricSpace {
 /// The exact kNN graph of `x` with itself (see ``KNNGraph/init(exact:neighbors:metric:includeSelf:threads:)``).
 ///
 /// High-dimensional inputs (d ≥ 256, n ≥ 5000) take the filtered path of
-/// ``filteredCandidateSearch(_:space:rows:capacity:threads:)``; the result is the same exact
+/// ``filteredCandidateSearch(_:space:rows:capacity:threads:components:)``; the result is the same exact
 /// graph.
 func exactNeighborGraph(
   _ x: HostMatrix, neighbors k: Int, metric: DistanceMetric, includeSelf: Bool, threads: Int,
@@ -127,7 +127,8 @@ func exactNeighborGraph(
     rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
   let failed = rerank(
     heaps, heapRowToQuery: nil, queries: x, querySpace: space, reference: x, referenceSpace: space,
-    keep: wanted, excludeSelf: true, bound: bound, bruteForceFallback: !filtered, into: &output,
+    keep: wanted, excludeSelf: true, bound: bound, uncertified: filtered ? .report : .bruteForce,
+    into: &output,
     threads: threads)
   if !failed.isEmpty {
     // Rows whose filtered candidates could not be certified: an exact float32 scan of just
@@ -148,7 +149,7 @@ func exactNeighborGraph(
     _ = rerank(
       rescan, heapRowToQuery: failed, queries: x, querySpace: space, reference: x,
       referenceSpace: space, keep: wanted, excludeSelf: true, bound: rescanBound,
-      bruteForceFallback: true, into: &output, threads: threads)
+      uncertified: .bruteForce, into: &output, threads: threads)
   }
   return KNNGraph(
     count: n, neighborCount: output.width, metric: metric, indices: output.indices,
@@ -156,7 +157,8 @@ func exactNeighborGraph(
 }
 
 /// Candidates for every row by a lower bound on its distances, computed in a low-dimensional
-/// space: the rows are projected on their top `p` principal axes (p = min(128, d/4)), and
+/// space: the rows are projected on their top `p` principal axes (by default
+/// p = min(128, d/4); the approximate search uses 64), and
 /// each projection gets one more coordinate, the norm of what the projection leaves out.
 ///
 /// For two rows with projections `a, b` and residual norms `r_a, r_b`,
@@ -169,10 +171,11 @@ func exactNeighborGraph(
 /// On MNIST (784 pixels), 129 coordinates certify about 99% of the rows from 128 candidates,
 /// so the matrix products shrink about sixfold.
 func filteredCandidateSearch(
-  _ x: HostMatrix, space: MetricSpace, rows: [Float], capacity: Int, threads: Int
+  _ x: HostMatrix, space: MetricSpace, rows: [Float], capacity: Int, threads: Int,
+  components: Int? = nil
 ) -> (CandidateHeaps, ScanErrorBound) {
   let (n, d) = (x.rows, x.columns)
-  let p = min(128, d / 4)
+  let p = min(d, components ?? min(128, d / 4))
   // The second-moment matrix of the scan rows (centred for Euclidean data) and its top axes.
   var moments = [Float](repeating: 0, count: d * d)
   rows.withUnsafeBufferPointer { r in
@@ -263,7 +266,7 @@ func exactNeighborGraph(
   _ = rerank(
     heaps, heapRowToQuery: nil, queries: queries, querySpace: querySpace, reference: reference,
     referenceSpace: referenceSpace, keep: k, excludeSelf: false, bound: bound,
-    bruteForceFallback: true, into: &output, threads: threads)
+    uncertified: .bruteForce, into: &output, threads: threads)
   return KNNGraph(
     count: queries.rows, neighborCount: k, metric: metric, indices: output.indices,
     distances: output.distances)
@@ -303,21 +306,31 @@ struct RerankOutput {
   }
 }
 
+/// What ``rerank(_:heapRowToQuery:queries:querySpace:reference:referenceSpace:keep:excludeSelf:bound:uncertified:into:threads:)``
+/// does with a row whose candidates cannot certify its exact neighbours.
+enum UncertifiedRows {
+  /// Recompute the row against every reference row in float64.
+  case bruteForce
+  /// Leave the row unwritten and return it, for a rescan.
+  case report
+}
+
 /// Recomputes each candidate's distance exactly, sorts by (distance, index) and writes the
 /// first `keep` into `output` (after the point itself when `output.prependSelf`).
 ///
 /// When the `keep`-th exact distance comes within the scan's error bound of the largest key
 /// kept (ties at the boundary, as in grid or duplicated data, or a loose filter bound), a point
-/// outside the candidates could belong in the list. Such a row is either recomputed by brute
-/// force in float64 (`bruteForceFallback`) or returned for a rescan. This makes the result
-/// exact, with ties broken by index, for any data.
+/// outside the candidates could belong in the list. Such a row is recomputed by brute force in
+/// float64 or returned for a rescan, as `uncertified` says. This makes the result exact, with
+/// ties broken by index, for any data.
 ///
 /// - Parameter heapRowToQuery: The query index of each heap row (`nil`: the same).
 /// - Returns: The query indices that failed the check without a brute-force fallback.
 private func rerank(
   _ heaps: CandidateHeaps, heapRowToQuery: [Int]?, queries: HostMatrix, querySpace: MetricSpace,
   reference: HostMatrix, referenceSpace: MetricSpace, keep: Int, excludeSelf: Bool,
-  bound: ScanErrorBound, bruteForceFallback: Bool, into output: inout RerankOutput, threads: Int
+  bound: ScanErrorBound, uncertified: UncertifiedRows, into output: inout RerankOutput,
+  threads: Int
 ) -> [Int] {
   let width = output.width
   let prependSelf = output.prependSelf
@@ -363,15 +376,17 @@ private func rerank(
             {
               let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
               if boundary >= Double(heaps.largestKept(row)) - margin {
-                guard bruteForceFallback else {
+                switch uncertified {
+                case .report:
                   failed[row] = true
                   continue
+                case .bruteForce:
+                  candidates.removeAll(keepingCapacity: true)
+                  for j in 0..<reference.rows where !(excludeSelf && j == i) {
+                    candidates.append((exact(i, j), j))
+                  }
+                  candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
                 }
-                candidates.removeAll(keepingCapacity: true)
-                for j in 0..<reference.rows where !(excludeSelf && j == i) {
-                  candidates.append((exact(i, j), j))
-                }
-                candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
               }
             }
             var position = i * width

@@ -4,7 +4,8 @@ import Tensor
 
 /// Uniform manifold approximation and projection, as umap-learn 0.5 computes it.
 ///
-/// `fit` builds the exact kNN graph (each point its own first neighbour), turns it into a fuzzy
+/// `fit` builds the kNN graph (each point its own first neighbour; exact, or approximate for
+/// large high-dimensional data as ``UMAPConfiguration/neighborSearch`` says), turns it into a fuzzy
 /// simplicial set (smooth kNN distances with local connectivity, membership strengths, fuzzy
 /// union), initialises the layout spectrally, and optimises it by SGD with negative sampling
 /// against the curve `1 / (1 + a d^{2b})` fitted to ``UMAPConfiguration/minimumDistance`` and
@@ -35,7 +36,8 @@ public struct UMAP: Sendable {
   /// - Returns: The fitted embedding.
   /// - Throws: ``ManifoldError`` for an invalid configuration, invalid data (I1–I4), or fewer
   ///   than 2 samples.
-  /// - Complexity: O(n²·d / 2) for the exact neighbour search, then
+  /// - Complexity: O(n²·d / 2) for the exact neighbour search (O(n²·65 / 2 + n·d²) for the
+  ///   approximate one), then
   ///   O(epochs · edges · (1 + negativeSampleRate) · components) for the layout.
   ///
   /// Shape: `data` is `[n, d]`; the embedding is `[n, components]`.
@@ -49,8 +51,13 @@ public struct UMAP: Sendable {
     }
     let threads = resolvedThreadCount(c.threads)
     let k = min(c.neighbors, n)
-    let knn = exactNeighborGraph(
-      matrix, neighbors: k, metric: c.metric, includeSelf: true, threads: threads)
+    let approximate = c.neighborSearch.isApproximate(samples: n, features: matrix.columns)
+    let knn =
+      approximate
+      ? approximateNeighborGraph(
+        matrix, neighbors: k, metric: c.metric, includeSelf: true, threads: threads)
+      : exactNeighborGraph(
+        matrix, neighbors: k, metric: c.metric, includeSelf: true, threads: threads)
     let fuzzy = UMAP.fuzzySimplicialSet(
       knn, localConnectivity: c.localConnectivity, mixRatio: c.setOperationMixRatio)
     let curve = c.curve ?? UMAP.fitCurve(minimumDistance: c.minimumDistance, spread: c.spread)
@@ -89,7 +96,8 @@ public struct UMAP: Sendable {
         converting: layout.map(Double.init), shape: [n, c.components], dtype: data.dtype,
         on: data.backend),
       positions: layout, graph: fuzzy.graph, curve: curve, epochs: epochs,
-      usedRandomInitialization: usedRandom, connectedComponents: components,
+      usedRandomInitialization: usedRandom, usedApproximateNeighbors: approximate,
+      connectedComponents: components,
       neighborsTruncated: k < c.neighbors, configuration: c, trainingData: matrix)
   }
 }
@@ -111,6 +119,9 @@ public struct UMAPEmbedding: Sendable {
   /// Whether a spectral initialisation was asked for but the graph was disconnected (or the
   /// eigensolver failed), so the layout started at random.
   public let usedRandomInitialization: Bool
+  /// Whether the kNN graph came from the approximate search
+  /// (``UMAPConfiguration/NeighborSearch``).
+  public let usedApproximateNeighbors: Bool
   /// The number of connected components of ``graph``.
   public let connectedComponents: Int
   /// Whether ``UMAPConfiguration/neighbors`` exceeded the number of samples and was truncated

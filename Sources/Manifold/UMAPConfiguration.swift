@@ -12,6 +12,27 @@ public struct UMAPConfiguration: Sendable, Codable, Hashable {
     case random
   }
 
+  /// How the kNN graph is found.
+  public enum NeighborSearch: String, Sendable, Codable, Hashable {
+    /// ``KNNGraph/init(exact:neighbors:metric:includeSelf:threads:)``.
+    case exact
+    /// ``KNNGraph/init(approximate:neighbors:metric:includeSelf:threads:)``.
+    case approximate
+    /// Approximate for more than 4096 samples with at least 256 features, exact otherwise:
+    /// umap-learn switches to NN-descent above 4096 samples, and below 256 features the exact
+    /// search costs about as much as the approximate one.
+    case automatic
+
+    /// Whether `samples × features` data is searched approximately.
+    public func isApproximate(samples: Int, features: Int) -> Bool {
+      switch self {
+      case .exact: false
+      case .approximate: true
+      case .automatic: samples > 4096 && features >= 256
+      }
+    }
+  }
+
   /// The embedding dimension (N2D uses the number of clusters).
   public var components = 2
   /// The size of the local neighbourhood, the point itself included (umap-learn's
@@ -19,6 +40,9 @@ public struct UMAPConfiguration: Sendable, Codable, Hashable {
   public var neighbors = 15
   /// The input distance.
   public var metric = DistanceMetric.euclidean
+  /// How the kNN graph is found (``UMAPEmbedding/usedApproximateNeighbors`` says which was
+  /// used).
+  public var neighborSearch = NeighborSearch.automatic
   /// The smallest distance between embedded points in the target curve.
   public var minimumDistance = 0.1
   /// The scale of the target curve's exponential decay.
