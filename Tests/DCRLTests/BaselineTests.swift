@@ -84,8 +84,26 @@ struct BaselineTests {
   /// On this mixture only N2D and SC-Ncut clear raw k-means by a margin.
   ///
   /// Measured (seed 11, warp 1.5): k-means 0.855; AE+K-Means 0.850, DEC 0.850, IDEC 0.858,
-  /// N2D 0.935, DCRL 0.860, SC-Ncut 0.947. The k-means-initialised deep methods inherit the
+  /// N2D 0.933, DCRL 0.860, SC-Ncut 0.947. The k-means-initialised deep methods inherit the
   /// merged pair of blobs that raw k-means finds; the test pins what holds robustly.
+  ///
+  /// "Every method beats raw k-means" does not hold on this family of mixtures. A survey of
+  /// eight (seeds 11–14 × warp 1.5 and 3.0, same settings as below; ACC of k-means, AE+K-Means,
+  /// DEC, IDEC, N2D, DCRL, SC-Ncut):
+  ///
+  /// | warp, seed | KM | AE+KM | DEC | IDEC | N2D | DCRL | SC |
+  /// |---|---|---|---|---|---|---|---|
+  /// | 1.5, 11 | 0.855 | 0.850 | 0.850 | 0.858 | 0.933 | 0.860 | 0.947 |
+  /// | 1.5, 12 | 0.992 | 0.985 | 0.992 | 0.985 | 0.978 | 0.970 | 0.857 |
+  /// | 1.5, 13 | 0.998 | 0.992 | 0.990 | 0.990 | 0.992 | 0.992 | 0.998 |
+  /// | 1.5, 14 | 0.980 | 0.975 | 0.973 | 0.980 | 0.995 | 0.997 | 0.993 |
+  /// | 3.0, 11 | 0.930 | 0.857 | 0.853 | 0.853 | 0.922 | 0.868 | 0.947 |
+  /// | 3.0, 12 | 0.985 | 0.987 | 0.977 | 0.980 | 0.985 | 0.975 | 0.857 |
+  /// | 3.0, 13 | 0.995 | 0.977 | 0.973 | 0.975 | 0.983 | 0.977 | 0.987 |
+  /// | 3.0, 14 | 0.975 | 0.935 | 0.933 | 0.932 | 0.992 | 0.947 | 0.990 |
+  ///
+  /// Blobs pushed through a smooth map stay nearly convex in the input space, where k-means
+  /// (20 restarts) is already close to the best; a 5-D autoencoder code loses a little of that.
   @Test(
     "every method clusters a nonlinear mixture; N2D and SC-Ncut beat raw k-means by 5 points",
     .tags(.behaviour, .slow),
