@@ -21,15 +21,16 @@ func approximateNeighborGraph(
   }
   let space = MetricSpace(x, metric: metric)
   let rows = space.scanRows(x, center: x.columnMeans())
-  let (heaps, _) = filteredCandidateSearch(
-    x, space: space, rows: rows, capacity: capacity, threads: threads,
+  let heaps = filteredCandidateSearch(
+    x, rows: rows, capacity: capacity, threads: threads,
     components: ApproximateNeighborSearch.components)
   defer { heaps.deallocate() }
-  let (d, width) = (x.columns, wanted + (includeSelf ? 1 : 0))
-  var indices = [Int](repeating: 0, count: n * width)
-  var distances = [Double](repeating: 0, count: n * width)
-  indices.withUnsafeMutableBufferPointer { outIndices in
-    distances.withUnsafeMutableBufferPointer { outDistances in
+  let d = x.columns
+  var output = RerankOutput(
+    rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
+  let width = output.width
+  output.indices.withUnsafeMutableBufferPointer { outIndices in
+    output.distances.withUnsafeMutableBufferPointer { outDistances in
       rows.withUnsafeBufferPointer { scan in
         let (outIndices, outDistances, scan) = (outIndices, outDistances, scan.baseAddress!)
         let chunks = chunkRanges(n, chunkSize: 256)
@@ -49,24 +50,17 @@ func approximateNeighborGraph(
               kept.append((space.distance(i, of: x, j, of: x, other: space), j))
             }
             kept.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-            var position = i * width
-            if includeSelf {
-              outIndices[position] = i
-              outDistances[position] = 0
-              position += 1
-            }
-            for (distance, j) in kept {
-              outIndices[position] = j
-              outDistances[position] = distance
-              position += 1
-            }
+            RerankOutput.write(
+              row: i, kept, width: width, prependSelf: includeSelf, indices: outIndices,
+              distances: outDistances)
           }
         }
       }
     }
   }
   return KNNGraph(
-    count: n, neighborCount: width, metric: metric, indices: indices, distances: distances)
+    count: n, neighborCount: width, metric: metric, indices: output.indices,
+    distances: output.distances)
 }
 
 /// `‖a − b‖²` of two float32 rows, in sixteen float32 lanes: the ranking key of the approximate

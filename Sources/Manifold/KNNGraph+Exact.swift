@@ -91,7 +91,7 @@ struct MetricSpace {
 /// The exact kNN graph of `x` with itself (see ``KNNGraph/init(exact:neighbors:metric:includeSelf:threads:)``).
 ///
 /// High-dimensional inputs (d ≥ 256, n ≥ 5000) take the filtered path of
-/// ``filteredCandidateSearch(_:space:rows:capacity:threads:components:)``; the result is the same exact
+/// ``filteredCandidateSearch(_:rows:capacity:threads:components:)``; the result is the same exact
 /// graph.
 func exactNeighborGraph(
   _ x: HostMatrix, neighbors k: Int, metric: DistanceMetric, includeSelf: Bool, threads: Int,
@@ -112,23 +112,24 @@ func exactNeighborGraph(
     return exactNeighborGraph(
       x, neighbors: k, metric: metric, includeSelf: includeSelf, threads: threads, filter: false)
   }
-  let (heaps, bound) =
+  let heaps =
     filtered
-    ? filteredCandidateSearch(x, space: space, rows: rows, capacity: capacity, threads: threads)
-    : (
-      rows.withUnsafeBufferPointer { p in
-        blockedCandidateSearch(
-          queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
-          dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
-      }, ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns)
-    )
+    ? filteredCandidateSearch(x, rows: rows, capacity: capacity, threads: threads)
+    : rows.withUnsafeBufferPointer { p in
+      blockedCandidateSearch(
+        queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
+        dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
+    }
   defer { heaps.deallocate() }
+  var bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns)
+  // Filtered keys come from a float32 projection: the full-dimensional error (d), with a margin
+  // for the projection's rounding.
+  if filtered { bound.factor *= 4 }
   var output = RerankOutput(
     rows: n, width: wanted + (includeSelf ? 1 : 0), prependSelf: includeSelf)
   let failed = rerank(
     heaps, heapRowToQuery: nil, queries: x, querySpace: space, reference: x, referenceSpace: space,
-    keep: wanted, excludeSelf: true, bound: bound, uncertified: filtered ? .report : .bruteForce,
-    into: &output,
+    keep: wanted, excludeSelf: true, bound: bound, bruteForceFallback: !filtered, into: &output,
     threads: threads)
   if !failed.isEmpty {
     // Rows whose filtered candidates could not be certified: an exact float32 scan of just
@@ -149,7 +150,7 @@ func exactNeighborGraph(
     _ = rerank(
       rescan, heapRowToQuery: failed, queries: x, querySpace: space, reference: x,
       referenceSpace: space, keep: wanted, excludeSelf: true, bound: rescanBound,
-      uncertified: .bruteForce, into: &output, threads: threads)
+      bruteForceFallback: true, into: &output, threads: threads)
   }
   return KNNGraph(
     count: n, neighborCount: output.width, metric: metric, indices: output.indices,
@@ -171,9 +172,8 @@ func exactNeighborGraph(
 /// On MNIST (784 pixels), 129 coordinates certify about 99% of the rows from 128 candidates,
 /// so the matrix products shrink about sixfold.
 func filteredCandidateSearch(
-  _ x: HostMatrix, space: MetricSpace, rows: [Float], capacity: Int, threads: Int,
-  components: Int? = nil
-) -> (CandidateHeaps, ScanErrorBound) {
+  _ x: HostMatrix, rows: [Float], capacity: Int, threads: Int, components: Int? = nil
+) -> CandidateHeaps {
   let (n, d) = (x.rows, x.columns)
   let p = min(d, components ?? min(128, d / 4))
   // The second-moment matrix of the scan rows (centred for Euclidean data) and its top axes.
@@ -220,19 +220,11 @@ func filteredCandidateSearch(
     }
     augmented[i * (p + 1) + p] = Float(max(0, total - kept).squareRoot())
   }
-  let heaps = augmented.withUnsafeBufferPointer { a in
+  return augmented.withUnsafeBufferPointer { a in
     blockedCandidateSearch(
       queries: a.baseAddress!, queryCount: n, reference: a.baseAddress!, referenceCount: n,
       dimension: p + 1, capacity: capacity, symmetric: true, threads: threads)
   }
-  // The bound's error must cover the full-dimensional rounding too: use d, and a margin for
-  // the projection's float32 rounding.
-  let norms = rows.withUnsafeBufferPointer {
-    rowSquaredNorms($0.baseAddress!, count: n, dimension: d)
-  }
-  var bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: d)
-  bound.factor *= 4
-  return (heaps, bound)
 }
 
 /// The exact kNN of each row of `queries` among the rows of `reference`.
@@ -266,7 +258,7 @@ func exactNeighborGraph(
   _ = rerank(
     heaps, heapRowToQuery: nil, queries: queries, querySpace: querySpace, reference: reference,
     referenceSpace: referenceSpace, keep: k, excludeSelf: false, bound: bound,
-    uncertified: .bruteForce, into: &output, threads: threads)
+    bruteForceFallback: true, into: &output, threads: threads)
   return KNNGraph(
     count: queries.rows, neighborCount: k, metric: metric, indices: output.indices,
     distances: output.distances)
@@ -304,15 +296,26 @@ struct RerankOutput {
     indices = [Int](repeating: 0, count: rows * width)
     distances = [Double](repeating: 0, count: rows * width)
   }
-}
 
-/// What ``rerank(_:heapRowToQuery:queries:querySpace:reference:referenceSpace:keep:excludeSelf:bound:uncertified:into:threads:)``
-/// does with a row whose candidates cannot certify its exact neighbours.
-enum UncertifiedRows {
-  /// Recompute the row against every reference row in float64.
-  case bruteForce
-  /// Leave the row unwritten and return it, for a rescan.
-  case report
+  /// Writes row `i` of the lists into `indices` and `distances` (the buffers of an output of
+  /// this `width`): the point itself at distance 0 first when `prependSelf`, then `entries`,
+  /// `(distance, index)` nearest first.
+  static func write(
+    row i: Int, _ entries: some Sequence<(Double, Int)>, width: Int, prependSelf: Bool,
+    indices: UnsafeMutableBufferPointer<Int>, distances: UnsafeMutableBufferPointer<Double>
+  ) {
+    var position = i * width
+    if prependSelf {
+      indices[position] = i
+      distances[position] = 0
+      position += 1
+    }
+    for (distance, j) in entries {
+      indices[position] = j
+      distances[position] = distance
+      position += 1
+    }
+  }
 }
 
 /// Recomputes each candidate's distance exactly, sorts by (distance, index) and writes the
@@ -320,17 +323,16 @@ enum UncertifiedRows {
 ///
 /// When the `keep`-th exact distance comes within the scan's error bound of the largest key
 /// kept (ties at the boundary, as in grid or duplicated data, or a loose filter bound), a point
-/// outside the candidates could belong in the list. Such a row is recomputed by brute force in
-/// float64 or returned for a rescan, as `uncertified` says. This makes the result exact, with
-/// ties broken by index, for any data.
+/// outside the candidates could belong in the list. Such a row is either recomputed by brute
+/// force in float64 (`bruteForceFallback`) or returned for a rescan. This makes the result
+/// exact, with ties broken by index, for any data.
 ///
 /// - Parameter heapRowToQuery: The query index of each heap row (`nil`: the same).
 /// - Returns: The query indices that failed the check without a brute-force fallback.
 private func rerank(
   _ heaps: CandidateHeaps, heapRowToQuery: [Int]?, queries: HostMatrix, querySpace: MetricSpace,
   reference: HostMatrix, referenceSpace: MetricSpace, keep: Int, excludeSelf: Bool,
-  bound: ScanErrorBound, uncertified: UncertifiedRows, into output: inout RerankOutput,
-  threads: Int
+  bound: ScanErrorBound, bruteForceFallback: Bool, into output: inout RerankOutput, threads: Int
 ) -> [Int] {
   let width = output.width
   let prependSelf = output.prependSelf
@@ -376,30 +378,20 @@ private func rerank(
             {
               let boundary = querySpace.keyEquivalent(candidates[keep - 1].0)
               if boundary >= Double(heaps.largestKept(row)) - margin {
-                switch uncertified {
-                case .report:
+                guard bruteForceFallback else {
                   failed[row] = true
                   continue
-                case .bruteForce:
-                  candidates.removeAll(keepingCapacity: true)
-                  for j in 0..<reference.rows where !(excludeSelf && j == i) {
-                    candidates.append((exact(i, j), j))
-                  }
-                  candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
                 }
+                candidates.removeAll(keepingCapacity: true)
+                for j in 0..<reference.rows where !(excludeSelf && j == i) {
+                  candidates.append((exact(i, j), j))
+                }
+                candidates.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
               }
             }
-            var position = i * width
-            if prependSelf {
-              outIndices[position] = i
-              outDistances[position] = 0
-              position += 1
-            }
-            for (distance, j) in candidates.prefix(keep) {
-              outIndices[position] = j
-              outDistances[position] = distance
-              position += 1
-            }
+            RerankOutput.write(
+              row: i, candidates.prefix(keep), width: width, prependSelf: prependSelf,
+              indices: outIndices, distances: outDistances)
           }
         }
       }

@@ -39,12 +39,12 @@ struct UMAPLayout {
   /// from `learningRate` to 0, as in umap-learn.
   ///
   /// One difference from umap-learn's loop: the attraction of a sampled edge and its negative
-  /// samples are all evaluated at the positions before the step, their clipped steps are added,
-  /// and the head and tail move once at the end (umap-learn moves the head after each term). The six gradient terms are then
-  /// independent, and ``EdgeStep/run(edge:dims:schedule:nextSample:nextNegative:scratch:rng:)``
-  /// overlaps them instead of waiting on one `pow` after another.
-  /// The steps are at most ±4·α per term either way. `reference` runs the plain scalar twin
-  /// of the same update, ``EdgeStep/runReference(edge:dims:schedule:nextSample:nextNegative:rng:)``.
+  /// samples are all evaluated at the positions before the step, their clipped steps (at most
+  /// ±4·α each, as there) are added, and the head and tail move once at the end (umap-learn
+  /// moves the head after each term). The terms are then independent, and
+  /// ``EdgeStep/run(edge:dims:schedule:nextSample:nextNegative:scratch:rng:)`` overlaps them
+  /// instead of waiting on one `pow` after another. `reference` runs the plain scalar twin of
+  /// the same update, ``EdgeStep/runReference(edge:dims:schedule:nextSample:nextNegative:rng:)``.
   ///
   /// With `tail == nil` the points are laid out against themselves and both ends of an edge
   /// move (a fit); otherwise only the head points move against the fixed `tail` (a
