@@ -24,7 +24,10 @@ enum TableBenchmark: BenchmarkCommand {
         "preset", "NAME", help: "configuration preset", default: "paper",
         choices: ["paper", "authors-code"]),
       .option("out", "DIR", help: "where table<N>-<date>.md/.json go", default: "Docs/Results"),
-      .option("store", "DIR", help: "resumable store of finished cells", default: "runs/tables"),
+      .option(
+        "store", "DIR",
+        help: "resumable store of finished cells (and of DCRL checkpoints every 10 epochs)",
+        default: "runs/tables"),
       .option("data", "DIR", help: "data root", default: "../shared/data"),
       .option("threads", "N", help: "OpenBLAS threads", default: "2"),
       .switch("quick", help: "tiny subsets and few epochs: every table end to end in minutes"),

@@ -47,6 +47,51 @@ struct TrainerTests {
     #expect(resumed.trainingLabels == whole.trainingLabels)
   }
 
+  @Test(
+    "P1: DCRLMethod resumes a checkpoint of its own configuration and restarts one of another"
+  )
+  func methodResumesItsCheckpoint() throws {
+    let configuration = tinyConfiguration()
+    let autoencoder = try DCRLTrainer(configuration: configuration).pretrain(data.x)
+    let whole =
+      try DCRLMethod(configuration: configuration)
+      .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! DCRLModel
+    let directory = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let policy = CheckpointPolicy(directory: directory, interval: 100)
+    _ = try DCRLTrainer(configuration: configuration).fit(
+      data.x, autoencoder: autoencoder.copy(), checkpoints: policy,
+      onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+    var lines: [String] = []
+    let resumed =
+      try DCRLMethod(configuration: configuration).fit(
+        data.x,
+        context: MethodContext(
+          autoencoder: autoencoder, checkpoints: policy, progress: { lines.append($0) }))
+      as! DCRLModel
+    #expect(lines.first?.contains("resuming") == true && lines.first?.contains("epoch 3") == true)
+    #expect(resumed.history.map(\.epoch) == Array(0..<6))
+    #expect(resumed.centers.floats == whole.centers.floats)
+    #expect(resumed.trainingLabels == whole.trainingLabels)
+
+    // The checkpoint now holds the finished run of `configuration`; another seed starts afresh.
+    var other = configuration
+    other.seed = 9
+    let expected =
+      try DCRLMethod(configuration: other)
+      .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! DCRLModel
+    lines = []
+    let restarted =
+      try DCRLMethod(configuration: other).fit(
+        data.x,
+        context: MethodContext(
+          autoencoder: autoencoder, checkpoints: policy, progress: { lines.append($0) }))
+      as! DCRLModel
+    #expect(lines.first?.contains("another configuration") == true)
+    #expect(restarted.centers.floats == expected.centers.floats)
+    #expect(try DCRLCheckpoint.configuration(at: policy.file).configuration == other)
+  }
+
   @Test("D14: fitting twice from the same seed gives identical models")
   func deterministic() throws {
     let trainer = DCRLTrainer(configuration: tinyConfiguration())

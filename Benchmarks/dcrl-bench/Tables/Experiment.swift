@@ -99,6 +99,51 @@ struct Experiment {
     return trained
   }
 
+  /// The context of one cell's fit: the shared autoencoder, fine-tuning checkpoints in the
+  /// cell's folder (so a multi-hour DCRL cell that is interrupted resumes at its last
+  /// checkpoint), and a progress line every 10 epochs.
+  func context(
+    autoencoder: Autoencoder?, _ experiment: String, _ dataset: String, _ key: String, seed: Int
+  ) -> MethodContext {
+    let directory = store.directory(experiment, dataset, key, seed: seed)
+      .appendingPathComponent("checkpoint", isDirectory: true)
+    return MethodContext(
+      autoencoder: autoencoder, checkpoints: CheckpointPolicy(directory: directory, interval: 10),
+      progress: { line in
+        if line.hasPrefix("DCRL epoch "),
+          let epoch = Int(line.dropFirst("DCRL epoch ".count).prefix { $0.isNumber }),
+          epoch % 10 != 9
+        {
+          return
+        }
+        log("  " + line)
+      })
+  }
+
+  /// The fine-tuning epoch an interrupted cell resumes at (0 when it starts afresh).
+  func resumedEpoch(_ context: MethodContext, method: any ClusteringMethod) -> Int {
+    guard let dcrl = method as? DCRLMethod, let policy = context.checkpoints,
+      FileManager.default.fileExists(atPath: policy.file.path),
+      let stored = try? DCRLCheckpoint.configuration(at: policy.file),
+      stored.configuration == dcrl.configuration
+    else { return 0 }
+    return stored.nextEpoch
+  }
+
+  /// The wall time of a cell: this process's part plus, for a resumed DCRL run, the epochs
+  /// before the resume as their reports measured them (the interrupted run's pretraining-free
+  /// initialisation is not included).
+  func cellSeconds(_ measured: Double, fitted: Any, resumedAt epoch: Int) -> Double {
+    guard epoch > 0, let model = fitted as? DCRLModel else { return measured }
+    return measured + model.history.prefix(epoch).reduce(0) { $0 + $1.seconds }
+  }
+
+  /// Removes a finished cell's checkpoint folder.
+  func removeCheckpoints(_ context: MethodContext) {
+    guard let directory = context.checkpoints?.directory else { return }
+    try? FileManager.default.removeItem(at: directory)
+  }
+
   /// The method of `key` for `classes` clusters and `seed`.
   func method(_ key: String, dataset: String, classes: Int, seed: Int) throws
     -> any ClusteringMethod

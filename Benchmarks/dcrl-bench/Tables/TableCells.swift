@@ -32,10 +32,14 @@ extension Experiment {
       method.needsAutoencoder
       ? try pretrained(dataset, x: data.features, classes: data.classCount, seed: seed) : nil
     log("table 1: \(method.name) on \(dataset), seed \(seed)")
+    let context = self.context(autoencoder: autoencoder, "table1", dataset, key, seed: seed)
+    let resumed = resumedEpoch(context, method: method)
     let start = ContinuousClock.now
-    let fitted = try method.fit(data.features, context: MethodContext(autoencoder: autoencoder))
-    let seconds = (ContinuousClock.now - start).seconds
+    let fitted = try method.fit(data.features, context: context)
+    let seconds = cellSeconds(
+      (ContinuousClock.now - start).seconds, fitted: fitted, resumedAt: resumed)
     var values = try scores(fitted.trainingLabels, data.labels)
+    if resumed > 0 { values["resumed_at_epoch"] = Double(resumed) }
     var arrays: [String: Tensor] = [:]
     if let embedding = try fitted.trainingEmbedding ?? fitted.embed(data.features) {
       arrays["embedding"] = embedding
@@ -49,6 +53,7 @@ extension Experiment {
     try store.save(
       result, "table1", dataset, key, seed: seed, arrays: arrays,
       labels: ["predicted": fitted.trainingLabels])
+    removeCheckpoints(context)
     log(
       "  \(method.name): ACC \(formatted(values["acc"]!, decimals: 4)) NMI \(formatted(values["nmi_geometric"]!, decimals: 4)) in \(Int(seconds)) s"
     )
@@ -66,17 +71,22 @@ extension Experiment {
       method.needsAutoencoder
       ? try pretrained("mnist-50k", x: training.features, classes: 10, seed: seed) : nil
     log("table 2: \(method.name) on MNIST 50k/20k, seed \(seed)")
+    let context = self.context(autoencoder: autoencoder, "table2", "mnist-50k", key, seed: seed)
+    let resumed = resumedEpoch(context, method: method)
     let start = ContinuousClock.now
-    let fitted = try method.fit(training.features, context: MethodContext(autoencoder: autoencoder))
+    let fitted = try method.fit(training.features, context: context)
     let predictedTest = try fitted.predict(test.features)
-    let seconds = (ContinuousClock.now - start).seconds
+    let seconds = cellSeconds(
+      (ContinuousClock.now - start).seconds, fitted: fitted, resumedAt: resumed)
     var values = try scores(fitted.trainingLabels, training.labels, prefix: "train_")
+    if resumed > 0 { values["resumed_at_epoch"] = Double(resumed) }
     values.merge(try scores(predictedTest, test.labels, prefix: "test_")) { $1 }
     var arrays: [String: Tensor] = [:]
     if let embedding = try fitted.embed(training.features) { arrays["train-embedding"] = embedding }
     if let embedding = try fitted.embed(test.features) { arrays["test-embedding"] = embedding }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
     try store.save(result, "table2", "mnist-50k", key, seed: seed, arrays: arrays)
+    removeCheckpoints(context)
     log(
       "  \(method.name): train ACC \(formatted(values["train_acc"]!, decimals: 4)), test ACC \(formatted(values["test_acc"]!, decimals: 4)) in \(Int(seconds)) s"
     )
@@ -176,11 +186,16 @@ extension Experiment {
     let autoencoder = try pretrained(
       dataset, x: data.features, classes: data.classCount, seed: seed)
     log("table 5: DCRL (\(ablation.rawValue)) on \(dataset), seed \(seed)")
+    let method = DCRLMethod(configuration: configuration)
+    let context = self.context(
+      autoencoder: autoencoder, "table5", dataset, ablation.rawValue, seed: seed)
+    let resumed = resumedEpoch(context, method: method)
     let start = ContinuousClock.now
-    let model = try DCRLMethod(configuration: configuration).fit(
-      data.features, context: MethodContext(autoencoder: autoencoder))
-    let seconds = (ContinuousClock.now - start).seconds
+    let model = try method.fit(data.features, context: context)
+    let seconds = cellSeconds(
+      (ContinuousClock.now - start).seconds, fitted: model, resumedAt: resumed)
     var values = try scores(model.trainingLabels, data.labels)
+    if resumed > 0 { values["resumed_at_epoch"] = Double(resumed) }
     let codes = try model.embed(data.features)!
     let report = try structureMetrics(
       data.features, codes, neighbors: 3...7, classLabels: data.labels)
@@ -192,6 +207,7 @@ extension Experiment {
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
     try store.save(
       result, "table5", dataset, ablation.rawValue, seed: seed, arrays: ["embedding": codes])
+    removeCheckpoints(context)
     log(
       "  (\(ablation.rawValue)): ACC \(formatted(values["acc"]!, decimals: 4)) in \(Int(seconds)) s"
     )

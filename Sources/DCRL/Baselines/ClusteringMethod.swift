@@ -1,25 +1,31 @@
 // ClusteringMethod: the one interface through which the benchmark runs DCRL and every method
 // the paper compares it with.
 
+import Foundation
 import Tensor
 
 /// What a method may use besides the data: ground truth for reporting, a shared pretrained
-/// autoencoder, and a progress sink.
+/// autoencoder, where to keep checkpoints, and a progress sink.
 public struct MethodContext {
   /// Ground truth, used only in progress messages; never for fitting.
   public var labels: [Int]?
   /// The pretrained autoencoder shared by the deep methods; methods that fine-tune it train a
   /// copy, so one pretraining serves them all.
   public var autoencoder: Autoencoder?
+  /// Where a long fine-tuning (DCRL) writes its checkpoints, and resumes from when that
+  /// directory already holds one of the same configuration; none when `nil`.
+  public var checkpoints: CheckpointPolicy?
   /// Receives one line per phase or epoch.
   public var progress: ((String) -> Void)?
 
   /// Creates a context.
   public init(
-    labels: [Int]? = nil, autoencoder: Autoencoder? = nil, progress: ((String) -> Void)? = nil
+    labels: [Int]? = nil, autoencoder: Autoencoder? = nil, checkpoints: CheckpointPolicy? = nil,
+    progress: ((String) -> Void)? = nil
   ) {
     self.labels = labels
     self.autoencoder = autoencoder
+    self.checkpoints = checkpoints
     self.progress = progress
   }
 }
@@ -77,14 +83,33 @@ public struct DCRLMethod: ClusteringMethod {
   public var needsAutoencoder: Bool { true }
 
   /// Fits DCRL; without an autoencoder in the context it pretrains one.
+  ///
+  /// With ``MethodContext/checkpoints``, a checkpoint already in that directory whose
+  /// configuration equals this one is resumed (the data must be the same as the interrupted
+  /// run's); one of another configuration is reported and replaced by a fresh run.
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    try DCRLTrainer(configuration: configuration).fit(
+    let trainer = DCRLTrainer(configuration: configuration)
+    let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
+      context.progress?("DCRL \(report.summary)")
+      return .proceed
+    }
+    if let policy = context.checkpoints,
+      FileManager.default.fileExists(atPath: policy.file.path)
+    {
+      let stored = try DCRLCheckpoint.configuration(at: policy.file)
+      if stored.configuration == configuration {
+        context.progress?("DCRL: resuming \(policy.file.path) at epoch \(stored.nextEpoch)")
+        return try trainer.resume(
+          from: policy.file, input: x, labels: context.labels, checkpoints: policy,
+          onEpoch: onEpoch)
+      }
+      context.progress?(
+        "DCRL: \(policy.file.path) holds another configuration; starting a fresh run")
+    }
+    return try trainer.fit(
       x, labels: context.labels, autoencoder: context.autoencoder?.copy(),
-      onEpoch: { report in
-        context.progress?("DCRL \(report.summary)")
-        return .proceed
-      })
+      checkpoints: context.checkpoints, onEpoch: onEpoch)
   }
 }
