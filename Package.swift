@@ -54,6 +54,8 @@ let package = Package(
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
     .target(name: "_CommandLineSupport", swiftSettings: swiftFlags),
+    // The byte mutator of the parser-fuzz tests and `loaders-fuzz` (no Testing import).
+    .target(name: "_FuzzSupport", swiftSettings: swiftFlags),
     // Backend parity checks shared by the tests and `dcrl-bench gpu-check` (no Testing import).
     .target(name: "_ParitySupport", dependencies: ["Tensor"], swiftSettings: swiftFlags),
 
@@ -77,7 +79,7 @@ let package = Package(
       name: "NNTests", dependencies: ["NN", "_TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     .testTarget(
-      name: "DatasetsTests", dependencies: ["Datasets", "_TestSupport"],
+      name: "DatasetsTests", dependencies: ["Datasets", "_FuzzSupport", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
       name: "ClusteringTests", dependencies: ["Clustering", "Metrics", "_TestSupport"],
@@ -113,7 +115,8 @@ let package = Package(
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/loaders.sh builds it with
     // -sanitize=fuzzer for libFuzzer.
     .executableTarget(
-      name: "loaders-fuzz", dependencies: ["DCRL", "Datasets", "Tensor"], path: "Fuzz/loaders-fuzz",
+      name: "loaders-fuzz", dependencies: ["DCRL", "Datasets", "Tensor", "_FuzzSupport"],
+      path: "Fuzz/loaders-fuzz",
       swiftSettings: swiftFlags),
     .executableTarget(
       name: "DCRLMNIST",

@@ -12,6 +12,7 @@ import DCRL
 import Datasets
 import Foundation
 import Tensor
+import _FuzzSupport
 
 /// The parsers this harness exercises.
 let targets = ["idx", "npy", "npz", "csv", "gzip", "usps", "tab", "safetensors", "model"]
@@ -113,40 +114,6 @@ func exercise(_ target: String, _ data: Data) {
     }
   }
 
-  /// `input` with 1–4 random edits: bit flips, byte overwrites with boundary values, inserts,
-  /// deletions, truncation, duplicated chunks and splices from another corpus file.
-  func mutate(_ input: [UInt8], other: [UInt8], using rng: inout Generator) -> [UInt8] {
-    var bytes = input
-    let interesting: [UInt8] = [
-      0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65,
-    ]
-    for _ in 0..<Int.random(in: 1...4, using: &rng) {
-      let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
-      switch Int.random(in: 0..<8, using: &rng) {
-      case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
-      case 1 where !bytes.isEmpty: bytes[position] = interesting.randomElement(using: &rng)!
-      case 2: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: position)
-      case 3 where !bytes.isEmpty: bytes.remove(at: position)
-      case 4: bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng)))
-      case 5 where !bytes.isEmpty:
-        let length = Int.random(in: 1...min(16, bytes.count - position), using: &rng)
-        bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
-      case 6 where position + 4 <= bytes.count:
-        let value = [UInt32.max, 0, 1 << 31, 65_535, 60_000].randomElement(using: &rng)!
-        for index in 0..<4 {
-          bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
-        }
-      case 7 where !other.isEmpty:
-        let start = Int.random(in: 0..<other.count, using: &rng)
-        bytes.replaceSubrange(
-          position..<min(bytes.count, position + 8),
-          with: other[start..<min(other.count, start + 8)])
-      default: break
-      }
-    }
-    return bytes
-  }
-
   /// The plain-build entry point: a seeded mutation loop over a corpus folder.
   @main
   enum MutationLoop {
@@ -176,7 +143,8 @@ func exercise(_ target: String, _ data: Data) {
       for _ in 0..<runs {
         let input = corpus.randomElement(using: &rng)!
         exercise(
-          arguments[1], Data(mutate(input, other: corpus.randomElement(using: &rng)!, using: &rng)))
+          arguments[1],
+          Data(mutated(input, splicingFrom: corpus.randomElement(using: &rng)!, using: &rng)))
       }
       print(
         "loaders-fuzz \(arguments[1]): \(runs) mutated inputs from \(corpus.count) corpus files, seed \(seed): no crash"

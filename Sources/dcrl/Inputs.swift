@@ -125,11 +125,38 @@ enum Preprocessing: Codable {
   }
 
   /// Reads the scaling of a model folder (none when the file is absent).
+  ///
+  /// - Throws: ``ScalingFileError`` naming the file when it cannot be read or is not a scaling
+  ///   that `dcrl fit` wrote.
   static func load(from modelDirectory: URL) throws -> Preprocessing {
     let url = file(in: modelDirectory)
     guard FileManager.default.fileExists(atPath: url.path) else { return .none }
-    return try JSONDecoder().decode(Preprocessing.self, from: Data(contentsOf: url))
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ScalingFileError(
+        path: url.path, reason: "cannot be read (\(error.localizedDescription))")
+    }
+    do {
+      return try JSONDecoder().decode(Preprocessing.self, from: data)
+    } catch {
+      throw ScalingFileError(
+        path: url.path,
+        reason: "is not the feature scaling 'dcrl fit --scale' writes (none, minMax or standard "
+          + "statistics); the model was trained on scaled features, so restore the file or refit")
+    }
   }
+}
+
+/// A model folder's `preprocessing.json` that cannot be read or decoded.
+struct ScalingFileError: Error, CustomStringConvertible {
+  /// The file.
+  var path: String
+  /// What is wrong with it.
+  var reason: String
+
+  var description: String { "\(path) \(reason)" }
 }
 
 /// Reads `--threads` and sets OpenBLAS's thread count, which also bounds the library's own worker

@@ -116,6 +116,17 @@ struct CLITests {
       let image = try Data(contentsOf: dir.appendingPathComponent(name))
       #expect(image.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]) && image.count > 3_000, "\(name)")
     }
+    // A damaged scaling file is named in a one-line error, not dumped as a decoding trace.
+    let scaling = dir.appendingPathComponent("run/model/preprocessing.json")
+    #expect(FileManager.default.fileExists(atPath: scaling.path))
+    try Data("{\"standard\": 3}".utf8).write(to: scaling)
+    let damaged = try dcrl([
+      "predict", "--model", path("run/model"), "--input", path("x.npy"), "--out", path("q.npy"),
+    ])
+    #expect(damaged.status != 0)
+    #expect(damaged.error.split(separator: "\n").count == 1, "\(damaged.error)")
+    #expect(
+      damaged.error.contains("preprocessing.json is not the feature scaling"), "\(damaged.error)")
   }
 
   @Test("C1: bad commands, flags, values and files give a one-line error and a non-zero status")

@@ -6,36 +6,8 @@ import Datasets
 import Foundation
 import Tensor
 import Testing
+import _FuzzSupport
 import _TestSupport
-
-/// `input` with 1–4 random edits: bit flips, boundary bytes, inserts, deletions, truncation,
-/// duplicated chunks and 32-bit boundary values.
-func mutated(_ input: [UInt8], using rng: inout Xoshiro256) -> [UInt8] {
-  var bytes = input
-  let interesting: [UInt8] = [
-    0, 1, 0x7F, 0x80, 0xFF, 0x2C, 0x0A, 0x27, 0x28, 0x29, 0x2D, 0x2E, 0x65,
-  ]
-  for _ in 0..<Int.random(in: 1...4, using: &rng) {
-    let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
-    switch Int.random(in: 0..<7, using: &rng) {
-    case 0 where !bytes.isEmpty: bytes[position] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
-    case 1 where !bytes.isEmpty: bytes[position] = interesting.randomElement(using: &rng)!
-    case 2: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: position)
-    case 3 where !bytes.isEmpty: bytes.remove(at: position)
-    case 4: bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &rng)))
-    case 5 where !bytes.isEmpty:
-      let length = Int.random(in: 1...min(16, bytes.count - position), using: &rng)
-      bytes.insert(contentsOf: bytes[position..<(position + length)], at: position)
-    case 6 where position + 4 <= bytes.count:
-      let value = [UInt32.max, 0, 1 << 31, 65_535, 60_000].randomElement(using: &rng)!
-      for index in 0..<4 {
-        bytes[position + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
-      }
-    default: break
-    }
-  }
-  return bytes
-}
 
 /// Valid seeds per parser, made with this module's own writers.
 func fuzzSeeds(_ parser: String) throws -> [[UInt8]] {
