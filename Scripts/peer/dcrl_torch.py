@@ -10,6 +10,8 @@ the same way) and then follows SPEC.md §3.2-§3.4 written out in PyTorch:
   over shuffled batches on a(e)·(0.1·L_C + L_rec) + L_rank/⌊N/B⌋ (L_C = KL with PyTorch's
   elementwise 'mean'); then, from e = T0, one Adam #2 step on b(e)·L_iso + L_align computed on
   fresh codes (SPEC.md §7.7);
+- an empty predicted cluster keeps its previous input centre and is left out of L_align
+  (SPEC.md §7.18; without this its mean is NaN and the run ends with every point in one cluster);
 - ACC / NMI (geometric) of argmax Q every 10 epochs.
 The random streams differ from the Swift ones, so single runs are compared, not bits.
 
@@ -126,6 +128,8 @@ batch_adam = torch.optim.Adam(parameters, lr=1e-3)
 full_adam = torch.optim.Adam(parameters, lr=1e-3)
 epochs, warm_up, divisor = args.epochs, args.warm_up, n // 256
 history = []
+empty_clusters = 0  # cluster-epochs with no member
+input_centers = None
 
 
 def record(epoch):
@@ -133,7 +137,7 @@ def record(epoch):
         predicted = soft_assignment(ae.encoder(x), centers).argmax(1).numpy()
     entry = {"epoch": epoch, "acc": accuracy(y, predicted),
              "nmi": normalized_mutual_info_score(y, predicted, average_method="geometric"),
-             "seconds": time.time() - start}
+             "empty_cluster_epochs": empty_clusters, "seconds": time.time() - start}
     history.append(entry)
     print(json.dumps(entry), flush=True)
 
@@ -145,7 +149,12 @@ for epoch in range(epochs):
         q = soft_assignment(z, centers)
         p = target_distribution(q)
         labels = q.argmax(1).numpy()
-    input_centers = torch.stack([x[labels == c].mean(0) for c in range(10)])
+    counts = np.bincount(labels, minlength=10)
+    empty_clusters += int((counts == 0).sum())
+    # SPEC.md §7.18: an empty cluster keeps its previous input centre and is left out of L_align.
+    previous = input_centers if input_centers is not None else x.mean(0).expand(10, d)
+    input_centers = torch.stack([x[labels == c].mean(0) if counts[c] > 0 else previous[c]
+                                 for c in range(10)])
     first, second = [], []
     for c in range(10):
         members = np.where(labels == c)[0]
@@ -174,8 +183,9 @@ for epoch in range(epochs):
         z = ae.encoder(x)
         latent_distances = ((z[first] - z[second]) ** 2).sum(1).clamp(min=1e-8).sqrt() / 10**0.5
         isometry = torch.norm(input_distances - latent_distances)
-        means = torch.stack([z[torch.from_numpy(labels == c)].mean(0) for c in range(10)])
-        alignment = torch.norm(means - centers, dim=1).sum() / 10
+        present = [c for c in range(10) if counts[c] > 0]
+        means = torch.stack([z[torch.from_numpy(labels == c)].mean(0) for c in present])
+        alignment = torch.norm(means - centers[present], dim=1).sum() / 10
         b = min(1.0, (epoch - warm_up) / (epochs / 2))
         full_adam.zero_grad()
         (b * isometry + alignment).backward()

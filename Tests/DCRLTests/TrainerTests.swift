@@ -53,42 +53,36 @@ struct TrainerTests {
   func methodResumesItsCheckpoint() throws {
     let configuration = tinyConfiguration()
     let autoencoder = try DCRLTrainer(configuration: configuration).pretrain(data.x)
-    let whole =
-      try DCRLMethod(configuration: configuration)
-      .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! DCRLModel
     let directory = temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let policy = CheckpointPolicy(directory: directory, interval: 100)
+    /// DCRLMethod's fit of `c`, with or without the checkpoints, and its progress lines.
+    func fit(_ c: DCRLConfiguration, checkpoints: CheckpointPolicy?) throws
+      -> (model: DCRLModel, lines: [String])
+    {
+      var lines: [String] = []
+      let context = MethodContext(
+        autoencoder: autoencoder, checkpoints: checkpoints, progress: { lines.append($0) })
+      return (try DCRLMethod(configuration: c).fit(data.x, context: context) as! DCRLModel, lines)
+    }
+    let whole = try fit(configuration, checkpoints: nil).model
     _ = try DCRLTrainer(configuration: configuration).fit(
       data.x, autoencoder: autoencoder.copy(), checkpoints: policy,
       onEpoch: { $0.epoch == 2 ? .stop : .proceed })
-    var lines: [String] = []
-    let resumed =
-      try DCRLMethod(configuration: configuration).fit(
-        data.x,
-        context: MethodContext(
-          autoencoder: autoencoder, checkpoints: policy, progress: { lines.append($0) }))
-      as! DCRLModel
-    #expect(lines.first?.contains("resuming") == true && lines.first?.contains("epoch 3") == true)
-    #expect(resumed.history.map(\.epoch) == Array(0..<6))
-    #expect(resumed.centers.floats == whole.centers.floats)
-    #expect(resumed.trainingLabels == whole.trainingLabels)
+    let resumed = try fit(configuration, checkpoints: policy)
+    let first = resumed.lines.first ?? ""
+    #expect(first.contains("resuming") && first.contains("epoch 3"), "\(first)")
+    #expect(resumed.model.history.map(\.epoch) == Array(0..<6))
+    #expect(resumed.model.centers.floats == whole.centers.floats)
+    #expect(resumed.model.trainingLabels == whole.trainingLabels)
 
     // The checkpoint now holds the finished run of `configuration`; another seed starts afresh.
     var other = configuration
     other.seed = 9
-    let expected =
-      try DCRLMethod(configuration: other)
-      .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! DCRLModel
-    lines = []
-    let restarted =
-      try DCRLMethod(configuration: other).fit(
-        data.x,
-        context: MethodContext(
-          autoencoder: autoencoder, checkpoints: policy, progress: { lines.append($0) }))
-      as! DCRLModel
-    #expect(lines.first?.contains("another configuration") == true)
-    #expect(restarted.centers.floats == expected.centers.floats)
+    let expected = try fit(other, checkpoints: nil).model
+    let restarted = try fit(other, checkpoints: policy)
+    #expect(restarted.lines.first?.contains("another configuration") == true)
+    #expect(restarted.model.centers.floats == expected.centers.floats)
     #expect(try DCRLCheckpoint.configuration(at: policy.file).configuration == other)
   }
 
