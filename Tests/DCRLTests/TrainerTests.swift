@@ -69,6 +69,8 @@ struct TrainerTests {
     _ = try DCRLTrainer(configuration: configuration).fit(
       data.x, autoencoder: autoencoder.copy(), checkpoints: policy,
       onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+    let withCheckpoints = MethodContext(checkpoints: policy)
+    #expect(try DCRLMethod(configuration: configuration).resumableEpoch(in: withCheckpoints) == 3)
     let resumed = try fit(configuration, checkpoints: policy)
     let first = resumed.lines.first ?? ""
     #expect(first.contains("resuming") && first.contains("epoch 3"), "\(first)")
@@ -79,6 +81,7 @@ struct TrainerTests {
     // The checkpoint now holds the finished run of `configuration`; another seed starts afresh.
     var other = configuration
     other.seed = 9
+    #expect(try DCRLMethod(configuration: other).resumableEpoch(in: withCheckpoints) == nil)
     let expected = try fit(other, checkpoints: nil).model
     let restarted = try fit(other, checkpoints: policy)
     #expect(restarted.lines.first?.contains("another configuration") == true)

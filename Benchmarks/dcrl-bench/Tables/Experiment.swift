@@ -120,14 +120,12 @@ struct Experiment {
       })
   }
 
-  /// The fine-tuning epoch an interrupted cell resumes at (0 when it starts afresh).
+  /// The fine-tuning epoch an interrupted cell resumes at (0 when it starts afresh; a
+  /// checkpoint that cannot be read makes the fit itself throw, naming the file).
   func resumedEpoch(_ context: MethodContext, method: any ClusteringMethod) -> Int {
-    guard let dcrl = method as? DCRLMethod, let policy = context.checkpoints,
-      FileManager.default.fileExists(atPath: policy.file.path),
-      let stored = try? DCRLCheckpoint.configuration(at: policy.file),
-      stored.configuration == dcrl.configuration
+    guard let dcrl = method as? DCRLMethod, let epoch = try? dcrl.resumableEpoch(in: context)
     else { return 0 }
-    return stored.nextEpoch
+    return epoch
   }
 
   /// The wall time of a cell: this process's part plus, for a resumed DCRL run, the epochs

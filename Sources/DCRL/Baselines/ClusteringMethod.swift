@@ -82,6 +82,19 @@ public struct DCRLMethod: ClusteringMethod {
   /// DCRL starts from the pretrained autoencoder.
   public var needsAutoencoder: Bool { true }
 
+  /// The epoch a fit in `context` resumes at: the next epoch of the checkpoint in
+  /// ``MethodContext/checkpoints`` when that holds a run of this configuration, `nil` when there
+  /// is none or it holds another configuration.
+  ///
+  /// - Throws: ``DCRLError`` for a checkpoint file that cannot be read.
+  public func resumableEpoch(in context: MethodContext) throws(DCRLError) -> Int? {
+    guard let policy = context.checkpoints,
+      FileManager.default.fileExists(atPath: policy.file.path)
+    else { return nil }
+    let stored = try DCRLCheckpoint.configuration(at: policy.file)
+    return stored.configuration == configuration ? stored.nextEpoch : nil
+  }
+
   /// Fits DCRL; without an autoencoder in the context it pretrains one.
   ///
   /// With ``MethodContext/checkpoints``, a checkpoint already in that directory whose
@@ -95,18 +108,17 @@ public struct DCRLMethod: ClusteringMethod {
       context.progress?("DCRL \(report.summary)")
       return .proceed
     }
-    if let policy = context.checkpoints,
-      FileManager.default.fileExists(atPath: policy.file.path)
-    {
-      let stored = try DCRLCheckpoint.configuration(at: policy.file)
-      if stored.configuration == configuration {
-        context.progress?("DCRL: resuming \(policy.file.path) at epoch \(stored.nextEpoch)")
+    if let policy = context.checkpoints {
+      if let epoch = try resumableEpoch(in: context) {
+        context.progress?("DCRL: resuming \(policy.file.path) at epoch \(epoch)")
         return try trainer.resume(
           from: policy.file, input: x, labels: context.labels, checkpoints: policy,
           onEpoch: onEpoch)
       }
-      context.progress?(
-        "DCRL: \(policy.file.path) holds another configuration; starting a fresh run")
+      if FileManager.default.fileExists(atPath: policy.file.path) {
+        context.progress?(
+          "DCRL: \(policy.file.path) holds another configuration; starting a fresh run")
+      }
     }
     return try trainer.fit(
       x, labels: context.labels, autoencoder: context.autoencoder?.copy(),
