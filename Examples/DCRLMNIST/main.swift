@@ -31,7 +31,9 @@ let specification = CommandSpecification(
       "pretrained", "FILE", help: "load pretrained autoencoder weights instead of pretraining"),
     .option("out", "DIR", help: "output folder (default: runs/<dataset>-seed<seed>)"),
     .option("checkpoint-every", "N", help: "epochs between checkpoints", default: "10"),
-    .option("resume", "FILE", help: "continue from a checkpoint.safetensors"),
+    .option(
+      "resume", "FILE",
+      help: "continue from checkpoint.safetensors (fine-tuning) or pretraining.safetensors"),
     .option(
       "plot", "KIND", help: "2-D plot of the latent codes", default: "tsne",
       choices: ["tsne", "none"]),
@@ -92,10 +94,28 @@ do {
     }
     return .proceed
   }
+  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> TrainingControl {
+    pretrainingProgress.update(
+      step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
+    if Interrupt.requested {
+      pretrainingProgress.finish()
+      print(
+        "interrupted: pretraining checkpoint written to \(checkpoints.pretrainingFile.path); continue with --resume \(checkpoints.pretrainingFile.path)"
+      )
+      return .stop
+    }
+    return .proceed
+  }
+  // --resume takes either checkpoint: a pretraining one continues pretraining, then fits.
+  let resume = arguments.string("resume").map { URL(fileURLWithPath: $0) }
+  if resume != nil, arguments.string("pretrained") != nil {
+    throw UsageError("--resume and --pretrained exclude each other")
+  }
+  let resumeKind = try resume.map { try CheckpointPolicy.kind(ofCheckpointAt: $0) }
   let model: DCRLModel
-  if let resume = arguments.string("resume") {
+  if let resume, resumeKind == .fineTuning {
     model = try trainer.resume(
-      from: URL(fileURLWithPath: resume), input: training.features, labels: training.labels,
+      from: resume, input: training.features, labels: training.labels,
       checkpoints: checkpoints, onEpoch: onEpoch)
   } else {
     var autoencoder: Autoencoder?
@@ -103,11 +123,16 @@ do {
       autoencoder = try outputs.loadAutoencoder(
         from: URL(fileURLWithPath: path), configuration, training.featureCount)
     } else {
-      autoencoder = try trainer.pretrain(training.features) { epoch in
-        pretrainingProgress.update(
-          step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
-        return Interrupt.requested ? .stop : .proceed
+      if let resume {
+        autoencoder = try AutoencoderPretrainer.resume(
+          from: resume, input: training.features, checkpoints: checkpoints,
+          onEpoch: onPretrainingEpoch)
+      } else {
+        autoencoder = try trainer.pretrain(
+          training.features, checkpoints: checkpoints, onEpoch: onPretrainingEpoch)
       }
+      // An interrupted pretraining is in its checkpoint, not saved as finished weights.
+      if Interrupt.requested { exit(130) }
       try autoencoder?.saveParameters(to: out.appendingPathComponent("pretrained.safetensors"))
       print(
         "pretraining: \(ProgressReporter.duration((clock.now - start).seconds)); weights in \(out.path)/pretrained.safetensors"

@@ -41,20 +41,58 @@ public struct AutoencoderPretrainer {
 
   /// A new autoencoder, initialised from `configuration.seed` and pretrained on `x`.
   ///
-  /// Shape: `x` is `[n, D]`.
-  /// - Throws: ``DCRLError`` for an invalid configuration or input, or a non-finite loss.
+  /// - Parameters:
+  ///   - x: The data, `[n, D]`.
+  ///   - hiddenSizes: The encoder's hidden layer sizes (the decoder mirrors them).
+  ///   - latentDimension: The size of the codes.
+  ///   - checkpoints: Where to write ``CheckpointPolicy/pretrainingFile`` every
+  ///     `checkpoints.interval` epochs, after the last epoch and when `onEpoch` stops the run;
+  ///     none when `nil`. ``resume(from:input:checkpoints:onEpoch:)`` continues such a file.
+  ///   - onEpoch: Called after each epoch; return `.stop` to end early.
+  /// - Throws: ``DCRLError`` for an invalid configuration or input, an unwritable checkpoint
+  ///   directory (before any training), a non-finite loss (after writing the last good
+  ///   checkpoint) or a failed checkpoint write.
   public func fit(
-    _ x: Tensor, hiddenSizes: [Int], latentDimension: Int,
+    _ x: Tensor, hiddenSizes: [Int], latentDimension: Int, checkpoints: CheckpointPolicy? = nil,
     onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     try validateFeatures(x)
+    try checkpoints?.checkWritable()
     var rng = Xoshiro256(seed: configuration.seed)
     let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: hiddenSizes, latentDimension: latentDimension,
       dtype: x.dtype, on: x.backend, using: &rng)
-    try train(autoencoder, on: x, using: &rng, onEpoch: onEpoch)
+    var optimizer = configuration.makeOptimizer()
+    try run(
+      autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
+      checkpoints: checkpoints, onEpoch: onEpoch)
     return autoencoder
+  }
+
+  /// Continues the pretraining saved at `url` (by `fit` with checkpoints) to its configured
+  /// number of epochs, with the stored configuration.
+  ///
+  /// `x` must be the interrupted run's data. With one OpenBLAS thread the autoencoder is
+  /// bit-identical to that of an uninterrupted run. `onEpoch` sees only the remaining epochs.
+  ///
+  /// - Throws: ``DCRLError/io(path:reason:)`` for a missing, damaged or inconsistent file,
+  ///   ``DCRLError/formatVersion(path:found:expected:)`` for another format version, and what
+  ///   `fit` throws.
+  public static func resume(
+    from url: URL, input x: Tensor, checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> Autoencoder {
+    var restored = try PretrainingCheckpoint.read(from: url, on: x.backend)
+    let data = x.converted(to: restored.autoencoder.parameters[0].value.dtype)
+    try validateFeatures(data, expectedFeatures: restored.state.inputDimension)
+    try checkpoints?.checkWritable()
+    var rng = restored.state.rng
+    try AutoencoderPretrainer(configuration: restored.state.configuration).run(
+      restored.autoencoder, on: data, optimizer: &restored.optimizer, rng: &rng,
+      from: restored.state.nextEpoch, records: restored.state.records, checkpoints: checkpoints,
+      onEpoch: onEpoch)
+    return restored.autoencoder
   }
 
   /// Pretrains `autoencoder` in place on `x`, drawing noise and batch orders from `rng`.
@@ -67,17 +105,37 @@ public struct AutoencoderPretrainer {
   ) throws(DCRLError) -> [PretrainingEpoch] {
     try configuration.validate()
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    var optimizer = configuration.makeOptimizer()
+    return try run(
+      autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
+      checkpoints: nil, onEpoch: onEpoch)
+  }
+
+  /// Runs epochs `first..<configuration.epochs`.
+  ///
+  /// `records` are the earlier epochs' (kept in checkpoints). Returns the records of the epochs
+  /// run here.
+  @discardableResult
+  private func run(
+    _ autoencoder: Autoencoder, on x: Tensor, optimizer: inout any Optimizer,
+    rng: inout Xoshiro256, from first: Int, records earlier: [PretrainingEpoch],
+    checkpoints: CheckpointPolicy?, onEpoch: (PretrainingEpoch) -> TrainingControl
+  ) throws(DCRLError) -> [PretrainingEpoch] {
     let parameters = autoencoder.parameters
-    var optimizer: any Optimizer
-    switch configuration.optimizer {
-    case .adam(let learningRate): optimizer = Adam(learningRate: learningRate)
-    case .sgd(let learningRate, let momentum):
-      optimizer = SGD(learningRate: learningRate, momentum: momentum)
-    }
     let n = x.shape[0]
     let clock = ContinuousClock()
+    var history = earlier
     var records: [PretrainingEpoch] = []
-    for epoch in 0..<configuration.epochs {
+    func snapshot(_ next: Int, _ rng: Xoshiro256, _ optimizer: any Optimizer)
+      -> PretrainingCheckpoint.Snapshot
+    {
+      PretrainingCheckpoint.Snapshot(
+        configuration: configuration, autoencoder: autoencoder, optimizer: optimizer, rng: rng,
+        nextEpoch: next, records: history)
+    }
+    // The last finished epoch's state, written if the next one fails.
+    var lastGood = checkpoints != nil && first > 0 ? snapshot(first, rng, optimizer) : nil
+    for epoch in first..<max(first, configuration.epochs) {
       let start = clock.now
       let order = randomPermutation(n, using: &rng)
       var total = 0.0
@@ -99,6 +157,7 @@ public struct AutoencoderPretrainer {
         }
         let value = loss.scalarValue
         guard value.isFinite else {
+          if let checkpoints, let lastGood { try? lastGood.write(to: checkpoints) }
           throw .nonFinite(epoch: epoch, step: batches, term: "pretraining MSE")
         }
         optimizer.update(parameters)
@@ -108,7 +167,20 @@ public struct AutoencoderPretrainer {
       let record = PretrainingEpoch(
         epoch: epoch, loss: total / Double(max(batches, 1)), seconds: (clock.now - start).seconds)
       records.append(record)
-      if onEpoch(record) == .stop { break }
+      history.append(record)
+      let next = epoch + 1
+      var written = false
+      if let checkpoints {
+        lastGood = snapshot(next, rng, optimizer)
+        if next % checkpoints.interval == 0 || next == configuration.epochs {
+          try lastGood?.write(to: checkpoints)
+          written = true
+        }
+      }
+      if onEpoch(record) == .stop {
+        if let checkpoints, !written { try lastGood?.write(to: checkpoints) }
+        break
+      }
     }
     return records
   }

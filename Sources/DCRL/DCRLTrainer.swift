@@ -7,9 +7,10 @@ import Metrics
 import NN
 import Tensor
 
-/// Where and how often to write checkpoints during fine-tuning.
+/// Where and how often to write checkpoints during pretraining and fine-tuning.
 public struct CheckpointPolicy: Sendable {
-  /// The directory that receives `checkpoint.safetensors` (created if needed).
+  /// The directory that receives `checkpoint.safetensors` and `pretraining.safetensors`
+  /// (created if needed).
   public var directory: URL
   /// Write after every `interval` epochs (and after the last one).
   public var interval: Int
@@ -22,6 +23,9 @@ public struct CheckpointPolicy: Sendable {
 
   /// The checkpoint file.
   public var file: URL { directory.appendingPathComponent("checkpoint.safetensors") }
+
+  /// The pretraining checkpoint (``PretrainingCheckpoint``), beside the fine-tuning one.
+  public var pretrainingFile: URL { directory.appendingPathComponent("pretraining.safetensors") }
 
   /// Creates the directory and writes and removes a small probe file there, so that an
   /// unwritable folder is reported before any training rather than at the first checkpoint
@@ -83,15 +87,25 @@ public struct DCRLTrainer {
   }
 
   /// Pretrains the denoising autoencoder of this configuration on `x` (SPEC.md §3.1).
+  ///
+  /// With `checkpoints`, the run is saved to ``CheckpointPolicy/pretrainingFile`` as
+  /// ``AutoencoderPretrainer/fit(_:hiddenSizes:latentDimension:checkpoints:onEpoch:)``
+  /// describes; ``AutoencoderPretrainer/resume(from:input:checkpoints:onEpoch:)`` continues it.
   public func pretrain(
-    _ x: Tensor, onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    _ x: Tensor, checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
+    return try AutoencoderPretrainer(configuration: pretrainingConfiguration).fit(
+      x.moved(to: backend), hiddenSizes: configuration.hiddenSizes,
+      latentDimension: configuration.latentDimension, checkpoints: checkpoints, onEpoch: onEpoch)
+  }
+
+  /// The pretraining settings `pretrain` uses: the configuration's, with its seed.
+  public var pretrainingConfiguration: PretrainingConfiguration {
     var pretraining = configuration.pretraining
     pretraining.seed = configuration.seed
-    return try AutoencoderPretrainer(configuration: pretraining).fit(
-      x.moved(to: backend), hiddenSizes: configuration.hiddenSizes,
-      latentDimension: configuration.latentDimension, onEpoch: onEpoch)
+    return pretraining
   }
 
   /// Fits a model to `x`.

@@ -43,13 +43,32 @@ func validateStoredAutoencoder(
   } catch {
     throw .io(path: path, reason: "the stored configuration is invalid: \(error)")
   }
+  return try validateStoredParameters(
+    tensors, prefix: prefix, inputDimension: inputDimension,
+    hiddenSizes: configuration.hiddenSizes, latentDimension: configuration.latentDimension,
+    path: path)
+}
+
+/// Checks that `tensors` hold, under `prefix`, every parameter of an autoencoder of these sizes
+/// with the right shape, all of one dtype (the shape check of ``validateStoredAutoencoder``).
+///
+/// - Returns: The dtype of the stored parameters.
+/// - Throws: ``DCRLError/io(path:reason:)`` naming the first problem.
+func validateStoredParameters(
+  _ tensors: [String: Tensor], prefix: String, inputDimension: Int, hiddenSizes: [Int],
+  latentDimension: Int, path: String
+) throws(DCRLError) -> DType {
   guard inputDimension > 0 else {
     throw .io(path: path, reason: "the stored input dimension \(inputDimension) is not positive")
   }
+  guard latentDimension > 0, hiddenSizes.allSatisfy({ $0 > 0 }) else {
+    throw .io(
+      path: path,
+      reason: "the stored layer sizes \(hiddenSizes) → \(latentDimension) are not all positive")
+  }
   var dtype: DType?
   for (name, shape) in Autoencoder.parameterShapes(
-    inputDimension: inputDimension, hiddenSizes: configuration.hiddenSizes,
-    latentDimension: configuration.latentDimension)
+    inputDimension: inputDimension, hiddenSizes: hiddenSizes, latentDimension: latentDimension)
   {
     guard let tensor = tensors[prefix + name] else {
       throw .io(path: path, reason: "missing tensor '\(prefix + name)'")

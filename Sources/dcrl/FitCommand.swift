@@ -61,22 +61,18 @@ enum FitCommand: Subcommand {
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     // `resume` reads the scaling back from here.
     try preprocessing.save(in: out)
+    // `resume` reads the configuration back from here to fine-tune after a pretraining.
+    try RunConfigurationFile.save(configuration, in: out)
     let session = try TrainingSession(
-      out: out, total: configuration.epochs, interval: try arguments.required("checkpoint-every"),
-      input: inputName, threads: threads)
+      out: out, total: configuration.epochs, pretrainingTotal: configuration.pretraining.epochs,
+      interval: try arguments.required("checkpoint-every"), input: inputName, threads: threads)
     print(
       "dcrl fit: \(input.name), \(x.shape[0]) samples × \(x.shape[1]) features → \(configuration.clusters) clusters"
     )
     let trainer = DCRLTrainer(configuration: configuration)
-    let pretraining = ProgressReporter(
-      total: configuration.pretraining.epochs, label: "pretraining")
-    let autoencoder = try trainer.pretrain(x) { epoch in
-      pretraining.update(step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
-      return Interrupt.requested ? .stop : .proceed
-    }
-    guard !Interrupt.requested else {
-      throw InterruptedError(description: "interrupted during pretraining; nothing saved")
-    }
+    let autoencoder = try trainer.pretrain(
+      x, checkpoints: session.checkpoints, onEpoch: session.onPretrainingEpoch)
+    try session.checkPretrainingInterrupted(epochs: configuration.pretraining.epochs)
     configuration = trainer.configuration
     let model = try trainer.fit(
       x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,

@@ -63,9 +63,12 @@ private func loadModelAndInput(_ arguments: ParsedArguments) throws -> (DCRLMode
 enum ResumeCommand: Subcommand {
   static let specification = CommandSpecification(
     name: "dcrl resume",
-    summary: "continue an interrupted 'dcrl fit' from its checkpoint",
+    summary: "continue an interrupted 'dcrl fit' from its checkpoint (pretraining or fine-tuning)",
     flags: [
-      .option("checkpoint", "FILE", help: "…/checkpoint/checkpoint.safetensors"),
+      .option(
+        "checkpoint", "FILE",
+        help: "…/checkpoint/checkpoint.safetensors, or pretraining.safetensors when pretraining "
+          + "was interrupted"),
       .option("input", "X", help: "the same features the run started with"),
       .option("labels", "Y", help: "ground truth, to report ACC/NMI"),
     ] + trainingFlags)
@@ -86,6 +89,12 @@ enum ResumeCommand: Subcommand {
     if let path = arguments.string("labels") { labels = try loadLabels(path) }
     let preprocessing = try Preprocessing.load(from: out)
     let x = try preprocessing.apply(input.features)
+    if try CheckpointPolicy.kind(ofCheckpointAt: checkpointURL) == .pretraining {
+      try resumePretraining(
+        checkpointURL, x: x, labels: labels, out: out, preprocessing: preprocessing,
+        inputName: inputName, threads: threads, arguments: arguments)
+      return
+    }
     let trainer = DCRLTrainer()
     let saved = try DCRLCheckpoint.configuration(at: checkpointURL)
     print(
@@ -98,6 +107,32 @@ enum ResumeCommand: Subcommand {
       from: checkpointURL, input: x, labels: labels, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
     try session.checkInterrupted(epochs: saved.configuration.epochs)
+    try session.finish(
+      model, x: x, labels: labels, preprocessing: preprocessing, expectedAccuracy: nil)
+  }
+
+  /// Continues an interrupted pretraining, then fine-tunes with the configuration `fit` saved.
+  private static func resumePretraining(
+    _ checkpoint: URL, x: Tensor, labels: [Int]?, out: URL, preprocessing: Preprocessing,
+    inputName: String, threads: Int, arguments: ParsedArguments
+  ) throws {
+    let configuration = try RunConfigurationFile.load(from: out)
+    let saved = try PretrainingCheckpoint.summary(at: checkpoint)
+    print(
+      "resuming pretraining at epoch \(saved.nextEpoch) of \(saved.configuration.epochs) from \(checkpoint.path)"
+    )
+    let session = try TrainingSession(
+      out: out, total: configuration.epochs, pretrainingTotal: saved.configuration.epochs,
+      interval: try arguments.required("checkpoint-every"), input: inputName, threads: threads,
+      resuming: true)
+    let autoencoder = try AutoencoderPretrainer.resume(
+      from: checkpoint, input: x, checkpoints: session.checkpoints,
+      onEpoch: session.onPretrainingEpoch)
+    try session.checkPretrainingInterrupted(epochs: saved.configuration.epochs)
+    let model = try DCRLTrainer(configuration: configuration).fit(
+      x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
+      onEpoch: session.onEpoch)
+    try session.checkInterrupted(epochs: configuration.epochs)
     try session.finish(
       model, x: x, labels: labels, preprocessing: preprocessing, expectedAccuracy: nil)
   }

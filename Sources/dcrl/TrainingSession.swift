@@ -1,5 +1,5 @@
 // TrainingSession: progress, the epoch log, checkpoints, Ctrl-C and the final outputs of `fit`
-// and `resume`.
+// and `resume`; the run's configuration file, which `resume` reads to continue a pretraining.
 
 import DCRL
 import Datasets
@@ -25,29 +25,59 @@ final class TrainingSession {
   let out: URL
   let checkpoints: CheckpointPolicy
   let progress: ProgressReporter
+  let pretrainingProgress: ProgressReporter
   let log: CSVLog
-  /// The `dcrl resume` command line that continues this run.
-  let resumeCommand: String
+  /// The `dcrl resume` arguments after `--checkpoint FILE`.
+  private let resumeArguments: String
   /// Whether the run stopped early on SIGINT/SIGTERM.
   private(set) var interrupted = false
 
   init(
-    out: URL, total: Int, interval: Int, input: String, threads: Int, resuming: Bool = false
+    out: URL, total: Int, pretrainingTotal: Int = 0, interval: Int, input: String, threads: Int,
+    resuming: Bool = false
   ) throws {
     self.out = out
     checkpoints = CheckpointPolicy(
       directory: out.appendingPathComponent("checkpoint"), interval: interval)
     try checkpoints.checkWritable()
     progress = ProgressReporter(total: total, label: "fine-tuning")
+    pretrainingProgress = ProgressReporter(total: pretrainingTotal, label: "pretraining")
     log = try CSVLog(
       url: out.appendingPathComponent("epochs.csv"),
       header: [
         "epoch", "alpha", "beta", "L_C", "L_rec", "L_rank", "L_iso", "L_align", "label_change",
         "empty_clusters", "size_entropy", "acc", "nmi", "seconds",
       ], appending: resuming)
-    resumeCommand =
-      "dcrl resume --checkpoint \(shellQuoted(checkpoints.file.path)) --input \(shellQuoted(input))"
-      + " --out \(shellQuoted(out.path)) --threads \(threads) --checkpoint-every \(interval)"
+    resumeArguments =
+      " --input \(shellQuoted(input)) --out \(shellQuoted(out.path)) --threads \(threads)"
+      + " --checkpoint-every \(interval)"
+  }
+
+  /// The `dcrl resume` command line that continues this run from `checkpoint`.
+  func resumeCommand(_ checkpoint: URL) -> String {
+    "dcrl resume --checkpoint \(shellQuoted(checkpoint.path))" + resumeArguments
+  }
+
+  /// Reports one pretraining epoch; stops (after the pretrainer writes its checkpoint) on Ctrl-C.
+  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> TrainingControl {
+    pretrainingProgress.update(
+      step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
+    guard Interrupt.requested else { return .proceed }
+    interrupted = true
+    pretrainingProgress.finish()
+    return .stop
+  }
+
+  /// Throws ``InterruptedError`` saying where the pretraining checkpoint is and how to continue,
+  /// when pretraining was interrupted.
+  func checkPretrainingInterrupted(epochs: Int) throws {
+    guard interrupted else { return }
+    let file = checkpoints.pretrainingFile
+    let done = (try? PretrainingCheckpoint.summary(at: file).nextEpoch) ?? 0
+    throw InterruptedError(
+      description:
+        "interrupted during pretraining, after epoch \(done) of \(epochs); checkpoint at \(file.path)\n"
+        + "continue with: \(resumeCommand(file))")
   }
 
   /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
@@ -74,7 +104,7 @@ final class TrainingSession {
     throw InterruptedError(
       description:
         "interrupted after epoch \(done) of \(epochs); checkpoint at \(checkpoints.file.path)\n"
-        + "continue with: \(resumeCommand)")
+        + "continue with: \(resumeCommand(checkpoints.file))")
   }
 
   /// Saves the model and writes the codes and labels; prints and checks ACC/NMI with labels.
@@ -125,4 +155,39 @@ func shellQuoted(_ text: String) -> String {
   let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@")
   if !text.isEmpty && text.allSatisfy({ safe.contains($0) }) { return text }
   return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// The configuration `dcrl fit` runs with, saved in its output folder as `configuration.json`
+/// so that `dcrl resume` can fine-tune after continuing an interrupted pretraining.
+enum RunConfigurationFile {
+  static func url(in out: URL) -> URL { out.appendingPathComponent("configuration.json") }
+
+  static func save(_ configuration: DCRLConfiguration, in out: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(configuration).write(to: url(in: out), options: .atomic)
+  }
+
+  /// - Throws: ``ScalingFileError`` (a file error naming the path) when the file is missing,
+  ///   unreadable or not a valid configuration.
+  static func load(from out: URL) throws -> DCRLConfiguration {
+    let file = url(in: out)
+    let data: Data
+    do {
+      data = try Data(contentsOf: file)
+    } catch {
+      throw ScalingFileError(
+        path: file.path,
+        reason: "cannot be read (\(error.localizedDescription)); resuming a pretraining needs the "
+          + "configuration 'dcrl fit' saved there (pass --out for the run's folder)")
+    }
+    do {
+      let configuration = try JSONDecoder().decode(DCRLConfiguration.self, from: data)
+      try configuration.validate()
+      return configuration
+    } catch {
+      throw ScalingFileError(
+        path: file.path, reason: "is not a valid DCRL configuration (\(error))")
+    }
+  }
 }

@@ -197,6 +197,55 @@ struct CrashSafetyTests {
     }
   }
 
+  @Test(
+    "C2 SIGINT during pretraining writes its checkpoint and exits 130; resume pretrains on and fine-tunes to the same bits"
+  )
+  func interruptPretrainingAndResume() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    /// Long enough a pretraining (a few seconds) to be interrupted in it.
+    func arguments(out: String) -> [String] {
+      var a = fitArguments(directory, out: out, epochs: 3)
+      a[a.firstIndex(of: "--pretrain-epochs")! + 1] = "800"
+      a[a.firstIndex(of: "--checkpoint-every")! + 1] = "50"
+      return a
+    }
+    let whole = try dcrl(arguments(out: "reference"))
+    #expect(whole.status == 0, "\(whole.error)")
+    let expected = try modelTensors(directory.appendingPathComponent("reference"))
+    let run = directory.appendingPathComponent("interrupted")
+    let checkpoint = run.appendingPathComponent("checkpoint/pretraining.safetensors")
+    var result: (reason: Process.TerminationReason, status: Int32, output: String, error: String)?
+    for retry in 0..<4 where result == nil {
+      result = try interrupt(
+        arguments(out: "interrupted"),
+        log: directory.appendingPathComponent("sigint-pretraining-\(retry)"),
+        when: { FileManager.default.fileExists(atPath: checkpoint.path) },
+        delay: 0.2 / Double(1 << retry), signal: SIGINT)
+    }
+    let interrupted = try #require(result, "the run finished before SIGINT")
+    #expect(interrupted.reason == .exit && interrupted.status == 130, "\(interrupted.error)")
+    #expect(
+      interrupted.error.contains("interrupted during pretraining, after epoch"),
+      "\(interrupted.error)")
+    #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("model").path))
+    #expect(loggedEpochs(run) == 0)
+    let line = try #require(
+      interrupted.error.split(separator: "\n").first { $0.hasPrefix("continue with: dcrl ") })
+    #expect(line.contains("pretraining.safetensors"), "\(line)")
+    let resumeArguments = line.dropFirst("continue with: dcrl ".count).split(separator: " ").map(
+      String.init)
+    let resumed = try dcrl(resumeArguments)
+    #expect(resumed.status == 0, "\(resumeArguments): \(resumed.error)")
+    #expect(resumed.output.contains("resuming pretraining at epoch"), "\(resumed.output)")
+    #expect(loggedEpochs(run) == 3)
+    let actual = try modelTensors(run)
+    #expect(actual.keys.sorted() == expected.keys.sorted())
+    for (name, values) in expected {
+      #expect(actual[name] == values, "\(name) differs after SIGINT in pretraining")
+    }
+  }
+
   @Test("C3 one CSV row per epoch (losses, ACC, NMI, entropy, time) and a progress line with ETA")
   func epochLog() throws {
     let directory = try fixture()

@@ -69,11 +69,15 @@ struct Experiment {
   }
 
   /// The shared pretrained autoencoder of `key` and `seed`, cached in the store.
+  ///
+  /// Pretraining writes a checkpoint every 10 epochs to `pretrained/<name>-checkpoint/`; an
+  /// interrupted pretraining resumes there when the command is run again (a checkpoint of
+  /// another configuration is replaced), and the folder is removed once the weights are saved.
   func pretrained(_ key: String, x: Tensor, classes: Int, seed: Int) throws -> Autoencoder {
     let c = dcrlConfiguration(key, classes: classes, seed: seed)
     let folder = store.root.appendingPathComponent("pretrained", isDirectory: true)
-    let file = folder.appendingPathComponent(
-      "\(key)-\(preset)-seed\(seed)\(quick ? "-quick" : "").safetensors")
+    let name = "\(key)-\(preset)-seed\(seed)\(quick ? "-quick" : "")"
+    let file = folder.appendingPathComponent("\(name).safetensors")
     var rng = Xoshiro256(seed: UInt64(seed))
     let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: c.hiddenSizes, latentDimension: c.latentDimension,
@@ -82,21 +86,62 @@ struct Experiment {
       try autoencoder.loadParameters(from: file)
       return autoencoder
     }
-    log(
-      "pretraining the shared autoencoder for \(key), seed \(seed) (\(c.pretraining.epochs) epochs)"
-    )
-    let start = ContinuousClock.now
-    let trained = try DCRLTrainer(configuration: c).pretrain(x) { epoch in
+    let trainer = DCRLTrainer(configuration: c)
+    let checkpoints = CheckpointPolicy(
+      directory: folder.appendingPathComponent("\(name)-checkpoint", isDirectory: true),
+      interval: 10)
+    let progress = { (epoch: PretrainingEpoch) -> TrainingControl in
       if epoch.epoch % 20 == 19 {
         log("  pretraining epoch \(epoch.epoch + 1): loss \(epoch.loss)")
       }
       return .proceed
     }
-    let seconds = (ContinuousClock.now - start).seconds
+    let start = ContinuousClock.now
+    var earlierSeconds = 0.0
+    var trained: Autoencoder?
+    if let summary = resumablePretraining(checkpoints, trainer: trainer, features: x.shape[1]) {
+      log(
+        "pretraining the shared autoencoder for \(key), seed \(seed): resuming \(checkpoints.pretrainingFile.path) at epoch \(summary.nextEpoch)"
+      )
+      earlierSeconds = summary.seconds
+      trained = try AutoencoderPretrainer.resume(
+        from: checkpoints.pretrainingFile, input: x, checkpoints: checkpoints, onEpoch: progress)
+    } else {
+      log(
+        "pretraining the shared autoencoder for \(key), seed \(seed) (\(c.pretraining.epochs) epochs)"
+      )
+      trained = try trainer.pretrain(x, checkpoints: checkpoints, onEpoch: progress)
+    }
+    let seconds = (ContinuousClock.now - start).seconds + earlierSeconds
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try trained.saveParameters(to: file, metadata: ["seconds": "\(seconds)"])
+    try trained!.saveParameters(to: file, metadata: ["seconds": "\(seconds)"])
+    try? FileManager.default.removeItem(at: checkpoints.directory)
     log("pretraining done in \(Int(seconds)) s")
-    return trained
+    return trained!
+  }
+
+  /// The pretraining checkpoint in `checkpoints` if it continues `trainer`'s pretraining on
+  /// data of `features` columns; `nil` (after saying why) when there is none or it does not.
+  private func resumablePretraining(
+    _ checkpoints: CheckpointPolicy, trainer: DCRLTrainer, features: Int
+  ) -> PretrainingCheckpoint.Summary? {
+    let file = checkpoints.pretrainingFile
+    guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+    do {
+      let summary = try PretrainingCheckpoint.summary(at: file)
+      let c = trainer.configuration
+      guard summary.configuration == trainer.pretrainingConfiguration,
+        summary.inputDimension == features, summary.hiddenSizes == c.hiddenSizes,
+        summary.latentDimension == c.latentDimension
+      else {
+        log("  \(file.path) was written for another configuration; pretraining from the start")
+        return nil
+      }
+      return summary
+    } catch {
+      log("  cannot resume the pretraining checkpoint: \(error); pretraining from the start")
+      return nil
+    }
   }
 
   /// The context of one cell's fit: the shared autoencoder, fine-tuning checkpoints in the
