@@ -73,6 +73,9 @@ public struct RunMetadata: Sendable, Codable {
   public var environment: [String: String]
   /// When the run started (ISO 8601, UTC).
   public var date: String
+  /// The running binary and when it was built; it says so when the binary is older than the
+  /// commit, so a result of a binary built from an earlier commit is not credited to this one.
+  public var executable: String?
 
   /// Collects the metadata of the current process.
   public static func current() -> RunMetadata {
@@ -83,7 +86,8 @@ public struct RunMetadata: Sendable, Codable {
     }
     return RunMetadata(
       commit: gitCommit(), toolchain: compilerVersion, cpu: cpuDescription(),
-      environment: selected, date: ISO8601DateFormatter().string(from: Date()))
+      environment: selected, date: ISO8601DateFormatter().string(from: Date()),
+      executable: executableDescription())
   }
 
   /// The metadata as a Markdown block.
@@ -91,6 +95,7 @@ public struct RunMetadata: Sendable, Codable {
     var lines = [
       "- commit: `\(commit)`", "- toolchain: \(toolchain)", "- cpu: \(cpu)", "- date: \(date)",
     ]
+    if let executable { lines.append("- executable: \(executable)") }
     for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
       lines.append("- \(key): \(value)")
     }
@@ -133,6 +138,24 @@ private func gitCommit() -> String {
     runCommand("git", ["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty }
     ?? false
   return dirty ? commit + "-dirty" : commit
+}
+
+/// The running binary's path and modification time, flagged when it predates the commit.
+private func executableDescription() -> String? {
+  let path =
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    ?? CommandLine.arguments.first
+  guard let path,
+    let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate]
+      as? Date
+  else { return nil }
+  var text = "\(path), built \(ISO8601DateFormatter().string(from: modified))"
+  if let committed = runCommand("git", ["log", "-1", "--format=%ct"]).flatMap(Double.init),
+    modified.timeIntervalSince1970 < committed
+  {
+    text += " (before the commit: built from an earlier one)"
+  }
+  return text
 }
 
 private func cpuDescription() -> String {

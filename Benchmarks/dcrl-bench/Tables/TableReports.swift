@@ -32,6 +32,7 @@ struct ReportContext {
         "date": metadata.date, "environment": metadata.environment, "threads": threads,
         "backend": "cpu (OpenBLAS)", "dtype": "float32", "seeds": seeds, "preset": preset,
         "nmi": "geometric (sklearn 0.21 default) primary; arithmetic also stored", "quick": quick,
+        "executable": metadata.executable ?? "unknown",
       ],
     ]
     try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
