@@ -64,29 +64,9 @@ public enum DCRLCheckpoint {
 
     /// Writes the snapshot atomically into the policy's directory.
     func write(to policy: CheckpointPolicy) throws(DCRLError) {
-      do {
-        try FileManager.default.createDirectory(
-          at: policy.directory, withIntermediateDirectories: true)
-      } catch {
-        throw .io(
-          path: policy.directory.path, reason: "cannot create the checkpoint directory: \(error)")
-      }
-      let json: String
-      do {
-        json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-      } catch {
-        throw .io(path: policy.file.path, reason: "cannot encode the training state: \(error)")
-      }
-      do {
-        try SafeTensors.write(
-          tensors,
-          metadata: [
-            "format": "dcrl-checkpoint", "format_version": "\(DCRLCheckpoint.formatVersion)",
-            "state": json,
-          ], to: policy.file)
-      } catch {
-        throw .io(path: policy.file.path, reason: error.description)
-      }
+      try CheckpointFile.write(
+        tensors, state: state, kind: "training state", format: "dcrl-checkpoint",
+        version: DCRLCheckpoint.formatVersion, to: policy.file, in: policy.directory)
     }
   }
 
@@ -104,39 +84,14 @@ public enum DCRLCheckpoint {
     return (state.configuration, state.nextEpoch)
   }
 
-  /// Reads and checks the file's tensors and its `state` entry.
-  private static func readState(
-    from url: URL, on backend: any Backend
-  ) throws(DCRLError) -> (tensors: [String: Tensor], state: State) {
-    let tensors: [String: Tensor]
-    let metadata: [String: String]
-    do {
-      (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
-    } catch {
-      throw .io(path: url.path, reason: error.description)
-    }
-    guard metadata["format"] == "dcrl-checkpoint",
-      let version = metadata["format_version"].flatMap(Int.init)
-    else {
-      throw .io(path: url.path, reason: "not a DCRL checkpoint (no dcrl-checkpoint metadata)")
-    }
-    guard version == formatVersion else {
-      throw .formatVersion(path: url.path, found: version, expected: formatVersion)
-    }
-    do {
-      let state = try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
-      return (tensors, state)
-    } catch {
-      throw .io(path: url.path, reason: "unreadable training state: \(error)")
-    }
-  }
-
   /// Restores the training state stored at `url` onto `backend`.
   ///
   /// Every tensor is checked (presence, shape, one dtype) against the stored, validated
   /// configuration before the autoencoder is built.
   static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
-    let (tensors, state) = try readState(from: url, on: backend)
+    let (tensors, state) = try CheckpointFile.read(
+      State.self, from: url, name: "a DCRL checkpoint", kind: "training state",
+      format: "dcrl-checkpoint", version: formatVersion, on: backend)
     let c = state.configuration
     let path = url.path
     let dtype = try validateStoredAutoencoder(

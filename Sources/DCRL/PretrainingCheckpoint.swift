@@ -77,30 +77,10 @@ public enum PretrainingCheckpoint {
 
     /// Writes the snapshot atomically to the policy's pretraining file.
     func write(to policy: CheckpointPolicy) throws(DCRLError) {
-      let file = policy.pretrainingFile
-      do {
-        try FileManager.default.createDirectory(
-          at: policy.directory, withIntermediateDirectories: true)
-      } catch {
-        throw .io(
-          path: policy.directory.path, reason: "cannot create the checkpoint directory: \(error)")
-      }
-      let json: String
-      do {
-        json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-      } catch {
-        throw .io(path: file.path, reason: "cannot encode the pretraining state: \(error)")
-      }
-      do {
-        try SafeTensors.write(
-          tensors,
-          metadata: [
-            "format": "dcrl-pretraining-checkpoint",
-            "format_version": "\(PretrainingCheckpoint.formatVersion)", "state": json,
-          ], to: file)
-      } catch {
-        throw .io(path: file.path, reason: error.description)
-      }
+      try CheckpointFile.write(
+        tensors, state: state, kind: "pretraining state", format: "dcrl-pretraining-checkpoint",
+        version: PretrainingCheckpoint.formatVersion, to: policy.pretrainingFile,
+        in: policy.directory)
     }
   }
 
@@ -128,29 +108,9 @@ public enum PretrainingCheckpoint {
   /// one dtype) against the stored sizes before the autoencoder is built.
   static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> Restored {
     let path = url.path
-    let tensors: [String: Tensor]
-    let metadata: [String: String]
-    do {
-      (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
-    } catch {
-      throw .io(path: path, reason: error.description)
-    }
-    guard metadata["format"] == "dcrl-pretraining-checkpoint",
-      let version = metadata["format_version"].flatMap(Int.init)
-    else {
-      throw .io(
-        path: path,
-        reason: "not a pretraining checkpoint (no dcrl-pretraining-checkpoint metadata)")
-    }
-    guard version == formatVersion else {
-      throw .formatVersion(path: path, found: version, expected: formatVersion)
-    }
-    let state: State
-    do {
-      state = try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
-    } catch {
-      throw .io(path: path, reason: "unreadable pretraining state: \(error)")
-    }
+    let (tensors, state) = try CheckpointFile.read(
+      State.self, from: url, name: "a pretraining checkpoint", kind: "pretraining state",
+      format: "dcrl-pretraining-checkpoint", version: formatVersion, on: backend)
     do {
       try state.configuration.validate()
     } catch {

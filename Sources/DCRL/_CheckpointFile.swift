@@ -1,0 +1,70 @@
+// _CheckpointFile: the file format both checkpoints share — tensors, plus a JSON state and a
+// format name and version in the safetensors metadata, replaced atomically.
+
+import Foundation
+import Tensor
+
+/// Writing and reading a checkpoint file: `tensors`, with metadata `format`, `format_version` and
+/// `state` (the JSON of a `Codable` state).
+enum CheckpointFile {
+  /// Writes the file atomically (a temporary file, then a rename), creating `directory`.
+  ///
+  /// - Parameter kind: What the state is, for error messages ("training state").
+  static func write(
+    _ tensors: [String: Tensor], state: some Encodable, kind: String, format: String,
+    version: Int, to file: URL, in directory: URL
+  ) throws(DCRLError) {
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    } catch {
+      throw .io(path: directory.path, reason: "cannot create the checkpoint directory: \(error)")
+    }
+    let json: String
+    do {
+      json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+    } catch {
+      throw .io(path: file.path, reason: "cannot encode the \(kind): \(error)")
+    }
+    do {
+      try SafeTensors.write(
+        tensors, metadata: ["format": format, "format_version": "\(version)", "state": json],
+        to: file)
+    } catch {
+      throw .io(path: file.path, reason: error.description)
+    }
+  }
+
+  /// Reads the file's tensors and decodes its state, after checking its format and version.
+  ///
+  /// - Parameters:
+  ///   - name: What the file is, for error messages ("a DCRL checkpoint").
+  ///   - kind: What the state is, for error messages ("training state").
+  /// - Throws: ``DCRLError/io(path:reason:)`` for an unreadable file, another format or an
+  ///   undecodable state; ``DCRLError/formatVersion(path:found:expected:)`` for another version.
+  static func read<State: Decodable>(
+    _ type: State.Type, from url: URL, name: String, kind: String, format: String,
+    version expected: Int, on backend: any Backend
+  ) throws(DCRLError) -> (tensors: [String: Tensor], state: State) {
+    let tensors: [String: Tensor]
+    let metadata: [String: String]
+    do {
+      (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
+    } catch {
+      throw .io(path: url.path, reason: error.description)
+    }
+    guard metadata["format"] == format, let version = metadata["format_version"].flatMap(Int.init)
+    else {
+      throw .io(path: url.path, reason: "not \(name) (no \(format) metadata)")
+    }
+    guard version == expected else {
+      throw .formatVersion(path: url.path, found: version, expected: expected)
+    }
+    do {
+      return (
+        tensors, try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
+      )
+    } catch {
+      throw .io(path: url.path, reason: "unreadable \(kind): \(error)")
+    }
+  }
+}
