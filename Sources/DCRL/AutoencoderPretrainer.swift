@@ -125,7 +125,6 @@ public struct AutoencoderPretrainer {
     let n = x.shape[0]
     let clock = ContinuousClock()
     var history = earlier
-    var records: [PretrainingEpoch] = []
     func snapshot(_ next: Int, _ rng: Xoshiro256, _ optimizer: any Optimizer)
       -> PretrainingCheckpoint.Snapshot
     {
@@ -166,7 +165,6 @@ public struct AutoencoderPretrainer {
       }
       let record = PretrainingEpoch(
         epoch: epoch, loss: total / Double(max(batches, 1)), seconds: (clock.now - start).seconds)
-      records.append(record)
       history.append(record)
       let next = epoch + 1
       var written = false
@@ -182,7 +180,7 @@ public struct AutoencoderPretrainer {
         break
       }
     }
-    return records
+    return Array(history.dropFirst(earlier.count))
   }
 }
 

@@ -43,13 +43,11 @@ public enum DCRLCheckpoint {
       for (name, parameter) in named {
         tensors["model." + name] = parameter.value
         if let s = training.batchOptimizer.state(of: parameter) {
-          tensors["adam1." + name + ".exp_avg"] = s.firstMoment
-          tensors["adam1." + name + ".exp_avg_sq"] = s.secondMoment
+          CheckpointFile.store(s, as: "adam1." + name, in: &tensors)
           steps1[name] = s.step
         }
         if let s = training.fullDataOptimizer.state(of: parameter) {
-          tensors["adam2." + name + ".exp_avg"] = s.firstMoment
-          tensors["adam2." + name + ".exp_avg_sq"] = s.secondMoment
+          CheckpointFile.store(s, as: "adam2." + name, in: &tensors)
           steps2[name] = s.step
         }
       }
@@ -122,12 +120,8 @@ public enum DCRLCheckpoint {
         ("adam1.", state.batchOptimizerSteps), ("adam2.", state.fullDataOptimizerSteps),
       ] {
         guard let step = steps[name] else { continue }
-        guard step >= 0 else {
-          throw .io(path: path, reason: "'\(prefix + name)' has a negative step count \(step)")
-        }
-        let moments = Adam.State(
-          firstMoment: try tensor(prefix + name + ".exp_avg", shape: shape),
-          secondMoment: try tensor(prefix + name + ".exp_avg_sq", shape: shape), step: step)
+        let moments = try CheckpointFile.adamState(
+          tensors, prefix + name, step: step, shape: shape, dtype: dtype, path: path)
         if prefix == "adam1." {
           training.batchOptimizer.setState(moments, of: parameter)
         } else {

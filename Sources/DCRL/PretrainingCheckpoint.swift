@@ -60,8 +60,7 @@ public enum PretrainingCheckpoint {
       for (name, parameter) in autoencoder.namedParameters {
         tensors["model." + name] = parameter.value
         if let adam = optimizer as? Adam, let s = adam.state(of: parameter) {
-          tensors["adam." + name + ".exp_avg"] = s.firstMoment
-          tensors["adam." + name + ".exp_avg_sq"] = s.secondMoment
+          CheckpointFile.store(s, as: "adam." + name, in: &tensors)
           steps[name] = s.step
         }
         if let sgd = optimizer as? SGD, let buffer = sgd.momentumBuffer(of: parameter) {
@@ -134,16 +133,10 @@ public enum PretrainingCheckpoint {
       parameter.value = try storedTensor(
         tensors, "model." + name, shape: shape, dtype: dtype, path: path)
       if var adam = optimizer as? Adam, let step = state.adamSteps[name] {
-        guard step >= 0 else {
-          throw .io(path: path, reason: "'adam.\(name)' has a negative step count \(step)")
-        }
         adam.setState(
-          Adam.State(
-            firstMoment: try storedTensor(
-              tensors, "adam." + name + ".exp_avg", shape: shape, dtype: dtype, path: path),
-            secondMoment: try storedTensor(
-              tensors, "adam." + name + ".exp_avg_sq", shape: shape, dtype: dtype, path: path),
-            step: step), of: parameter)
+          try CheckpointFile.adamState(
+            tensors, "adam." + name, step: step, shape: shape, dtype: dtype, path: path),
+          of: parameter)
         optimizer = adam
       }
       if var sgd = optimizer as? SGD, tensors["sgd." + name + ".momentum_buffer"] != nil {

@@ -2,6 +2,7 @@
 // format name and version in the safetensors metadata, replaced atomically.
 
 import Foundation
+import NN
 import Tensor
 
 /// Writing and reading a checkpoint file: `tensors`, with metadata `format`, `format_version` and
@@ -66,5 +67,34 @@ enum CheckpointFile {
     } catch {
       throw .io(path: url.path, reason: "unreadable \(kind): \(error)")
     }
+  }
+}
+
+extension CheckpointFile {
+  /// Adds an Adam state's moments as `key.exp_avg` and `key.exp_avg_sq` (PyTorch's names); the
+  /// step goes into the JSON state.
+  static func store(_ state: Adam.State, as key: String, in tensors: inout [String: Tensor]) {
+    tensors[key + ".exp_avg"] = state.firstMoment
+    tensors[key + ".exp_avg_sq"] = state.secondMoment
+  }
+
+  /// The Adam state stored under `key` by ``store(_:as:in:)``, with its moments checked against
+  /// the parameter's `shape` and `dtype`.
+  ///
+  /// - Throws: ``DCRLError/io(path:reason:)`` for a negative step or a missing or mis-shaped
+  ///   moment.
+  static func adamState(
+    _ tensors: [String: Tensor], _ key: String, step: Int, shape: [Int], dtype: DType,
+    path: String
+  ) throws(DCRLError) -> Adam.State {
+    guard step >= 0 else {
+      throw .io(path: path, reason: "'\(key)' has a negative step count \(step)")
+    }
+    return Adam.State(
+      firstMoment: try storedTensor(
+        tensors, key + ".exp_avg", shape: shape, dtype: dtype, path: path),
+      secondMoment: try storedTensor(
+        tensors, key + ".exp_avg_sq", shape: shape, dtype: dtype, path: path),
+      step: step)
   }
 }

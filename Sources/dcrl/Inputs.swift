@@ -126,7 +126,7 @@ enum Preprocessing: Codable {
 
   /// Reads the scaling of a model folder (none when the file is absent).
   ///
-  /// - Throws: ``ScalingFileError`` naming the file when it cannot be read or is not a scaling
+  /// - Throws: ``RunFileError`` naming the file when it cannot be read or is not a scaling
   ///   that `dcrl fit` wrote.
   static func load(from modelDirectory: URL) throws -> Preprocessing {
     let url = file(in: modelDirectory)
@@ -135,13 +135,13 @@ enum Preprocessing: Codable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ScalingFileError(
+      throw RunFileError(
         path: url.path, reason: "cannot be read (\(error.localizedDescription))")
     }
     do {
       return try JSONDecoder().decode(Preprocessing.self, from: data)
     } catch {
-      throw ScalingFileError(
+      throw RunFileError(
         path: url.path,
         reason: "is not the feature scaling 'dcrl fit --scale' writes (none, minMax or standard "
           + "statistics); the model was trained on scaled features, so restore the file or refit")
@@ -149,8 +149,9 @@ enum Preprocessing: Codable {
   }
 }
 
-/// A model folder's `preprocessing.json` that cannot be read or decoded.
-struct ScalingFileError: Error, CustomStringConvertible {
+/// A file of a run or model folder (`preprocessing.json`, `configuration.json`) that cannot be
+/// read or decoded.
+struct RunFileError: Error, CustomStringConvertible {
   /// The file.
   var path: String
   /// What is wrong with it.

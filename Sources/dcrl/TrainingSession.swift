@@ -62,9 +62,14 @@ final class TrainingSession {
   func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> TrainingControl {
     pretrainingProgress.update(
       step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
+    return stopIfInterrupted(pretrainingProgress)
+  }
+
+  /// `.stop` (ending `progress`'s line) once SIGINT/SIGTERM has arrived; `.proceed` before.
+  private func stopIfInterrupted(_ progress: ProgressReporter) -> TrainingControl {
     guard Interrupt.requested else { return .proceed }
     interrupted = true
-    pretrainingProgress.finish()
+    progress.finish()
     return .stop
   }
 
@@ -90,10 +95,7 @@ final class TrainingSession {
       cell(r.labelChange), "\(r.emptyClusters)", cell(r.sizeEntropy), cell(r.accuracy),
       cell(r.nmi), cell(r.seconds),
     ])
-    guard Interrupt.requested else { return .proceed }
-    interrupted = true
-    progress.finish()
-    return .stop
+    return stopIfInterrupted(progress)
   }
 
   /// Throws ``InterruptedError`` saying where the checkpoint is and how to continue, when the
@@ -168,7 +170,7 @@ enum RunConfigurationFile {
     try encoder.encode(configuration).write(to: url(in: out), options: .atomic)
   }
 
-  /// - Throws: ``ScalingFileError`` (a file error naming the path) when the file is missing,
+  /// - Throws: ``RunFileError`` naming the file when it is missing,
   ///   unreadable or not a valid configuration.
   static func load(from out: URL) throws -> DCRLConfiguration {
     let file = url(in: out)
@@ -176,7 +178,7 @@ enum RunConfigurationFile {
     do {
       data = try Data(contentsOf: file)
     } catch {
-      throw ScalingFileError(
+      throw RunFileError(
         path: file.path,
         reason: "cannot be read (\(error.localizedDescription)); resuming a pretraining needs the "
           + "configuration 'dcrl fit' saved there (pass --out for the run's folder)")
@@ -186,7 +188,7 @@ enum RunConfigurationFile {
       try configuration.validate()
       return configuration
     } catch {
-      throw ScalingFileError(
+      throw RunFileError(
         path: file.path, reason: "is not a valid DCRL configuration (\(error))")
     }
   }

@@ -98,7 +98,7 @@ struct Experiment {
     }
     let start = ContinuousClock.now
     var earlierSeconds = 0.0
-    var trained: Autoencoder?
+    let trained: Autoencoder
     if let summary = resumablePretraining(checkpoints, trainer: trainer, features: x.shape[1]) {
       log(
         "pretraining the shared autoencoder for \(key), seed \(seed): resuming \(checkpoints.pretrainingFile.path) at epoch \(summary.nextEpoch)"
@@ -114,10 +114,10 @@ struct Experiment {
     }
     let seconds = (ContinuousClock.now - start).seconds + earlierSeconds
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try trained!.saveParameters(to: file, metadata: ["seconds": "\(seconds)"])
+    try trained.saveParameters(to: file, metadata: ["seconds": "\(seconds)"])
     try? FileManager.default.removeItem(at: checkpoints.directory)
     log("pretraining done in \(Int(seconds)) s")
-    return trained!
+    return trained
   }
 
   /// The pretraining checkpoint in `checkpoints` if it continues `trainer`'s pretraining on
