@@ -3,25 +3,19 @@
 
 import Classifiers
 import Testing
+import _TestSupport
 
 /// Applies each case to `base` and expects `validate` to throw
 /// ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming the case's field.
 func expectInvalidConfigurations<Configuration>(
   _ base: Configuration, _ cases: [(String, (inout Configuration) -> Void)],
-  validate: (Configuration) throws(ClassifierError) -> Void
+  validate: (Configuration) throws(ClassifierError) -> Void,
+  sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  for (field, mutate) in cases {
-    var c = base
-    mutate(&c)
-    do {
-      try validate(c)
-      Issue.record("\(field): expected an error")
-    } catch {
-      guard case .invalidConfiguration(let name, _, _) = error else {
-        Issue.record("\(field): \(error)")
-        continue
-      }
-      #expect(name == field)
-    }
-  }
+  _TestSupport.expectInvalidConfigurations(
+    base, cases, validate: validate,
+    parameter: { error in
+      guard case .invalidConfiguration(let name, _, _) = error else { return nil }
+      return name
+    }, sourceLocation: sourceLocation)
 }

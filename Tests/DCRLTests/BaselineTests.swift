@@ -230,9 +230,9 @@ struct BaselineTests {
       var changes: [Double] = []
       let context = MethodContext(
         autoencoder: autoencoder,
-        progress: { line in
-          if let value = line.split(separator: " ").last.flatMap({ Double($0) }) {
-            changes.append(value)
+        progress: { progress in
+          if case .iteration? = progress.step, let change = progress.labelChange {
+            changes.append(change)
           }
         })
       let fitted =

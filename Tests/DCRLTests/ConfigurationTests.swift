@@ -3,6 +3,7 @@
 import DCRL
 import Foundation
 import Testing
+import _TestSupport
 
 @Suite("DCRLConfiguration")
 struct ConfigurationTests {
@@ -63,19 +64,11 @@ struct ConfigurationTests {
         "pretraining.optimizer", { $0.pretraining.optimizer = .sgd(learningRate: 0.1, momentum: 1) }
       ),
     ]
-    for (field, mutate) in cases {
-      var c = DCRLConfiguration()
-      mutate(&c)
-      do {
-        try c.validate()
-        Issue.record("\(field): expected a validation error")
-      } catch {
-        guard case .invalidConfiguration(let name, _, _) = error else {
-          Issue.record("\(field): unexpected error \(error)")
-          continue
-        }
-        #expect(name == field)
-      }
-    }
+    expectInvalidConfigurations(
+      DCRLConfiguration(), cases, validate: { c throws(DCRLError) in try c.validate() },
+      parameter: { error in
+        guard case .invalidConfiguration(let name, _, _) = error else { return nil }
+        return name
+      })
   }
 }

@@ -58,12 +58,13 @@ struct TrainerTests {
     let policy = CheckpointPolicy(directory: directory, interval: 100)
     /// DCRLMethod's fit of `c`, with or without the checkpoints, and its progress lines.
     func fit(_ c: DCRLConfiguration, checkpoints: CheckpointPolicy?) throws
-      -> (model: DCRLModel, lines: [String])
+      -> (model: DCRLModel, lines: [String], steps: [MethodProgress.Step?])
     {
-      var lines: [String] = []
+      var messages: [MethodProgress] = []
       let context = MethodContext(
-        autoencoder: autoencoder, checkpoints: checkpoints, progress: { lines.append($0) })
-      return (try DCRLMethod(configuration: c).fit(data.x, context: context) as! DCRLModel, lines)
+        autoencoder: autoencoder, checkpoints: checkpoints, progress: { messages.append($0) })
+      let model = try DCRLMethod(configuration: c).fit(data.x, context: context) as! DCRLModel
+      return (model, messages.map(\.message), messages.map(\.step))
     }
     let whole = try fit(configuration, checkpoints: nil).model
     _ = try DCRLTrainer(configuration: configuration).fit(
@@ -74,6 +75,8 @@ struct TrainerTests {
     let resumed = try fit(configuration, checkpoints: policy)
     let first = resumed.lines.first ?? ""
     #expect(first.contains("resuming") && first.contains("epoch 3"), "\(first)")
+    // The resume message is a phase message; each epoch after it names its epoch.
+    #expect(resumed.steps == [nil, .epoch(3), .epoch(4), .epoch(5)])
     #expect(resumed.model.history.map(\.epoch) == Array(0..<6))
     #expect(resumed.model.centers.floats == whole.centers.floats)
     #expect(resumed.model.trainingLabels == whole.trainingLabels)

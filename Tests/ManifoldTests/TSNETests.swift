@@ -114,51 +114,30 @@ struct TSNETests {
     }
   }
 
-  /// One invalid configuration per case, named by the parameter the error must name.
-  private static func invalid(_ index: Int) -> (String, TSNEConfiguration) {
-    var c = TSNEConfiguration()
-    switch index {
-    case 0:
-      c.learningRate = .fixed(0)
-      return ("learningRate", c)
-    case 1:
-      c.perplexity = -1
-      return ("perplexity", c)
-    case 2:
-      c.components = 3
-      c.gradientMethod = .fftInterpolation()
-      return ("components", c)
-    case 3:
-      c.components = 4
-      return ("components", c)
-    case 4:
-      c.gradientMethod = .barnesHut(angle: 1.5)
-      return ("angle", c)
-    case 5:
-      c.maxIterations = 0
-      return ("maxIterations", c)
-    case 6:
-      c.threads = 0
-      return ("threads", c)
-    default:
-      c.finalMomentum = 1
-      return ("finalMomentum", c)
-    }
-  }
-
-  @Test("I20: invalid hyperparameters throw naming the parameter", arguments: 0..<8)
-  func invalidConfiguration(index: Int) {
-    let (name, configuration) = Self.invalid(index)
-    do {
-      try configuration.validate()
-      Issue.record("\(name): no error")
-    } catch {
-      guard case .invalidParameter(let parameter, _, _) = error else {
-        Issue.record("unexpected \(error)")
-        return
-      }
-      #expect(parameter == name)
-    }
+  @Test("I20: invalid hyperparameters throw naming the parameter")
+  func invalidConfiguration() {
+    let cases: [(String, (inout TSNEConfiguration) -> Void)] = [
+      ("learningRate", { $0.learningRate = .fixed(0) }),
+      ("perplexity", { $0.perplexity = -1 }),
+      (
+        "components",
+        {
+          $0.components = 3
+          $0.gradientMethod = .fftInterpolation()
+        }
+      ),
+      ("components", { $0.components = 4 }),
+      ("angle", { $0.gradientMethod = .barnesHut(angle: 1.5) }),
+      ("maxIterations", { $0.maxIterations = 0 }),
+      ("threads", { $0.threads = 0 }),
+      ("finalMomentum", { $0.finalMomentum = 1 }),
+    ]
+    expectInvalidConfigurations(
+      TSNEConfiguration(), cases, validate: { c throws(ManifoldError) in try c.validate() },
+      parameter: { error in
+        guard case .invalidParameter(let parameter, _, _) = error else { return nil }
+        return parameter
+      })
   }
 
   @Test("I4, I1: NaN, infinity, empty and single-sample data throw")

@@ -154,14 +154,9 @@ struct Experiment {
       .appendingPathComponent("checkpoint", isDirectory: true)
     return MethodContext(
       autoencoder: autoencoder, checkpoints: CheckpointPolicy(directory: directory, interval: 10),
-      progress: { line in
-        if line.hasPrefix("DCRL epoch "),
-          let epoch = Int(line.dropFirst("DCRL epoch ".count).prefix { $0.isNumber }),
-          epoch % 10 != 9
-        {
-          return
-        }
-        log("  " + line)
+      progress: { progress in
+        if case .epoch(let epoch)? = progress.step, epoch % 10 != 9 { return }
+        log("  " + progress.message)
       })
   }
 

@@ -15,19 +15,48 @@ public struct MethodContext {
   /// Where a long fine-tuning (DCRL) writes its checkpoints, and resumes from when that
   /// directory already holds one of the same configuration; none when `nil`.
   public var checkpoints: CheckpointPolicy?
-  /// Receives one line per phase or epoch.
-  public var progress: ((String) -> Void)?
+  /// Receives one message per phase, epoch (DCRL) or target update (DEC, IDEC).
+  public var progress: ((MethodProgress) -> Void)?
 
   /// Creates a context.
   public init(
     labels: [Int]? = nil, autoencoder: Autoencoder? = nil, checkpoints: CheckpointPolicy? = nil,
-    progress: ((String) -> Void)? = nil
+    progress: ((MethodProgress) -> Void)? = nil
   ) {
     self.labels = labels
     self.autoencoder = autoencoder
     self.checkpoints = checkpoints
     self.progress = progress
   }
+}
+
+/// One progress message of a method's fit: the line to show, and what it reports as values, so
+/// that a caller can filter or record progress without parsing the text.
+public struct MethodProgress: Sendable, Hashable, CustomStringConvertible {
+  /// The unit of work a per-step message reports.
+  public enum Step: Sendable, Hashable {
+    /// A fine-tuning epoch (0-based), as DCRL reports them.
+    case epoch(Int)
+    /// A mini-batch iteration at which DEC or IDEC updated its target distribution.
+    case iteration(Int)
+  }
+
+  /// The line to show, such as `"DCRL epoch 12  α 0.4 …"`.
+  public var message: String
+  /// The epoch or iteration the message reports; `nil` for a phase message ("resuming …").
+  public var step: Step?
+  /// The fraction of labels that changed at ``step``, where the method measures it.
+  public var labelChange: Double?
+
+  /// Creates a message.
+  public init(_ message: String, step: Step? = nil, labelChange: Double? = nil) {
+    self.message = message
+    self.step = step
+    self.labelChange = labelChange
+  }
+
+  /// ``message``.
+  public var description: String { message }
 }
 
 /// A clustering method of the paper's tables: K-Means, SC-Ncut, AE+K-Means, DEC, IDEC, N2D or
@@ -105,19 +134,22 @@ public struct DCRLMethod: ClusteringMethod {
   {
     let trainer = DCRLTrainer(configuration: configuration)
     let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
-      context.progress?("DCRL \(report.summary)")
+      context.progress?(
+        MethodProgress(
+          "DCRL \(report.summary)", step: .epoch(report.epoch), labelChange: report.labelChange))
       return .proceed
     }
     if let policy = context.checkpoints {
       if let epoch = try resumableEpoch(in: context) {
-        context.progress?("DCRL: resuming \(policy.file.path) at epoch \(epoch)")
+        context.progress?(MethodProgress("DCRL: resuming \(policy.file.path) at epoch \(epoch)"))
         return try trainer.resume(
           from: policy.file, input: x, labels: context.labels, checkpoints: policy,
           onEpoch: onEpoch)
       }
       if FileManager.default.fileExists(atPath: policy.file.path) {
         context.progress?(
-          "DCRL: \(policy.file.path) holds another configuration; starting a fresh run")
+          MethodProgress(
+            "DCRL: \(policy.file.path) holds another configuration; starting a fresh run"))
       }
     }
     return try trainer.fit(

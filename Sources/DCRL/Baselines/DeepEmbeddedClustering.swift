@@ -131,7 +131,10 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
         let updated = q.argmax(axis: 1)
         let changed = Double(zip(updated, labels).filter { $0 != $1 }.count) / Double(n)
         labels = updated
-        context.progress?("\(name) iteration \(iterations): label change \(changed)")
+        context.progress?(
+          MethodProgress(
+            "\(name) iteration \(iterations): label change \(changed)",
+            step: .iteration(iterations), labelChange: changed))
         if iterations > 0 && changed < c.tolerance {
           converged = true
           break

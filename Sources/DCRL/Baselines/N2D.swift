@@ -62,9 +62,10 @@ public struct N2DMethod: ClusteringMethod {
     umap.seed = seed
     umap.threads = threads
     do {
-      context.progress?("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions")
+      context.progress?(
+        MethodProgress("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions"))
       let embedding = try UMAP(configuration: umap).fit(codes)
-      context.progress?("N2D: Gaussian mixture with \(clusters) components")
+      context.progress?(MethodProgress("N2D: Gaussian mixture with \(clusters) components"))
       let mixture = try GaussianMixture(components: clusters, covariance: .full, seed: seed)
         .fit(embedding.embedding)
       return FittedN2D(
