@@ -22,6 +22,10 @@ public struct PretrainingEpoch: Sendable, Codable {
   public var loss: Double
   /// Wall-clock seconds the epoch took.
   public var seconds: Double
+  /// The encoder/decoder pair an epoch of the layer-wise stage trained, 0 for the outermost.
+  ///
+  /// `nil` for an end-to-end epoch. See ``LayerWisePretraining``.
+  public var layer: Int? = nil
 }
 
 /// Pretrains an ``Autoencoder`` as a denoising autoencoder (SPEC.md §3.1).
@@ -29,7 +33,8 @@ public struct PretrainingEpoch: Sendable, Codable {
 /// Each epoch draws a fresh permutation and visits it in batches of ``PretrainingConfiguration/batchSize``
 /// (the last partial batch kept); each batch's input gets fresh Gaussian noise of standard
 /// deviation σ, and the loss is the MSE of the reconstruction against the clean input. The whole
-/// stack is trained end to end (no greedy layer-wise stage).
+/// stack is trained end to end, after DEC's greedy layer-wise stage when
+/// ``PretrainingConfiguration/layerWise`` asks for it.
 public struct AutoencoderPretrainer {
   /// The pretraining settings.
   public var configuration: PretrainingConfiguration
@@ -48,7 +53,9 @@ public struct AutoencoderPretrainer {
   ///   - checkpoints: Where to write ``CheckpointPolicy/pretrainingFile`` every
   ///     `checkpoints.interval` epochs, after the last epoch and when `onEpoch` stops the run;
   ///     none when `nil`. ``resume(from:input:checkpoints:onEpoch:)`` continues such a file.
-  ///   - onEpoch: Called after each epoch; return `.stop` to end early.
+  ///   - onEpoch: Called after each epoch (of the layer-wise stage too, with
+  ///     ``PretrainingEpoch/layer`` set); return `.stop` to end early. Checkpoints cover the
+  ///     end-to-end epochs: a run stopped in the layer-wise stage writes none.
   /// - Throws: ``DCRLError`` for an invalid configuration or input, an unwritable checkpoint
   ///   directory (before any training), a non-finite loss (after writing the last good
   ///   checkpoint) or a failed checkpoint write.
@@ -63,6 +70,11 @@ public struct AutoencoderPretrainer {
     let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: hiddenSizes, latentDimension: latentDimension,
       dtype: x.dtype, on: x.backend, using: &rng)
+    if let stage = configuration.layerWise,
+      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, onEpoch: onEpoch) == .stop
+    {
+      return autoencoder
+    }
     var optimizer = configuration.makeOptimizer()
     try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
@@ -97,7 +109,8 @@ public struct AutoencoderPretrainer {
 
   /// Pretrains `autoencoder` in place on `x`, drawing noise and batch orders from `rng`.
   ///
-  /// - Returns: One record per epoch run.
+  /// - Returns: One record per end-to-end epoch run (the layer-wise stage's epochs, when
+  ///   configured, reach `onEpoch` only).
   @discardableResult
   public func train(
     _ autoencoder: Autoencoder, on x: Tensor, using rng: inout Xoshiro256,
@@ -105,6 +118,11 @@ public struct AutoencoderPretrainer {
   ) throws(DCRLError) -> [PretrainingEpoch] {
     try configuration.validate()
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    if let stage = configuration.layerWise,
+      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, onEpoch: onEpoch) == .stop
+    {
+      return []
+    }
     var optimizer = configuration.makeOptimizer()
     return try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],

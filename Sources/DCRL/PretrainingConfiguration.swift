@@ -22,6 +22,9 @@ public struct PretrainingConfiguration: Sendable, Codable, Hashable {
   public var optimizer = OptimizerChoice.adam(learningRate: 1e-3)
   /// The seed of the noise and the batch order.
   public var seed: UInt64 = 0
+  /// DEC's greedy layer-wise stage, run before the end-to-end epochs; `nil` (the paper's
+  /// recipe) trains end to end only.
+  public var layerWise: LayerWisePretraining? = nil
 
   /// The paper's pretraining: 200 epochs, batch 256, σ = 0.2, Adam 1e-3.
   public init() {}
@@ -54,5 +57,6 @@ public struct PretrainingConfiguration: Sendable, Codable, Hashable {
           constraint: "learning rate must be positive and momentum in [0, 1)")
       }
     }
+    try layerWise?.validate()
   }
 }

@@ -13,6 +13,11 @@ import Tensor
 /// and stop when fewer than ``tolerance`` of the labels change between two updates. Batches are
 /// taken in order and wrap around, as in the published Keras code. IDEC adds the reconstruction
 /// loss, `L = MSE + γ·KL`, and so keeps training the decoder.
+///
+/// They start from ``MethodContext/autoencoder``, which the benchmark pretrains end to end as
+/// DCRL's (SPEC.md §3.1). DEC's paper pretrained greedily, layer by layer, with dropout; for that,
+/// pretrain the autoencoder with ``PretrainingConfiguration/layerWise`` set and pass it in the
+/// context.
 public struct DECConfiguration: Sendable, Codable, Hashable {
   /// DEC or IDEC.
   public enum Variant: String, Sendable, Codable, Hashable, CaseIterable {
