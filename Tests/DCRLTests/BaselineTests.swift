@@ -96,8 +96,9 @@ struct BaselineTests {
   /// Every method beats k-means on three seeds of four. On seed 14 the autoencoder's 5-D codes
   /// cluster worse than the pixels, and the methods that start from their k-means (DEC, IDEC,
   /// DCRL) stay below it too; N2D and SC-Ncut, which cluster a neighbour graph, win on every
-  /// seed. The same generator in scikit-learn and PyTorch (`Scripts/peer/glyphs_kmeans.py`) gives the same picture (k-means
-  /// 0.35–0.44, AE+K-Means 0.04–0.11 above it, spectral clustering 0.71–0.96).
+  /// seed. The same generator in scikit-learn and PyTorch (`Scripts/peer/glyphs_kmeans.py`)
+  /// gives the same picture: k-means 0.35–0.44, AE+K-Means 0.04–0.11 above it, spectral
+  /// clustering 0.71–0.96.
   @Test(
     "every method beats raw k-means on a mixture of translated glyphs",
     .tags(.behaviour))
