@@ -154,11 +154,9 @@ public struct AutoencoderPretrainer {
     var lastGood = checkpoints != nil && first > 0 ? snapshot(first, rng, optimizer) : nil
     for epoch in first..<max(first, configuration.epochs) {
       let start = clock.now
-      let order = randomPermutation(n, using: &rng)
       var total = 0.0
       var batches = 0
-      for batchStart in stride(from: 0, to: n, by: configuration.batchSize) {
-        let indices = Array(order[batchStart..<min(batchStart + configuration.batchSize, n)])
+      for indices in epochBatches(n, using: &rng) {
         let clean = x.gatheringRows(indices)
         var noisy = clean
         if configuration.noise > 0 {
@@ -199,6 +197,17 @@ public struct AutoencoderPretrainer {
       }
     }
     return Array(history.dropFirst(earlier.count))
+  }
+}
+
+extension AutoencoderPretrainer {
+  /// One epoch's mini-batches: a fresh permutation of `0..<n` drawn from `rng`, cut into
+  /// batches of ``PretrainingConfiguration/batchSize``, the last partial batch kept.
+  func epochBatches(_ n: Int, using rng: inout Xoshiro256) -> [[Int]] {
+    let order = randomPermutation(n, using: &rng)
+    return stride(from: 0, to: n, by: configuration.batchSize).map {
+      Array(order[$0..<min($0 + configuration.batchSize, n)])
+    }
   }
 }
 

@@ -69,11 +69,9 @@ extension AutoencoderPretrainer {
       var optimizer = configuration.makeOptimizer()
       for epoch in 0..<stage.epochsPerLayer {
         let start = clock.now
-        let order = randomPermutation(n, using: &rng)
         var total = 0.0
         var batches = 0
-        for batchStart in stride(from: 0, to: n, by: configuration.batchSize) {
-          let indices = Array(order[batchStart..<min(batchStart + configuration.batchSize, n)])
+        for indices in epochBatches(n, using: &rng) {
           let clean = input.gatheringRows(indices)
           let inputMask = dropoutMask(clean.shape, like: clean, stage.dropout, using: &rng)
           let hiddenMask = dropoutMask(

@@ -81,6 +81,34 @@ struct BaselineTests {
     }
   }
 
+  /// A 64-64-5 autoencoder pretrained on `x` (batch 64, σ 0.05) and the six methods the
+  /// k-means comparisons run on it: AE+K-Means, DEC and IDEC (300 iterations, target update every
+  /// 20), N2D, DCRL (the small configuration) and SC-Ncut.
+  private static func methods(on x: Tensor, pretrainingEpochs: Int, seed: UInt64) throws
+    -> (Autoencoder, [any ClusteringMethod])
+  {
+    var pretraining = PretrainingConfiguration()
+    pretraining.epochs = pretrainingEpochs
+    pretraining.batchSize = 64
+    pretraining.noise = 0.05
+    pretraining.seed = seed
+    let autoencoder = try AutoencoderPretrainer(configuration: pretraining).fit(
+      x, hiddenSizes: [64, 64], latentDimension: 5)
+    let embedded = [DECConfiguration.Variant.dec, .idec].map { variant -> any ClusteringMethod in
+      var c = DECConfiguration(variant: variant, clusters: 10)
+      c.maxIterations = 300
+      c.updateInterval = 20
+      return DeepEmbeddedClustering(configuration: c)
+    }
+    var dcrl = smallConfiguration()
+    dcrl.pretraining = pretraining
+    let methods: [any ClusteringMethod] = [
+      AutoencoderKMeansMethod(clusters: 10), embedded[0], embedded[1], N2DMethod(clusters: 10),
+      DCRLMethod(configuration: dcrl), SpectralMethod(clusters: 10),
+    ]
+    return (autoencoder, methods)
+  }
+
   /// Every method beats raw k-means on translated glyphs (seed 13), the mixture where pixel
   /// distances mislead k-means the way they do on digits.
   ///
@@ -106,26 +134,7 @@ struct BaselineTests {
     let data = translatedGlyphs(perCluster: 100, seed: 13)
     let baseline = try KMeansMethod(clusters: 10).fit(data.x, context: MethodContext())
     let kmeansAccuracy = try clusteringAccuracy(baseline.trainingLabels, data.labels)
-    var pretraining = PretrainingConfiguration()
-    pretraining.epochs = 100
-    pretraining.batchSize = 64
-    pretraining.noise = 0.05
-    pretraining.seed = 13
-    let autoencoder = try AutoencoderPretrainer(configuration: pretraining).fit(
-      data.x, hiddenSizes: [64, 64], latentDimension: 5)
-    var dec = DECConfiguration(variant: .dec, clusters: 10)
-    dec.maxIterations = 300
-    dec.updateInterval = 20
-    var idec = DECConfiguration(variant: .idec, clusters: 10)
-    idec.maxIterations = 300
-    idec.updateInterval = 20
-    var dcrl = smallConfiguration()
-    dcrl.pretraining = pretraining
-    let methods: [any ClusteringMethod] = [
-      AutoencoderKMeansMethod(clusters: 10), DeepEmbeddedClustering(configuration: dec),
-      DeepEmbeddedClustering(configuration: idec), N2DMethod(clusters: 10),
-      DCRLMethod(configuration: dcrl), SpectralMethod(clusters: 10),
-    ]
+    let (autoencoder, methods) = try Self.methods(on: data.x, pretrainingEpochs: 100, seed: 13)
     #expect(kmeansAccuracy < 0.45, "k-means ACC \(kmeansAccuracy): the mixture is too easy")
     for method in methods {
       let fitted = try method.fit(data.x, context: MethodContext(autoencoder: autoencoder))
@@ -176,26 +185,7 @@ struct BaselineTests {
     let data = syntheticMixture(perCluster: 60, seed: 11, warp: 1.5)
     let baseline = try KMeansMethod(clusters: 10).fit(data.x, context: MethodContext())
     let kmeansAccuracy = try clusteringAccuracy(baseline.trainingLabels, data.labels)
-    var pretraining = PretrainingConfiguration()
-    pretraining.epochs = 150
-    pretraining.batchSize = 64
-    pretraining.noise = 0.05
-    let autoencoder = try AutoencoderPretrainer(configuration: pretraining).fit(
-      data.x, hiddenSizes: [64, 64], latentDimension: 5)
-    var dec = DECConfiguration(variant: .dec, clusters: 10)
-    dec.maxIterations = 300
-    dec.updateInterval = 20
-    var idec = DECConfiguration(variant: .idec, clusters: 10)
-    idec.maxIterations = 300
-    idec.updateInterval = 20
-    var dcrl = smallConfiguration()
-    dcrl.pretraining = pretraining
-    let methods: [any ClusteringMethod] = [
-      AutoencoderKMeansMethod(clusters: 10), DeepEmbeddedClustering(configuration: dec),
-      DeepEmbeddedClustering(configuration: idec), N2DMethod(clusters: 10),
-      DCRLMethod(configuration: dcrl),
-      SpectralMethod(clusters: 10),
-    ]
+    let (autoencoder, methods) = try Self.methods(on: data.x, pretrainingEpochs: 150, seed: 0)
     for method in methods {
       let fitted = try method.fit(data.x, context: MethodContext(autoencoder: autoencoder))
       let accuracy = try clusteringAccuracy(fitted.trainingLabels, data.labels)
