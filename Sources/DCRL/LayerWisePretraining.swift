@@ -7,7 +7,8 @@ import Tensor
 
 /// DEC's greedy layer-wise pretraining, run before the end-to-end epochs.
 ///
-/// The stage of Xie et al. 2016, §3.2, as an option of ``PretrainingConfiguration``. Each encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
+/// The stage of Xie et al. 2016, §3.2, as an option of ``PretrainingConfiguration``. Each
+/// encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
 /// autoencoder, outermost pair first: pair `i` reconstructs the clean output `h` of the encoder
 /// layers before it (the data for `i = 0`) from `dropout(h)`, with dropout also on its hidden
 /// layer, and MSE against `h`. The activations are the full network's: ReLU everywhere except
@@ -56,8 +57,8 @@ extension AutoencoderPretrainer {
     _ autoencoder: Autoencoder, on x: Tensor, stage: LayerWisePretraining,
     using rng: inout Xoshiro256, onEpoch: (PretrainingEpoch) -> TrainingControl
   ) throws(DCRLError) -> TrainingControl {
-    let encoders = autoencoder.encoder.layers.compactMap { $0 as? Linear }
-    let decoders = autoencoder.decoder.layers.compactMap { $0 as? Linear }
+    let encoders = linearBlocks(autoencoder.encoder)
+    let decoders = linearBlocks(autoencoder.decoder)
     let pairs = encoders.count
     let n = x.shape[0]
     let clock = ContinuousClock()
@@ -65,7 +66,7 @@ extension AutoencoderPretrainer {
     for pair in 0..<pairs {
       let encoder = encoders[pair]
       let decoder = decoders[pairs - 1 - pair]
-      let parameters = encoder.parameters + decoder.parameters
+      let parameters = encoder.block.parameters + decoder.block.parameters
       var optimizer = configuration.makeOptimizer()
       for epoch in 0..<stage.epochsPerLayer {
         let start = clock.now
@@ -75,13 +76,10 @@ extension AutoencoderPretrainer {
           let clean = input.gatheringRows(indices)
           let inputMask = dropoutMask(clean.shape, like: clean, stage.dropout, using: &rng)
           let hiddenMask = dropoutMask(
-            [clean.shape[0], encoder.outputSize], like: clean, stage.dropout, using: &rng)
+            [clean.shape[0], encoder.width], like: clean, stage.dropout, using: &rng)
           let (loss, _) = valueWithGradient(at: parameters) {
-            var hidden = encoder(applyMask(Variable(clean), inputMask))
-            if pair < pairs - 1 { hidden = hidden.relu() }
-            var output = decoder(applyMask(hidden, hiddenMask))
-            if pair > 0 { output = output.relu() }
-            return meanSquaredError(output, clean)
+            let hidden = encoder.block(applyMask(Variable(clean), inputMask))
+            return meanSquaredError(decoder.block(applyMask(hidden, hiddenMask)), clean)
           }
           let value = loss.scalarValue
           guard value.isFinite else {
@@ -98,11 +96,24 @@ extension AutoencoderPretrainer {
         if onEpoch(record) == .stop { return .stop }
       }
       // The next pair learns to reconstruct this pair's clean codes.
-      var codes = encoder(Variable(input)).value
-      if pair < pairs - 1 { codes = Variable(codes).relu().value }
-      input = codes
+      input = encoder.block(Variable(input)).value
     }
     return .proceed
+  }
+
+  /// Each linear layer of `network` with the activation that follows it there (none after the
+  /// last), so that a pair trains with the full network's activations; `width` is the layer's
+  /// output size.
+  private func linearBlocks(_ network: Sequential) -> [(block: Sequential, width: Int)] {
+    var blocks: [(layers: [any Layer], width: Int)] = []
+    for layer in network.layers {
+      if let linear = layer as? Linear {
+        blocks.append(([linear], linear.outputSize))
+      } else {
+        blocks[blocks.count - 1].layers.append(layer)
+      }
+    }
+    return blocks.map { (Sequential($0.layers), $0.width) }
   }
 
   /// Inverted dropout: each entry is 0 with probability `p`, else `1 / (1 − p)`; `nil` (and no
