@@ -63,19 +63,11 @@ extension DCRLModel {
         path: file.path, reason: "no saved model here; train one with DCRLTrainer.fit and save(to:)"
       )
     }
-    let tensors: [String: Tensor]
-    let metadata: [String: String]
-    do {
-      (tensors, metadata) = try SafeTensors.read(from: file, on: backend)
-    } catch {
-      throw .io(path: file.path, reason: error.description)
-    }
-    guard metadata["format"] == "dcrl-model",
-      let version = metadata["format_version"].flatMap(Int.init),
-      let inputDimension = metadata["input_dimension"].flatMap(Int.init)
-    else { throw .io(path: file.path, reason: "not a DCRL model file (no dcrl-model metadata)") }
-    guard version == formatVersion else {
-      throw .formatVersion(path: file.path, found: version, expected: formatVersion)
+    let (tensors, metadata) = try readStoredFile(
+      from: file, name: "a DCRL model file", format: "dcrl-model", version: formatVersion,
+      on: backend)
+    guard let inputDimension = metadata["input_dimension"].flatMap(Int.init) else {
+      throw .io(path: file.path, reason: "not a DCRL model file (no dcrl-model metadata)")
     }
     let configuration: DCRLConfiguration
     do {

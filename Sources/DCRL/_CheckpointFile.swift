@@ -1,5 +1,6 @@
 // _CheckpointFile: the file format both checkpoints share — tensors, plus a JSON state and a
-// format name and version in the safetensors metadata, replaced atomically.
+// format name and version in the safetensors metadata, replaced atomically — and the format and
+// version check they share with the saved model.
 
 import Foundation
 import NN
@@ -46,20 +47,8 @@ enum CheckpointFile {
     _ type: State.Type, from url: URL, name: String, kind: String, format: String,
     version expected: Int, on backend: any Backend
   ) throws(DCRLError) -> (tensors: [String: Tensor], state: State) {
-    let tensors: [String: Tensor]
-    let metadata: [String: String]
-    do {
-      (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
-    } catch {
-      throw .io(path: url.path, reason: error.description)
-    }
-    guard metadata["format"] == format, let version = metadata["format_version"].flatMap(Int.init)
-    else {
-      throw .io(path: url.path, reason: "not \(name) (no \(format) metadata)")
-    }
-    guard version == expected else {
-      throw .formatVersion(path: url.path, found: version, expected: expected)
-    }
+    let (tensors, metadata) = try readStoredFile(
+      from: url, name: name, format: format, version: expected, on: backend)
     do {
       return (
         tensors, try JSONDecoder().decode(State.self, from: Data((metadata["state"] ?? "").utf8))
@@ -68,6 +57,32 @@ enum CheckpointFile {
       throw .io(path: url.path, reason: "unreadable \(kind): \(error)")
     }
   }
+}
+
+/// Reads a safetensors file this module wrote (a checkpoint or a saved model), after checking
+/// the `format` and `format_version` entries of its metadata.
+///
+/// - Parameter name: What the file is, for error messages ("a DCRL model file").
+/// - Throws: ``DCRLError/io(path:reason:)`` for an unreadable file or another format;
+///   ``DCRLError/formatVersion(path:found:expected:)`` for another version.
+func readStoredFile(
+  from url: URL, name: String, format: String, version expected: Int, on backend: any Backend
+) throws(DCRLError) -> (tensors: [String: Tensor], metadata: [String: String]) {
+  let tensors: [String: Tensor]
+  let metadata: [String: String]
+  do {
+    (tensors, metadata) = try SafeTensors.read(from: url, on: backend)
+  } catch {
+    throw .io(path: url.path, reason: error.description)
+  }
+  guard metadata["format"] == format, let version = metadata["format_version"].flatMap(Int.init)
+  else {
+    throw .io(path: url.path, reason: "not \(name) (no \(format) metadata)")
+  }
+  guard version == expected else {
+    throw .formatVersion(path: url.path, found: version, expected: expected)
+  }
+  return (tensors, metadata)
 }
 
 extension CheckpointFile {
