@@ -15,7 +15,8 @@ let commands: [any BenchmarkCommand.Type] = [
   KernelsBenchmark.self, DatasetsBenchmark.self, KMeansBenchmark.self, MetricsBenchmark.self,
   SpectralBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
-  DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self, DigitsBenchmark.self,
+  DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self, SweepBenchmark.self,
+  DigitsBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

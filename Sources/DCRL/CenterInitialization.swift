@@ -7,4 +7,8 @@ public enum CenterInitialization: String, Sendable, Codable, Hashable, CaseItera
   case tsneThenKMeans = "tsne-kmeans"
   /// DEC's: k-means (20 restarts) directly on the latent codes of the subset.
   case kMeans = "kmeans"
+  /// N2D's clustering of *all* latent codes (the subset size is not used): UMAP to C
+  /// dimensions (20 neighbours, `min_dist` 0), a full-covariance Gaussian mixture there,
+  /// centres = mean latent code per mixture component.
+  case umapThenMixture = "umap-mixture"
 }

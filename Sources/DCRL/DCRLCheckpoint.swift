@@ -27,6 +27,8 @@ public enum DCRLCheckpoint {
     var fullDataOptimizerSteps: [String: Int]
     var previousLabels: [Int]?
     var reports: [DCRLEpochReport]
+    /// Set when the run was ended by its label-change guard (absent in older files).
+    var guardStop: LabelChangeGuardStop?
   }
 
   /// A copy of a training state at an epoch boundary; tensors are shared copy-on-write, so taking
@@ -57,7 +59,12 @@ public enum DCRLCheckpoint {
         configuration: training.configuration, inputDimension: training.autoencoder.inputDimension,
         nextEpoch: training.nextEpoch, rng: training.rng, batchOptimizerSteps: steps1,
         fullDataOptimizerSteps: steps2, previousLabels: training.previousLabels,
-        reports: training.reports)
+        reports: training.reports, guardStop: training.guardStop)
+    }
+
+    /// A training state equal to the one this snapshot was taken of.
+    func restored(on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
+      try DCRLCheckpoint.restore(tensors, state, path: "the in-memory snapshot", on: backend)
     }
 
     /// Writes the snapshot atomically into the policy's directory.
@@ -86,12 +93,49 @@ public enum DCRLCheckpoint {
   ///
   /// Every tensor is checked (presence, shape, one dtype) against the stored, validated
   /// configuration before the autoencoder is built.
-  static func read(from url: URL, on backend: any Backend) throws(DCRLError) -> DCRLTrainingState {
-    let (tensors, state) = try CheckpointFile.read(
+  static func read(
+    from url: URL, on backend: any Backend, replacingConfiguration replacement: DCRLConfiguration? = nil
+  ) throws(DCRLError) -> DCRLTrainingState {
+    var (tensors, state) = try CheckpointFile.read(
       State.self, from: url, name: "a DCRL checkpoint", kind: "training state",
       format: "dcrl-checkpoint", version: formatVersion, on: backend)
+    if let replacement {
+      try checkBranch(from: state, to: replacement, path: url.path)
+      state.configuration = replacement
+    }
+    return try restore(tensors, state, path: url.path, on: backend)
+  }
+
+  /// Checks that a run stored with `state` can continue under `replacement`: the same network,
+  /// clusters and data type, and epochs still to run.
+  private static func checkBranch(
+    from state: State, to replacement: DCRLConfiguration, path: String
+  ) throws(DCRLError) {
+    let stored = state.configuration
+    func same<T: Equatable>(_ field: String, _ a: T, _ b: T) throws(DCRLError) {
+      guard a == b else {
+        throw .invalidConfiguration(
+          field: field, value: "\(b)",
+          constraint: "must equal the checkpoint's \(a) to continue \(path)")
+      }
+    }
+    try same("hiddenSizes", stored.hiddenSizes, replacement.hiddenSizes)
+    try same("latentDimension", stored.latentDimension, replacement.latentDimension)
+    try same("clusters", stored.clusters, replacement.clusters)
+    guard replacement.epochs >= state.nextEpoch else {
+      throw .invalidConfiguration(
+        field: "epochs", value: "\(replacement.epochs)",
+        constraint: "must be at least the checkpoint's \(state.nextEpoch) finished epochs")
+    }
+    try replacement.validate()
+  }
+
+  /// Builds the training state that `tensors` and `state` describe, checking every tensor;
+  /// `path` names their source in errors.
+  static func restore(
+    _ tensors: [String: Tensor], _ state: State, path: String, on backend: any Backend
+  ) throws(DCRLError) -> DCRLTrainingState {
     let c = state.configuration
-    let path = url.path
     let dtype = try validateStoredAutoencoder(
       tensors, prefix: "model.", inputDimension: state.inputDimension, configuration: c,
       path: path)
@@ -132,6 +176,7 @@ public enum DCRLCheckpoint {
     training.nextEpoch = state.nextEpoch
     training.previousLabels = state.previousLabels
     training.reports = state.reports
+    training.guardStop = state.guardStop
     return training
   }
 }

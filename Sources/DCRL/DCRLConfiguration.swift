@@ -70,6 +70,9 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   public var degreesOfFreedom = 1.0
   /// Which parts of the model are switched off (Table 5).
   public var ablation = Ablation.none
+  /// Label-free changes that keep the clusters after the schedule's end; `nil` runs the
+  /// fine-tuning loop exactly as published.
+  public var stabilization: DCRLStabilization? = nil
 
   // MARK: Schedule
 
@@ -182,6 +185,7 @@ extension DCRLConfiguration {
       initializationKMeansRuns > 0, "initializationKMeansRuns", initializationKMeansRuns,
       "must be positive")
     try check(fullPassChunkSize > 0, "fullPassChunkSize", fullPassChunkSize, "must be positive")
+    try stabilization?.validate()
     try pretraining.validate()
   }
 }

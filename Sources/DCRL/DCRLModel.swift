@@ -22,17 +22,21 @@ public final class DCRLModel {
   public let trainingLabels: [Int]
   /// One report per fine-tuning epoch.
   public let history: [DCRLEpochReport]
+  /// Where the label-change guard ended fine-tuning, if it did (not part of the saved model).
+  public let labelChangeGuardStop: LabelChangeGuardStop?
 
   /// Creates a model from its parts.
   public init(
     configuration: DCRLConfiguration, autoencoder: Autoencoder, centers: Tensor,
-    trainingLabels: [Int] = [], history: [DCRLEpochReport] = []
+    trainingLabels: [Int] = [], history: [DCRLEpochReport] = [],
+    labelChangeGuardStop: LabelChangeGuardStop? = nil
   ) {
     self.configuration = configuration
     self.autoencoder = autoencoder
     self.centers = centers
     self.trainingLabels = trainingLabels
     self.history = history
+    self.labelChangeGuardStop = labelChangeGuardStop
   }
 
   /// The number of input features the model expects.

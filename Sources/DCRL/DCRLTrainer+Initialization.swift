@@ -15,6 +15,9 @@ extension DCRLTrainer {
     autoencoder: Autoencoder, input x: Tensor
   ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
     let c = configuration
+    if c.centerInitialization == .umapThenMixture {
+      return try mixtureCenters(autoencoder: autoencoder, input: x)
+    }
     let count = min(x.shape[0], c.initializationSubsetSize)
     guard count >= c.clusters else {
       throw .invalidInput("n_samples=\(count) should be >= n_clusters=\(c.clusters)")
@@ -44,6 +47,35 @@ extension DCRLTrainer {
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
       clusterMeans(subset, labels: labels, clusters: c.clusters, fallback: nil)
+    )
+  }
+
+  /// The centres of ``CenterInitialization/umapThenMixture``: UMAP of every code to C
+  /// dimensions, a Gaussian mixture there, the mean code and input of each component.
+  private func mixtureCenters(
+    autoencoder: Autoencoder, input x: Tensor
+  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
+    let c = configuration
+    guard x.shape[0] > c.clusters else {
+      throw .invalidInput("n_samples=\(x.shape[0]) should be > n_clusters=\(c.clusters)")
+    }
+    let codes = autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
+    var umap = UMAPConfiguration()
+    umap.components = c.clusters
+    umap.neighbors = min(20, x.shape[0] - 1)
+    umap.minimumDistance = 0
+    umap.seed = c.seed
+    let labels: [Int]
+    do {
+      let embedding = try UMAP(configuration: umap).fit(codes)
+      labels = try GaussianMixture(components: c.clusters, covariance: .full, seed: c.seed)
+        .fit(embedding.embedding).labels
+    } catch {
+      throw .invalidInput("UMAP and the Gaussian mixture of the initialisation failed: \(error)")
+    }
+    return (
+      clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
+      clusterMeans(x, labels: labels, clusters: c.clusters, fallback: nil)
     )
   }
 }

@@ -174,23 +174,40 @@ public struct DCRLTrainer {
   }
 
   /// Runs the remaining epochs of `state`.
-  private func train(
-    _ state: DCRLTrainingState, input x: Tensor, labels truth: [Int]?,
+  ///
+  /// When the configuration's label-change guard fires at the start of an epoch, the state from
+  /// before the previous epoch is restored (the previous epoch's updates caused the jump) and
+  /// training ends there; the stop is saved in the checkpoint, so a resume ends too.
+  func train(
+    _ initial: DCRLTrainingState, input x: Tensor, labels truth: [Int]?,
     checkpoints: CheckpointPolicy?, onEpoch: (DCRLEpochReport) -> TrainingControl
   ) throws(DCRLError) -> DCRLModel {
+    var state = initial
     let c = state.configuration
     var snapshot = state.nextEpoch > 0 ? DCRLCheckpoint.Snapshot(state) : nil
-    while state.nextEpoch < c.epochs {
+    var beforeLastEpoch: DCRLCheckpoint.Snapshot?
+    while state.nextEpoch < c.epochs && state.guardStop == nil {
       let epoch = state.nextEpoch
-      let report: DCRLEpochReport
+      let outcome: EpochOutcome
       do {
-        report = try runEpoch(state, input: x, truth: truth)
+        outcome = try runEpoch(state, input: x, truth: truth)
       } catch {
         if let checkpoints, let snapshot { try? snapshot.write(to: checkpoints) }
         throw error
       }
+      guard case .finished(let report) = outcome else {
+        if case .guardFired(let change, let threshold) = outcome {
+          if let beforeLastEpoch { state = try beforeLastEpoch.restored(on: backend) }
+          state.guardStop = LabelChangeGuardStop(
+            detectedAt: epoch, change: change, threshold: threshold,
+            completedEpochs: state.nextEpoch)
+          if let checkpoints { try DCRLCheckpoint.Snapshot(state).write(to: checkpoints) }
+        }
+        break
+      }
       state.reports.append(report)
       state.nextEpoch = epoch + 1
+      beforeLastEpoch = snapshot
       snapshot = DCRLCheckpoint.Snapshot(state)
       let last = state.nextEpoch == c.epochs
       if let checkpoints, state.nextEpoch % checkpoints.interval == 0 || last {
@@ -210,13 +227,21 @@ public struct DCRLTrainer {
         codes, centers: state.centers.value, degreesOfFreedom: c.degreesOfFreedom
       )
       .argmax(axis: 1),
-      history: state.reports)
+      history: state.reports, labelChangeGuardStop: state.guardStop)
+  }
+
+  /// What one call of `runEpoch` did.
+  private enum EpochOutcome {
+    /// The epoch ran to its end.
+    case finished(DCRLEpochReport)
+    /// The label-change guard fired at the start of the epoch; nothing was updated.
+    case guardFired(change: Double, threshold: Double)
   }
 
   /// One epoch: structure pass, mini-batch loop, full-data step (SPEC.md §3.3).
   private func runEpoch(
     _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?
-  ) throws(DCRLError) -> DCRLEpochReport {
+  ) throws(DCRLError) -> EpochOutcome {
     let c = state.configuration
     let epoch = state.nextEpoch
     let start = ContinuousClock.now
@@ -226,12 +251,19 @@ public struct DCRLTrainer {
       input: x, latent: latent, centers: state.centers.value,
       previousInputCenters: state.inputCenters,
       weights: weights, configuration: c)
-    state.inputCenters = structure.inputCenters
     let n = x.shape[0]
     let changed =
       state.previousLabels.map { previous in
         Double(zip(previous, structure.labels).filter { $0 != $1 }.count) / Double(n)
       } ?? 1
+    if let rule = c.stabilization?.labelChangeGuard,
+      let threshold = rule.threshold(
+        epoch: epoch, warmUpEpochs: c.warmUpEpochs, changes: state.reports.map(\.labelChange)),
+      changed > threshold
+    {
+      return .guardFired(change: changed, threshold: threshold)
+    }
+    state.inputCenters = structure.inputCenters
     state.previousLabels = structure.labels
 
     var sums = (clustering: 0.0, reconstruction: 0.0, ranking: 0.0)
@@ -258,7 +290,7 @@ public struct DCRLTrainer {
       }
       step += 1
     }
-    var structureLosses: (isometry: Double, alignment: Double)?
+    var structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?
     if weights.fullDataStep {
       structureLosses = try state.fullDataStep(
         input: x, structure: structure, weights: weights, epoch: epoch)
@@ -270,15 +302,16 @@ public struct DCRLTrainer {
       accuracy = try? clusteringAccuracy(structure.labels, truth)
       nmi = try? normalizedMutualInformation(structure.labels, truth, normalization: .arithmetic)
     }
-    return DCRLEpochReport(
+    return .finished(DCRLEpochReport(
       epoch: epoch, weights: weights, clustering: mean(sums.clustering, counts.clustering),
       reconstruction: mean(sums.reconstruction, counts.reconstruction),
-      ranking: mean(sums.ranking, counts.ranking), isometry: structureLosses?.isometry,
+      ranking: mean(sums.ranking, counts.ranking) ?? structureLosses?.ranking,
+      isometry: structureLosses?.isometry,
       alignment: structureLosses?.alignment, clusterSizes: structure.counts, labelChange: changed,
       emptyClusters: structure.emptyClusters,
       truncatedClusters: structure.pairs?.truncatedClusters ?? 0,
       sizeEntropy: normalizedEntropy(structure.counts), accuracy: accuracy, nmi: nmi,
-      seconds: (ContinuousClock.now - start).seconds)
+      seconds: (ContinuousClock.now - start).seconds))
   }
 }
 

@@ -35,6 +35,8 @@ final class DCRLTrainingState {
   var inputCenters: Tensor
   /// One report per finished epoch.
   var reports: [DCRLEpochReport]
+  /// Set once the label-change guard has ended the run.
+  var guardStop: LabelChangeGuardStop?
   /// Zero gradients for the network, reused when only the centres receive a gradient.
   private var zeroGradients: [ObjectIdentifier: Tensor] = [:]
 
@@ -139,24 +141,31 @@ final class DCRLTrainingState {
 
   // MARK: Full-data step (equation 10)
 
-  /// One Adam #2 step on `β·L_iso + L_align` over the whole data, with latent codes recomputed
+  /// One Adam #2 step on `β·L_iso + L_align` (plus L_rank when
+  /// ``EpochWeights/rankingInFullDataStep``) over the whole data, with latent codes recomputed
   /// from the current weights (SPEC.md §7.7), in chunks of `fullPassChunkSize` rows.
   ///
-  /// - Returns: L_iso and L_align.
+  /// - Returns: L_iso, L_align and L_rank (`nil` when it is not part of this step).
   func fullDataStep(
     input x: Tensor, structure: EpochStructure, weights: EpochWeights, epoch: Int
-  ) throws(DCRLError) -> (isometry: Double, alignment: Double) {
-    guard let pairs = structure.pairs else { return (.nan, .nan) }
+  ) throws(DCRLError) -> (isometry: Double, alignment: Double, ranking: Double?) {
+    guard let pairs = structure.pairs else { return (.nan, .nan, nil) }
     let n = x.shape[0]
     let chunk = configuration.fullPassChunkSize
     var isometry = 0.0
     var alignment = 0.0
+    var ranking: Double?
     func losses(_ z: Variable) -> Variable {
       let iso = isometryLoss(latent: z, pairs: pairs)
       let align = alignmentLoss(latent: z, labels: structure.labels, centers: centers.variable)
       isometry = iso.value.scalarValue
       alignment = align.value.scalarValue
-      return iso * weights.beta + align
+      guard weights.rankingInFullDataStep else { return iso * weights.beta + align }
+      let rank = rankingLoss(
+        centers: centers.variable, inputCenters: structure.inputCenters,
+        scale: configuration.rankingScale)
+      ranking = rank.value.scalarValue
+      return iso * weights.beta + align + rank
     }
     if n <= chunk {
       _ = valueWithGradient(at: structureParameters) {
@@ -192,7 +201,8 @@ final class DCRLTrainingState {
     }
     if !isometry.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_iso") }
     if !alignment.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_align") }
+    if let ranking, !ranking.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_rank") }
     fullDataOptimizer.update(structureParameters)
-    return (isometry, alignment)
+    return (isometry, alignment, ranking)
   }
 }

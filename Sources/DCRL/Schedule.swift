@@ -19,6 +19,9 @@ public struct EpochWeights: Sendable, Hashable, Codable {
   public var reconstruction: Double
   /// Whether L_rank enters the mini-batch loss (with weight 1/⌊N/B⌋).
   public var ranking: Bool
+  /// Whether L_rank (weight 1) is instead part of the full-data step, beside L_align
+  /// (``DCRLStabilization/rankingWithAlignment``).
+  public var rankingInFullDataStep: Bool
   /// β(e) = b(e): the weight of L_iso in the full-data step.
   public var beta: Double
   /// Whether the full-data step on `β·L_iso + L_align` is taken.
@@ -40,13 +43,38 @@ public struct EpochWeights: Sendable, Hashable, Codable {
       a = 1
       b = warmUp ? 0 : 1
     }
+    let stabilization = c.stabilization ?? DCRLStabilization()
+    a = max(a, stabilization.weightFloor)
     clusteringFactor = a
     alpha = c.ablation == .withoutClusteringLoss ? 0 : c.clusteringWeight * a
     reconstruction = (warmUp || c.reconstructionDuringFineTuning) ? a : 0
-    ranking = !warmUp && structure
     beta = structure ? b : 0
     let alternating = c.ablation != .withoutAlternatingTraining
     fullDataStep = !warmUp && structure && alternating
+    rankingInFullDataStep = fullDataStep && stabilization.rankingWithAlignment
+    ranking = !warmUp && structure && !rankingInFullDataStep
     structureInBatches = !warmUp && structure && !alternating
+  }
+}
+
+extension EpochWeights {
+  private enum CodingKeys: String, CodingKey {
+    case clusteringFactor, alpha, reconstruction, ranking, rankingInFullDataStep, beta
+    case fullDataStep, structureInBatches
+  }
+
+  /// Decodes the weights; records written before ``rankingInFullDataStep`` existed read it as
+  /// `false`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    clusteringFactor = try container.decode(Double.self, forKey: .clusteringFactor)
+    alpha = try container.decode(Double.self, forKey: .alpha)
+    reconstruction = try container.decode(Double.self, forKey: .reconstruction)
+    ranking = try container.decode(Bool.self, forKey: .ranking)
+    rankingInFullDataStep =
+      try container.decodeIfPresent(Bool.self, forKey: .rankingInFullDataStep) ?? false
+    beta = try container.decode(Double.self, forKey: .beta)
+    fullDataStep = try container.decode(Bool.self, forKey: .fullDataStep)
+    structureInBatches = try container.decode(Bool.self, forKey: .structureInBatches)
   }
 }

@@ -1,0 +1,33 @@
+// DCRLTrainer+Branching: continuing a saved fine-tuning run under a changed configuration, so
+// that variants of the method can share the epochs they have in common.
+
+import Foundation
+import Tensor
+
+extension DCRLTrainer {
+  /// Continues the run saved in the checkpoint at `url` under this trainer's configuration
+  /// instead of the stored one.
+  ///
+  /// Use it to compare variants that differ only from some epoch on (a schedule, a guard, a
+  /// loss cadence): run the common prefix once, keep its checkpoint, and branch each variant
+  /// from it. The result equals a run of the new configuration from the start only when the
+  /// two configurations train identically up to the checkpoint's epoch; that is the caller's
+  /// to ensure (``EpochWeights`` of both for every earlier epoch are a useful check). The
+  /// network, the cluster count and the data must be those of the saved run.
+  ///
+  /// - Throws: ``DCRLError/invalidConfiguration(field:value:constraint:)`` when the network or
+  ///   the cluster count differ from the checkpoint's, or fewer epochs are configured than it
+  ///   has finished; the errors of ``resume(from:input:labels:checkpoints:onEpoch:)``.
+  public func branch(
+    from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> DCRLModel {
+    let state = try DCRLCheckpoint.read(
+      from: url, on: backend, replacingConfiguration: configuration)
+    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
+    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
+    try validateLabels(labels, samples: data.shape[0])
+    try checkpoints?.checkWritable()
+    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+  }
+}
