@@ -81,14 +81,17 @@ enum TableBenchmark: BenchmarkCommand {
           seeds: seeds)
       case 2:
         report = try table2(
-          experiment, methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl"], seeds: seeds)
+          experiment,
+          methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl", "dcrl-recommended"],
+          seeds: seeds)
       case 3:
         report = try table3(
           experiment, datasets: datasets ?? ["mnist-full"],
           methods: methods ?? Array(methodKeys.dropFirst(2)), seed: seeds[0])
       case 4:
         report = try table4(
-          experiment, methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl"],
+          experiment,
+          methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl", "dcrl-recommended"],
           seed: seeds[0])
       default:
         report = try table5(

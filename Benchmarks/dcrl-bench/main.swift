@@ -16,6 +16,7 @@ let commands: [any BenchmarkCommand.Type] = [
   SpectralBenchmark.self,
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
   DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self, SweepBenchmark.self,
+  ReplayBenchmark.self,
   DigitsBenchmark.self,
 ]
 

@@ -94,7 +94,8 @@ public enum DCRLCheckpoint {
   /// Every tensor is checked (presence, shape, one dtype) against the stored, validated
   /// configuration before the autoencoder is built.
   static func read(
-    from url: URL, on backend: any Backend, replacingConfiguration replacement: DCRLConfiguration? = nil
+    from url: URL, on backend: any Backend,
+    replacingConfiguration replacement: DCRLConfiguration? = nil
   ) throws(DCRLError) -> DCRLTrainingState {
     var (tensors, state) = try CheckpointFile.read(
       State.self, from: url, name: "a DCRL checkpoint", kind: "training state",

@@ -4,10 +4,12 @@ import NN
 
 /// The hyperparameters of DCRL (SPEC.md §1–§3 and §7).
 ///
-/// The defaults follow the recommendations of SPEC.md §7: the paper's architecture
+/// The defaults are the library's recommended DCRL (``recommended``): the paper's architecture
 /// (D-500-500-2000-10) and isometry neighbourhood (k = 3), the authors' code's loss forms,
-/// warm-up, reconstruction term and L_C scaling. Use ``paper(for:)`` or ``authorsCode(for:)``
-/// for the per-dataset settings, then change fields as needed; ``validate()`` checks them all.
+/// warm-up, reconstruction term and L_C scaling, plus a better start and label-free
+/// stabilisation. Use ``paper(for:)`` or ``authorsCode(for:)`` for the method as published,
+/// ``recommended(for:)`` for the recommended one on a benchmark, then change fields as needed;
+/// ``validate()`` checks them all.
 public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// The datasets for which the authors' code ships settings (SPEC.md §3.5).
   public enum Benchmark: String, Sendable, Codable, Hashable, CaseIterable {
@@ -107,8 +109,14 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// Rows per chunk in full-data passes; bounds memory at 70k samples.
   public var fullPassChunkSize = 8192
 
-  /// The default configuration (the recommended settings of SPEC.md §7 with T0 = 30).
-  public init() {}
+  /// The recommended configuration, ``recommended``.
+  ///
+  /// That is the paper's architecture, losses and schedule with T0 = 30, centres from UMAP and a
+  /// Gaussian mixture of all codes, and ``DCRLStabilization/recommended``. Start from
+  /// ``paper(for:)`` for the method as published.
+  public init() {
+    applyRecommendedChanges()
+  }
 }
 
 extension DCRLConfiguration {
@@ -118,6 +126,7 @@ extension DCRLConfiguration {
   /// §7 recommends.
   public static func paper(for dataset: Benchmark) -> DCRLConfiguration {
     var configuration = DCRLConfiguration()
+    configuration.removeRecommendedChanges()
     configuration.applyCodeSettings(for: dataset)
     return configuration
   }

@@ -302,16 +302,17 @@ public struct DCRLTrainer {
       accuracy = try? clusteringAccuracy(structure.labels, truth)
       nmi = try? normalizedMutualInformation(structure.labels, truth, normalization: .arithmetic)
     }
-    return .finished(DCRLEpochReport(
-      epoch: epoch, weights: weights, clustering: mean(sums.clustering, counts.clustering),
-      reconstruction: mean(sums.reconstruction, counts.reconstruction),
-      ranking: mean(sums.ranking, counts.ranking) ?? structureLosses?.ranking,
-      isometry: structureLosses?.isometry,
-      alignment: structureLosses?.alignment, clusterSizes: structure.counts, labelChange: changed,
-      emptyClusters: structure.emptyClusters,
-      truncatedClusters: structure.pairs?.truncatedClusters ?? 0,
-      sizeEntropy: normalizedEntropy(structure.counts), accuracy: accuracy, nmi: nmi,
-      seconds: (ContinuousClock.now - start).seconds))
+    return .finished(
+      DCRLEpochReport(
+        epoch: epoch, weights: weights, clustering: mean(sums.clustering, counts.clustering),
+        reconstruction: mean(sums.reconstruction, counts.reconstruction),
+        ranking: mean(sums.ranking, counts.ranking) ?? structureLosses?.ranking,
+        isometry: structureLosses?.isometry,
+        alignment: structureLosses?.alignment, clusterSizes: structure.counts, labelChange: changed,
+        emptyClusters: structure.emptyClusters,
+        truncatedClusters: structure.pairs?.truncatedClusters ?? 0,
+        sizeEntropy: normalizedEntropy(structure.counts), accuracy: accuracy, nmi: nmi,
+        seconds: (ContinuousClock.now - start).seconds))
   }
 }
 

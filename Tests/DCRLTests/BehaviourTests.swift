@@ -47,6 +47,7 @@ func smallConfiguration() -> DCRLConfiguration {
   c.pretraining.batchSize = 128
   c.pretraining.noise = 0.05
   c.centerInitialization = .kMeans
+  c.stabilization = nil  // the published fine-tuning loop
   c.initializationSubsetSize = 1000
   return c
 }

@@ -32,6 +32,7 @@ struct GoldenLossTests {
   /// A training state with the fixture's initial weights, float64.
   private func state() -> DCRLTrainingState {
     var configuration = DCRLConfiguration()
+    configuration.stabilization = nil  // the authors' loop, as the fixture has it
     configuration.hiddenSizes = [8, 6]
     configuration.latentDimension = 3
     configuration.clusters = 3
@@ -163,6 +164,7 @@ struct ChunkedFullStepTests {
     let data = syntheticMixture(perCluster: 12, seed: 3)
     func run(chunk: Int) throws -> [[Double]] {
       var c = DCRLConfiguration()
+      c.stabilization = nil
       c.hiddenSizes = [16]
       c.latentDimension = 3
       c.clusters = 10

@@ -9,6 +9,7 @@ struct ScheduleTests {
     -> EpochWeights
   {
     var configuration = DCRLConfiguration()
+    configuration.stabilization = nil  // the published schedule
     configuration.warmUpEpochs = warmUp
     configuration.ablation = ablation
     return EpochWeights(epoch: epoch, configuration: configuration)

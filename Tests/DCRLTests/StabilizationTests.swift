@@ -61,7 +61,8 @@ struct LabelChangeGuardRuleTests {
     c.stabilization = DCRLStabilization(weightFloor: 1.5)
     #expect(throws: DCRLError.self) { try c.validate() }
     for bad in [
-      LabelChangeGuard(window: 0), LabelChangeGuard(factor: 0.5), LabelChangeGuard(minimumChange: 1),
+      LabelChangeGuard(window: 0), LabelChangeGuard(factor: 0.5),
+      LabelChangeGuard(minimumChange: 1),
     ] {
       c.stabilization = DCRLStabilization(labelChangeGuard: bad)
       do {
@@ -82,7 +83,9 @@ struct StabilizedScheduleTests {
     c.stabilization = DCRLStabilization(weightFloor: 0.1)
     let paper = DCRLConfiguration.paper(for: .mnistTest)
     for epoch in [0, 29, 30, 100, 137] {
-      #expect(EpochWeights(epoch: epoch, configuration: c) == EpochWeights(epoch: epoch, configuration: paper))
+      #expect(
+        EpochWeights(epoch: epoch, configuration: c)
+          == EpochWeights(epoch: epoch, configuration: paper))
     }
     for epoch in [139, 150, 200, 299] {
       let w = EpochWeights(epoch: epoch, configuration: c)
@@ -116,7 +119,9 @@ struct StabilizedScheduleTests {
 struct StabilizedTrainingTests {
   let data = syntheticMixture(perCluster: 30, seed: 4)
 
-  @Test("the guard undoes the epoch that caused the jump and stops: the model equals an unguarded run stopped there")
+  @Test(
+    "the guard undoes the epoch that caused the jump and stops: the model equals an unguarded run stopped there"
+  )
   func guardRollsBack() throws {
     let c = configuration(epochs: 14)
     let autoencoder = try DCRLTrainer(configuration: c).pretrain(data.x)
@@ -157,7 +162,9 @@ struct StabilizedTrainingTests {
     expectSameModel(resumed, model)
   }
 
-  @Test("branching under the same configuration equals the uninterrupted run; a later floor changes only later epochs")
+  @Test(
+    "branching under the same configuration equals the uninterrupted run; a later floor changes only later epochs"
+  )
   func branch() throws {
     let c = configuration(epochs: 8)
     let trainer = DCRLTrainer(configuration: c)
@@ -176,11 +183,13 @@ struct StabilizedTrainingTests {
     let branched = try DCRLTrainer(configuration: floored).branch(from: policy.file, input: data.x)
     #expect(branched.configuration == floored)
     // The shared epochs are the base's own records (their times included).
-    #expect(Array(branched.history.prefix(5)) == Array(whole.history.prefix(5)).map { report in
-      var shared = report
-      shared.seconds = branched.history[report.epoch].seconds
-      return shared
-    })
+    #expect(
+      Array(branched.history.prefix(5))
+        == Array(whole.history.prefix(5)).map { report in
+          var shared = report
+          shared.seconds = branched.history[report.epoch].seconds
+          return shared
+        })
     #expect(branched.history[6].weights.clusteringFactor == 0.5)
     #expect(branched.centers.floats != whole.centers.floats)
   }
@@ -212,7 +221,8 @@ struct StabilizedTrainingTests {
     }
   }
 
-  @Test("with L_rank beside L_align the mini-batches leave it out and the full-data step reports it")
+  @Test(
+    "with L_rank beside L_align the mini-batches leave it out and the full-data step reports it")
   func rankingInFullDataStep() throws {
     var c = configuration(epochs: 4)
     c.stabilization = DCRLStabilization(rankingWithAlignment: true)
@@ -232,7 +242,8 @@ struct StabilizedTrainingTests {
     c.pretraining.epochs = 30
     let trainer = DCRLTrainer(configuration: c)
     let autoencoder = try trainer.pretrain(data.x)
-    let (centers, inputCenters) = try trainer.initialCenters(autoencoder: autoencoder, input: data.x)
+    let (centers, inputCenters) = try trainer.initialCenters(
+      autoencoder: autoencoder, input: data.x)
     #expect(centers.shape == [10, 3] && inputCenters.shape == [10, 50])
     let labels = try DCRLModel(configuration: c, autoencoder: autoencoder, centers: centers)
       .predict(data.x)

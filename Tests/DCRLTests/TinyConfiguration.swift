@@ -3,7 +3,8 @@
 
 import DCRL
 
-/// A tiny configuration: 10 clusters, a 16-unit autoencoder with 3-d codes, k-means centres.
+/// A tiny configuration: 10 clusters, a 16-unit autoencoder with 3-d codes, k-means centres, the
+/// published fine-tuning loop (no stabilisation).
 func tinyDCRLConfiguration(
   epochs: Int = 3, warmUpEpochs: Int = 0, scheduleEnd: Int? = nil, batchSize: Int = 16,
   pretrainingEpochs: Int = 2, pretrainingBatchSize: Int = 16, kMeansRuns: Int = 2
@@ -19,6 +20,7 @@ func tinyDCRLConfiguration(
   c.pretraining.epochs = pretrainingEpochs
   c.pretraining.batchSize = pretrainingBatchSize
   c.centerInitialization = .kMeans
+  c.stabilization = nil
   c.initializationKMeansRuns = kMeansRuns
   return c
 }

@@ -13,16 +13,19 @@ enum SweepBenchmark: BenchmarkCommand {
     name: "dcrl-bench sweep",
     summary: "compare DCRL variants per seed; shared epochs run once and are branched from",
     flags: [
-      .option("dataset", "NAME", help: "dataset key (mnist-test, usps, mnist-full, …)", default: "usps"),
+      .option(
+        "dataset", "NAME", help: "dataset key (mnist-test, usps, mnist-full, …)", default: "usps"),
       .option("seeds", "LIST", help: "seeds", default: "0"),
       .option(
         "variants", "LIST",
-        help: "variants, the first is the base: paper, guard, floor<f>, rankalign, umap, joined by +",
+        help:
+          "variants, the first is the base: paper, guard, floor<f>, rankalign, umap, joined by +",
         default: "paper"),
       .option(
         "branch-epochs", "LIST",
         help:
-          "multiples of 10: a variant that trains like the base up to one of them starts from the base's checkpoint at the latest such epoch (none: all from scratch)"),
+          "multiples of 10: a variant that trains like the base up to one of them starts from the base's checkpoint at the latest such epoch (none: all from scratch)"
+      ),
       .option("store", "DIR", help: "resumable store of the variant runs", default: "runs/sweep"),
       .option(
         "pretrained", "DIR", help: "run store whose shared autoencoders are used (and made)",
@@ -70,7 +73,8 @@ enum SweepBenchmark: BenchmarkCommand {
     let report = SweepReport(
       dataset: dataset, seeds: seeds, variants: variants.map(\.name), results: results,
       metadata: RunMetadata.current(), threads: threads, quick: quick)
-    let files = try report.write(to: out)
+    var files = try report.write(to: out)
+    for seed in seeds { files += try sweep.writePlots(seed: seed, to: out) }
     print(report.markdown)
     print("wrote \(files.map(\.path).joined(separator: ", "))")
   }

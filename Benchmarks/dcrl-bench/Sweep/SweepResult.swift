@@ -111,7 +111,10 @@ struct SweepReport {
       "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results {
-      let guardText = r.guardStop.map { "fired at \($0.detectedAt) (\(formatted(100 * $0.change, decimals: 2)) %)" } ?? "–"
+      let guardText =
+        r.guardStop.map {
+          "fired at \($0.detectedAt) (\(formatted(100 * $0.change, decimals: 2)) %)"
+        } ?? "–"
       lines.append(
         "| \(r.variant) | \(r.seed) | \(formatted(r.accuracy, decimals: 4)) | \(formatted(r.nmiGeometric, decimals: 4)) | \(r.epochs) | \(guardText) | \(formatted(100 * r.maxLabelChangeAfterWarmUp, decimals: 2)) % | \(Int(r.fineTuningSeconds)) | \(r.initializationSeconds.map { "\(Int($0))" } ?? "–") | \(r.origin) |"
       )

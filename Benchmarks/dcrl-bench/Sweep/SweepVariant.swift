@@ -7,8 +7,8 @@ import DCRL
 ///
 /// Parts: `paper` (no change), `guard` (the default ``LabelChangeGuard``), `floor<f>` (a(e) ≥ f
 /// after the warm-up, e.g. `floor0.1`), `rankalign` (L_rank beside L_align in the full-data
-/// step), `umap` (centres from UMAP + a Gaussian mixture of all codes). Example:
-/// `umap+floor0.1+guard`.
+/// step), `umap` (centres from UMAP + a Gaussian mixture of all codes), `recommended` (the
+/// changes of ``DCRLConfiguration/applyRecommendedChanges()``). Example: `umap+floor0.1+guard`.
 struct SweepVariant: Hashable {
   /// The name as given (also the store folder's name).
   var name: String
@@ -34,6 +34,9 @@ struct SweepVariant: Hashable {
       case "umap":
         configuration.centerInitialization = .umapThenMixture
         continue
+      case "recommended":
+        configuration.applyRecommendedChanges()
+        continue
       case _ where part.hasPrefix("floor"):
         guard let floor = Double(part.dropFirst("floor".count)), floor >= 0, floor <= 1 else {
           throw SweepError("variant part '\(part)': floor<f> needs a number in 0...1")
@@ -41,7 +44,7 @@ struct SweepVariant: Hashable {
         stabilization.weightFloor = floor
       default:
         throw SweepError(
-          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap"
+          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, recommended"
         )
       }
       configuration.stabilization = stabilization

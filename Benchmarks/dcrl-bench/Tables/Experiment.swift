@@ -9,7 +9,7 @@ import Tensor
 import _CommandLineSupport
 
 /// The method keys `--methods` accepts, in the paper's table order.
-let methodKeys = ["kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "dcrl"]
+let methodKeys = ["kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "dcrl", "dcrl-recommended"]
 
 /// Data, pretrained autoencoders and method factories shared by every table.
 struct Experiment {
@@ -44,8 +44,11 @@ struct Experiment {
       from: DatasetName.mnistFull.directory(inDataRoot: dataRoot))
   }
 
-  /// The DCRL configuration of a dataset for one seed (shrunk in quick mode).
-  func dcrlConfiguration(_ key: String, classes: Int, seed: Int) -> DCRLConfiguration {
+  /// The DCRL configuration of a dataset for one seed (shrunk in quick mode): the `--preset`
+  /// one, or the recommended one when `recommended` is set.
+  func dcrlConfiguration(_ key: String, classes: Int, seed: Int, recommended: Bool = false)
+    -> DCRLConfiguration
+  {
     let benchmark: DCRLConfiguration.Benchmark
     switch key {
     case "mnist-full", "mnist-50k": benchmark = .mnistFull
@@ -56,6 +59,7 @@ struct Experiment {
     }
     var c =
       preset == "paper" ? DCRLConfiguration.paper(for: benchmark) : .authorsCode(for: benchmark)
+    if recommended { c = .recommended(for: benchmark) }
     c.clusters = classes
     c.seed = UInt64(seed)
     if quick {
@@ -204,6 +208,9 @@ struct Experiment {
         ? N2DMethod.paper(clusters: classes) : N2DMethod.authorsCode(clusters: classes)
     case "dcrl":
       return DCRLMethod(configuration: dcrlConfiguration(dataset, classes: classes, seed: seed))
+    case "dcrl-recommended":
+      return DCRLMethod(
+        configuration: dcrlConfiguration(dataset, classes: classes, seed: seed, recommended: true))
     default:
       throw UsageError("unknown method '\(key)'; choose from \(methodKeys.joined(separator: ", "))")
     }
