@@ -93,13 +93,19 @@ struct Sweep {
     root.appendingPathComponent(dataset).appendingPathComponent("seed\(seed)", isDirectory: true)
   }
 
-  /// Runs (or loads) every variant for `seed`, the base first.
+  /// Runs (or loads) every variant for `seed` in order.
+  ///
+  /// A variant that trains like an earlier one up to one of the branch epochs starts from that
+  /// variant's checkpoint at the latest such epoch (earlier variants first); every run keeps its
+  /// checkpoints at the branch epochs for the variants after it.
   func run(seed: Int, data: LabeledDataset) throws -> [SweepResult] {
-    let base = experiment.dcrlConfiguration(dataset, classes: data.classCount, seed: seed)
+    let preset = experiment.dcrlConfiguration(dataset, classes: data.classCount, seed: seed)
     var results: [SweepResult] = []
+    var earlier: [(index: Int, configuration: DCRLConfiguration)] = []
     for (index, variant) in variants.enumerated() {
-      var configuration = base
+      var configuration = preset
       try variant.apply(to: &configuration)
+      defer { earlier.append((index, configuration)) }
       let directory = folder(seed: seed).appendingPathComponent(variant.name, isDirectory: true)
       if let saved = SweepResult.load(from: directory) {
         log("\(variant.name), seed \(seed): stored, ACC \(formatted(saved.accuracy, decimals: 4))")
@@ -107,51 +113,49 @@ struct Sweep {
         continue
       }
       var branch: (epoch: Int, file: URL)?
-      if index > 0 {
-        for epoch in branchEpochs.reversed() {
-          let file = branchFile(seed: seed, epoch: epoch)
+      search: for epoch in branchEpochs.reversed() {
+        for source in earlier {
+          let file = branchFile(seed: seed, epoch: epoch, variant: source.index)
           if FileManager.default.fileExists(atPath: file.path),
             try variant.canBranch(
-              from: experimentBase(base), at: epoch,
-              baseChanges: results.first?.labelChanges ?? [])
+              from: source.configuration, at: epoch,
+              baseChanges: results[source.index].labelChanges)
           {
             branch = (epoch, file)
-            break
+            break search
           }
         }
       }
       results.append(
         try runVariant(
           variant, configuration: configuration, seed: seed, data: data, directory: directory,
-          branch: branch, keepsBranches: index == 0))
+          branch: branch, keepsBranchesAs: index))
     }
     return results
   }
 
-  /// The base's checkpoint after `epoch` epochs.
-  func branchFile(seed: Int, epoch: Int) -> URL {
-    folder(seed: seed).appendingPathComponent("branch-epoch\(epoch).safetensors")
-  }
-
-  /// The base variant's configuration (the first variant applied to the preset).
-  private func experimentBase(_ preset: DCRLConfiguration) throws -> DCRLConfiguration {
-    var base = preset
-    try variants[0].apply(to: &base)
-    return base
+  /// The checkpoint of the `variant`-th variant after `epoch` epochs (the first variant's
+  /// keeps its original name).
+  func branchFile(seed: Int, epoch: Int, variant: Int) -> URL {
+    let name =
+      variant == 0
+      ? "branch-epoch\(epoch).safetensors"
+      : "branch-epoch\(epoch)-\(variants[variant].name).safetensors"
+    return folder(seed: seed).appendingPathComponent(name)
   }
 
   /// Fits, branches or resumes one variant and stores its result.
   private func runVariant(
     _ variant: SweepVariant, configuration: DCRLConfiguration, seed: Int, data: LabeledDataset,
-    directory: URL, branch: (epoch: Int, file: URL)?, keepsBranches: Bool
+    directory: URL, branch: (epoch: Int, file: URL)?, keepsBranchesAs index: Int
   ) throws -> SweepResult {
     let policy = CheckpointPolicy(
       directory: directory.appendingPathComponent("checkpoint", isDirectory: true), interval: 10)
     let trainer = DCRLTrainer(configuration: configuration)
     let logFile = directory.appendingPathComponent("epochs.csv")
     let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
-      if keepsBranches, branchEpochs.contains(report.epoch + 1) {
-        let keep = branchFile(seed: seed, epoch: report.epoch + 1)
+      if branchEpochs.contains(report.epoch + 1) {
+        let keep = branchFile(seed: seed, epoch: report.epoch + 1, variant: index)
         try? FileManager.default.removeItem(at: keep)
         try? FileManager.default.copyItem(at: policy.file, to: keep)
       }
