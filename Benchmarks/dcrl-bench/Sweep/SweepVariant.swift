@@ -8,7 +8,8 @@ import DCRL
 /// Parts: `paper` (no change), `guard` (the default ``LabelChangeGuard``), `floor<f>` (a(e) ≥ f
 /// after the warm-up, e.g. `floor0.1`), `rankalign` (L_rank beside L_align in the full-data
 /// step), `umap` (centres from UMAP + a Gaussian mixture of all codes), `recommended` (the
-/// changes of ``DCRLConfiguration/applyRecommendedChanges()``). Example: `umap+floor0.1+guard`.
+/// changes of ``DCRLConfiguration/applyRecommendedChanges()``), `epochs<n>` (n fine-tuning
+/// epochs). Example: `umap+floor0.1+guard+epochs200`.
 struct SweepVariant: Hashable {
   /// The name as given (also the store folder's name).
   var name: String
@@ -37,6 +38,12 @@ struct SweepVariant: Hashable {
       case "recommended":
         configuration.applyRecommendedChanges()
         continue
+      case _ where part.hasPrefix("epochs"):
+        guard let epochs = Int(part.dropFirst("epochs".count)), epochs > 0 else {
+          throw SweepError("variant part '\(part)': epochs<n> needs a positive whole number")
+        }
+        configuration.epochs = epochs
+        continue
       case _ where part.hasPrefix("floor"):
         guard let floor = Double(part.dropFirst("floor".count)), floor >= 0, floor <= 1 else {
           throw SweepError("variant part '\(part)': floor<f> needs a number in 0...1")
@@ -44,7 +51,7 @@ struct SweepVariant: Hashable {
         stabilization.weightFloor = floor
       default:
         throw SweepError(
-          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, recommended"
+          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, recommended, epochs<n>"
         )
       }
       configuration.stabilization = stabilization
