@@ -29,6 +29,8 @@ public enum DCRLCheckpoint {
     var reports: [DCRLEpochReport]
     /// Set when the run was ended by its label-change guard (absent in older files).
     var guardStop: LabelChangeGuardStop?
+    /// The warm-up's partition, when it trains towards one (absent in older files).
+    var initialPartition: [Int]?
   }
 
   /// A copy of a training state at an epoch boundary; tensors are shared copy-on-write, so taking
@@ -59,7 +61,8 @@ public enum DCRLCheckpoint {
         configuration: training.configuration, inputDimension: training.autoencoder.inputDimension,
         nextEpoch: training.nextEpoch, rng: training.rng, batchOptimizerSteps: steps1,
         fullDataOptimizerSteps: steps2, previousLabels: training.previousLabels,
-        reports: training.reports, guardStop: training.guardStop)
+        reports: training.reports, guardStop: training.guardStop,
+        initialPartition: training.initialPartition)
     }
 
     /// A training state equal to the one this snapshot was taken of.
@@ -178,6 +181,7 @@ public enum DCRLCheckpoint {
     training.previousLabels = state.previousLabels
     training.reports = state.reports
     training.guardStop = state.guardStop
+    training.initialPartition = state.initialPartition
     return training
   }
 }

@@ -93,8 +93,12 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
 
   /// The denoising-autoencoder pretraining.
   public var pretraining = PretrainingConfiguration()
-  /// How the centres are initialised (the paper: t-SNE then k-means).
+  /// How the centres are initialised (the paper: t-SNE then k-means; recommended: UMAP then a
+  /// mixture).
   public var centerInitialization = CenterInitialization.tsneThenKMeans
+  /// Whether the warm-up trains L_C towards the initial partition rather than the sharpened
+  /// soft assignment; needs ``CenterInitialization/umapThenMixture``. `nil`: as published.
+  public var partitionWarmUp: PartitionWarmUp? = nil
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
   /// The k-means restarts on the 2-D t-SNE points (20).
@@ -195,6 +199,14 @@ extension DCRLConfiguration {
       "must be positive")
     try check(fullPassChunkSize > 0, "fullPassChunkSize", fullPassChunkSize, "must be positive")
     try stabilization?.validate()
+    if let partitionWarmUp {
+      try check(
+        centerInitialization == .umapThenMixture, "partitionWarmUp", "set",
+        "needs centerInitialization umap-mixture (a partition of every point)")
+      try check(
+        partitionWarmUp.smoothing >= 0 && partitionWarmUp.smoothing < 1,
+        "partitionWarmUp.smoothing", partitionWarmUp.smoothing, "must be in 0..<1")
+    }
     try pretraining.validate()
   }
 }

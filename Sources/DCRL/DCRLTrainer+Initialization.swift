@@ -16,7 +16,8 @@ extension DCRLTrainer {
   ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
     let c = configuration
     if c.centerInitialization == .umapThenMixture {
-      return try mixtureCenters(autoencoder: autoencoder, input: x)
+      let start = try mixtureCenters(autoencoder: autoencoder, input: x)
+      return (start.centers, start.inputCenters)
     }
     let count = min(x.shape[0], c.initializationSubsetSize)
     guard count >= c.clusters else {
@@ -52,9 +53,9 @@ extension DCRLTrainer {
 
   /// The centres of ``CenterInitialization/umapThenMixture``: UMAP of every code to C
   /// dimensions, a Gaussian mixture there, the mean code and input of each component.
-  private func mixtureCenters(
+  func mixtureCenters(
     autoencoder: Autoencoder, input x: Tensor
-  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
+  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor, labels: [Int]) {
     let c = configuration
     guard x.shape[0] > c.clusters else {
       throw .invalidInput("n_samples=\(x.shape[0]) should be > n_clusters=\(c.clusters)")
@@ -75,7 +76,8 @@ extension DCRLTrainer {
     }
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
-      clusterMeans(x, labels: labels, clusters: c.clusters, fallback: nil)
+      clusterMeans(x, labels: labels, clusters: c.clusters, fallback: nil),
+      labels
     )
   }
 }

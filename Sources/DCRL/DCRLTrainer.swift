@@ -150,10 +150,18 @@ public struct DCRLTrainer {
           + "\(data.shape[1]) features and the configuration a latent dimension of \(configuration.latentDimension)"
       )
     }
-    let (centers, inputCenters) = try initialCenters(autoencoder: network, input: data)
+    let centers: Tensor
+    let inputCenters: Tensor
+    var partition: [Int]?
+    if configuration.partitionWarmUp != nil {
+      (centers, inputCenters, partition) = try mixtureCenters(autoencoder: network, input: data)
+    } else {
+      (centers, inputCenters) = try initialCenters(autoencoder: network, input: data)
+    }
     let state = DCRLTrainingState(
       configuration: configuration, autoencoder: network, centers: centers,
       inputCenters: inputCenters, rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    state.initialPartition = partition
     return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
   }
 
@@ -250,7 +258,8 @@ public struct DCRLTrainer {
     let structure = try EpochStructure.compute(
       input: x, latent: latent, centers: state.centers.value,
       previousInputCenters: state.inputCenters,
-      weights: weights, configuration: c)
+      weights: weights, configuration: c,
+      warmUpPartition: epoch < c.warmUpEpochs ? state.initialPartition : nil)
     let n = x.shape[0]
     let changed =
       state.previousLabels.map { previous in

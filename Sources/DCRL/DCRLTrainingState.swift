@@ -37,6 +37,9 @@ final class DCRLTrainingState {
   var reports: [DCRLEpochReport]
   /// Set once the label-change guard has ended the run.
   var guardStop: LabelChangeGuardStop?
+  /// The partition of every point the run started from, when the warm-up trains towards it
+  /// (``DCRLConfiguration/partitionWarmUp``).
+  var initialPartition: [Int]?
   /// Zero gradients for the network, reused when only the centres receive a gradient.
   private var zeroGradients: [ObjectIdentifier: Tensor] = [:]
 

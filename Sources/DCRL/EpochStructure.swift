@@ -100,15 +100,25 @@ func isometryPairs(
 
 extension EpochStructure {
   /// Computes the structure of one epoch from the start-of-epoch latent codes.
+  ///
+  /// With `warmUpPartition`, L_C's target is that partition, label-smoothed by
+  /// ``DCRLConfiguration/partitionWarmUp``, instead of P.
   static func compute(
     input x: Tensor, latent: Tensor, centers: Tensor, previousInputCenters: Tensor?,
-    weights: EpochWeights, configuration c: DCRLConfiguration
+    weights: EpochWeights, configuration c: DCRLConfiguration, warmUpPartition: [Int]? = nil
   ) throws(DCRLError) -> EpochStructure {
     let q = softAssignment(latent, centers: centers, degreesOfFreedom: c.degreesOfFreedom)
     let labels = q.argmax(axis: 1)
     var counts = [Int](repeating: 0, count: c.clusters)
     for label in labels { counts[label] += 1 }
-    let target = weights.alpha > 0 ? targetDistribution(q) : nil
+    var target: Tensor?
+    if weights.alpha > 0 {
+      if let warmUpPartition, let smoothing = c.partitionWarmUp?.smoothing {
+        target = smoothedOneHot(warmUpPartition, classes: c.clusters, smoothing: smoothing, like: q)
+      } else {
+        target = targetDistribution(q)
+      }
+    }
     let inputCenters = clusterMeans(
       x, labels: labels, clusters: c.clusters, fallback: previousInputCenters)
     let pairs =
@@ -120,4 +130,14 @@ extension EpochStructure {
     return EpochStructure(
       target: target, labels: labels, counts: counts, inputCenters: inputCenters, pairs: pairs)
   }
+}
+
+/// Rows `1 − ε + ε/C` at each label and `ε/C` elsewhere, `[labels.count, classes]`, with the
+/// dtype and backend of `like`.
+func smoothedOneHot(_ labels: [Int], classes: Int, smoothing: Double, like: Tensor) -> Tensor {
+  let off = smoothing / Double(classes)
+  var values = [Double](repeating: off, count: labels.count * classes)
+  for (row, label) in labels.enumerated() { values[row * classes + label] += 1 - smoothing }
+  return Tensor(
+    converting: values, shape: [labels.count, classes], dtype: like.dtype, on: like.backend)
 }

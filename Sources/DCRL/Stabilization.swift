@@ -49,8 +49,10 @@ public struct DCRLStabilization: Sendable, Codable, Hashable {
 /// it measures what epoch e − 1's updates did. The guard watches epochs after the warm-up once
 /// `window` of them are recorded; it fires at epoch e when
 /// `change(e) > max(minimumChange, factor · median(change(e − window) … change(e − 1)))`.
-/// Training then returns to the state at the start of epoch e − 1 and stops there. Only the
-/// model's own predictions enter the rule.
+/// Training then returns to the state at the start of epoch e − 1 and stops there (at the first
+/// epoch after a resume there is no earlier state in memory, and it stops at the start of e).
+/// Only the model's own predictions enter the rule; ``DCRLModel/labelChangeGuardStop`` says
+/// where it fired.
 public struct LabelChangeGuard: Sendable, Codable, Hashable {
   /// How many earlier post-warm-up epochs form the reference median.
   public var window: Int
@@ -123,4 +125,23 @@ public struct LabelChangeGuardStop: Sendable, Codable, Hashable {
   /// The number of epochs the returned model has completed (the state at the start of this
   /// epoch was restored).
   public var completedEpochs: Int
+}
+
+/// A warm-up that teaches the encoder the initial partition: during the first
+/// ``DCRLConfiguration/warmUpEpochs`` epochs the target of L_C is each point's cluster in the
+/// initial partition (label-smoothed) instead of the sharpened soft assignment.
+///
+/// The UMAP + mixture start (``CenterInitialization/umapThenMixture``) finds clusters along the
+/// data's manifold, but DCRL assigns a point to its nearest centre in latent space, which splits
+/// the codes differently; this warm-up moves the codes so that the nearest-centre partition
+/// becomes the mixture's. The partition comes from the data alone.
+public struct PartitionWarmUp: Sendable, Codable, Hashable {
+  /// ε of the label smoothing: the target is `1 − ε + ε/C` for the point's cluster and `ε/C`
+  /// for every other.
+  public var smoothing: Double
+
+  /// Creates the warm-up with smoothing ε.
+  public init(smoothing: Double = 0.1) {
+    self.smoothing = smoothing
+  }
 }

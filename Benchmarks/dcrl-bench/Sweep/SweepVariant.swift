@@ -9,7 +9,7 @@ import DCRL
 /// after the warm-up, e.g. `floor0.1`), `rankalign` (L_rank beside L_align in the full-data
 /// step), `umap` (centres from UMAP + a Gaussian mixture of all codes), `recommended` (the
 /// changes of ``DCRLConfiguration/applyRecommendedChanges()``), `epochs<n>` (n fine-tuning
-/// epochs). Example: `umap+floor0.1+guard+epochs200`.
+/// epochs), `pwarm` (the UMAP + mixture start and a warm-up towards its partition). Example: `umap+floor0.1+guard+epochs200`.
 struct SweepVariant: Hashable {
   /// The name as given (also the store folder's name).
   var name: String
@@ -35,6 +35,10 @@ struct SweepVariant: Hashable {
       case "umap":
         configuration.centerInitialization = .umapThenMixture
         continue
+      case "pwarm":
+        configuration.centerInitialization = .umapThenMixture
+        configuration.partitionWarmUp = PartitionWarmUp()
+        continue
       case "recommended":
         configuration.applyRecommendedChanges()
         continue
@@ -51,7 +55,7 @@ struct SweepVariant: Hashable {
         stabilization.weightFloor = floor
       default:
         throw SweepError(
-          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, recommended, epochs<n>"
+          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, pwarm, recommended, epochs<n>"
         )
       }
       configuration.stabilization = stabilization
@@ -67,6 +71,7 @@ struct SweepVariant: Hashable {
     var mine = base
     try apply(to: &mine)
     guard mine.centerInitialization == base.centerInitialization,
+      mine.partitionWarmUp == base.partitionWarmUp,
       mine.initializationSubsetSize == base.initializationSubsetSize
     else { return false }
     for e in 0..<epoch
