@@ -32,24 +32,37 @@ final class TrainingSession {
   /// Whether the run stopped early on SIGINT/SIGTERM.
   private(set) var interrupted = false
 
+  /// Opens the output folder; a resumed run (`resumingAt` the checkpoint's next fine-tuning
+  /// epoch) keeps the rows of `previousLog` (its run's epochs.csv, by default this folder's)
+  /// for the epochs before it, so that no epoch is logged twice after a kill.
   init(
     out: URL, total: Int, pretrainingTotal: Int = 0, interval: Int, input: String, threads: Int,
-    resuming: Bool = false
+    resumingAt nextEpoch: Int? = nil, previousLog: URL? = nil
   ) throws {
     self.out = out
     checkpoints = CheckpointPolicy(
       directory: out.appendingPathComponent("checkpoint"), interval: interval)
     try checkpoints.checkWritable()
+    removeLeftoverTemporaryFiles(in: checkpoints.directory)
+    removeLeftoverTemporaryFiles(in: out)
     progress = ProgressReporter(total: total, label: "fine-tuning")
     pretrainingProgress = ProgressReporter(total: pretrainingTotal, label: "pretraining")
+    let logFile = out.appendingPathComponent("epochs.csv")
+    if let nextEpoch {
+      try keepLoggedEpochs(before: nextEpoch, of: previousLog ?? logFile, in: logFile)
+    }
     log = try CSVLog(
-      url: out.appendingPathComponent("epochs.csv"),
+      url: logFile,
       header: [
         "epoch", "alpha", "beta", "L_C", "L_rec", "L_rank", "L_iso", "L_align", "label_change",
         "empty_clusters", "size_entropy", "acc", "nmi", "seconds",
-      ], appending: resuming)
+      ], appending: nextEpoch != nil)
+    // Absolute paths, so that the printed command works from any folder.
+    let inputArgument =
+      FileManager.default.fileExists(atPath: input)
+      ? URL(fileURLWithPath: input).standardizedFileURL.path : input
     resumeArguments =
-      " --input \(shellQuoted(input)) --out \(shellQuoted(out.path)) --threads \(threads)"
+      " --input \(shellQuoted(inputArgument)) --out \(shellQuoted(out.path)) --threads \(threads)"
       + " --checkpoint-every \(interval)"
   }
 
@@ -109,14 +122,15 @@ final class TrainingSession {
         + "continue with: \(resumeCommand(checkpoints.file))")
   }
 
-  /// Saves the model and writes the codes and labels; prints and checks ACC/NMI with labels.
+  /// Saves the model with its scaling and input fingerprint, and writes the codes and labels;
+  /// prints ACC/NMI with labels, and fails (exit status 1) when ACC is below `expectedAccuracy`.
   func finish(
-    _ model: DCRLModel, x: Tensor, labels: [Int]?, preprocessing: Preprocessing,
-    expectedAccuracy: Double?
+    _ model: DCRLModel, x: Tensor, labels: [Int]?, record: RunRecord, expectedAccuracy: Double?
   ) throws {
     let modelDirectory = out.appendingPathComponent("model")
     try model.save(to: modelDirectory)
-    try preprocessing.save(in: modelDirectory)
+    try record.preprocessing.save(in: modelDirectory)
+    try record.input.save(in: modelDirectory)
     try NPY.write(try model.transform(x), to: out.appendingPathComponent("latent.npy"))
     let predicted = try model.predict(x)
     try NPY.write(labels: predicted, to: out.appendingPathComponent("labels.npy"))
@@ -127,7 +141,7 @@ final class TrainingSession {
     let accuracy = try clusteringAccuracy(predicted, labels)
     try printScores(predicted, labels)
     if let expectedAccuracy, accuracy < expectedAccuracy {
-      throw UsageError(
+      throw CommandFailure(
         "ACC \(String(format: "%.4f", accuracy)) is below --expect-acc \(expectedAccuracy)")
     }
   }
@@ -159,37 +173,16 @@ func shellQuoted(_ text: String) -> String {
   return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
-/// The configuration `dcrl fit` runs with, saved in its output folder as `configuration.json`
-/// so that `dcrl resume` can fine-tune after continuing an interrupted pretraining.
-enum RunConfigurationFile {
-  static func url(in out: URL) -> URL { out.appendingPathComponent("configuration.json") }
-
-  static func save(_ configuration: DCRLConfiguration, in out: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(configuration).write(to: url(in: out), options: .atomic)
+/// Replaces `destination` with the header and the rows of the epoch log `source` for epochs
+/// before `nextEpoch` (atomically); nothing when `source` does not exist.
+private func keepLoggedEpochs(before nextEpoch: Int, of source: URL, in destination: URL) throws {
+  guard let data = FileManager.default.contents(atPath: source.path) else { return }
+  let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+  guard let header = lines.first else { return }
+  let kept = lines.dropFirst().filter { line in
+    line.split(separator: ",", maxSplits: 1).first.flatMap { Int($0) }.map { $0 < nextEpoch }
+      ?? false
   }
-
-  /// - Throws: ``RunFileError`` naming the file when it is missing,
-  ///   unreadable or not a valid configuration.
-  static func load(from out: URL) throws -> DCRLConfiguration {
-    let file = url(in: out)
-    let data: Data
-    do {
-      data = try Data(contentsOf: file)
-    } catch {
-      throw RunFileError(
-        path: file.path,
-        reason: "cannot be read (\(error.localizedDescription)); resuming a pretraining needs the "
-          + "configuration 'dcrl fit' saved there (pass --out for the run's folder)")
-    }
-    do {
-      let configuration = try JSONDecoder().decode(DCRLConfiguration.self, from: data)
-      try configuration.validate()
-      return configuration
-    } catch {
-      throw RunFileError(
-        path: file.path, reason: "is not a valid DCRL configuration (\(error))")
-    }
-  }
+  try writeAtomically(
+    Data(([header] + kept).map { $0 + "\n" }.joined().utf8), to: destination.path)
 }

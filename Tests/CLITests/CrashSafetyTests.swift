@@ -157,6 +157,43 @@ struct CrashSafetyTests {
     }
   }
 
+  @Test("C9 after SIGKILL, resume logs each epoch once and removes leftover temporary files")
+  func killLeavesNoDuplicateEpochs() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let epochs = 60
+    var arguments = fitArguments(directory, out: "killed", epochs: epochs)
+    arguments[arguments.firstIndex(of: "--checkpoint-every")! + 1] = "5"
+    let run = directory.appendingPathComponent("killed")
+    let checkpoint = run.appendingPathComponent("checkpoint/checkpoint.safetensors")
+    // Killed with epochs logged after the last checkpoint (every 5th): a resume runs them again.
+    var killedAfter: Int?
+    for retry in 0..<4 where killedAfter == nil {
+      try? FileManager.default.removeItem(at: run)
+      let killed = try interrupt(
+        arguments, log: directory.appendingPathComponent("kill-\(retry)"),
+        when: {
+          FileManager.default.fileExists(atPath: checkpoint.path) && loggedEpochs(run) % 5 == 2
+        }, delay: 0, signal: SIGKILL)
+      if killed != nil && loggedEpochs(run) % 5 != 0 { killedAfter = loggedEpochs(run) }
+    }
+    #expect(killedAfter != nil, "the run finished before it could be killed")
+    // What a kill during a checkpoint write leaves: Foundation's temporary file.
+    let leftover = run.appendingPathComponent("checkpoint/.dat.nosync4242.AbCdEf")
+    try Data(count: 4096).write(to: leftover)
+    let resumed = try dcrl([
+      "resume", "--checkpoint", checkpoint.path, "--input",
+      directory.appendingPathComponent("x.npy").path, "--threads", "1", "--checkpoint-every", "5",
+    ])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    let log = try String(contentsOf: run.appendingPathComponent("epochs.csv"), encoding: .utf8)
+    let logged = log.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").first.map(String.init) ?? ""
+    }
+    #expect(logged == (0..<epochs).map(String.init), "killed after \(killedAfter ?? -1)")
+    #expect(!FileManager.default.fileExists(atPath: leftover.path))
+  }
+
   @Test("C2 SIGINT writes a checkpoint, prints how to resume and exits 130; that resume completes")
   func interruptAndResume() throws {
     let directory = try fixture()
@@ -292,8 +329,9 @@ struct CrashSafetyTests {
     try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
     try Data("x".utf8).write(to: run.appendingPathComponent("checkpoint"))
     for out in ["file/run", "run"] {
-      var arguments = fitArguments(directory, out: out, epochs: 2)
-      arguments[arguments.count - 1] = directory.appendingPathComponent(out).path
+      // --force: the folder "run" holds the blocking file, which fit otherwise refuses to touch.
+      var arguments = fitArguments(directory, out: out, epochs: 2) + ["--force"]
+      arguments[arguments.count - 2] = directory.appendingPathComponent(out).path
       let result = try dcrl(arguments)
       #expect(result.status != 0)
       #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")
