@@ -55,7 +55,10 @@ enum FitCommand: Subcommand {
   static func run(_ arguments: ParsedArguments) throws {
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
     guard let outPath = arguments.string("out") else { throw UsageError("--out is required") }
-    try RunFolder.check(outPath, force: arguments.isSet("force"))
+    let force = arguments.isSet("force")
+    try RunFolder.check(
+      outPath, force: force,
+      inputs: [("input", arguments.string("input")), ("labels", arguments.string("labels"))])
     let threads = try applyThreads(arguments)
     let interval = try checkpointInterval(arguments)
     let header = csvHeader(arguments)
@@ -74,8 +77,9 @@ enum FitCommand: Subcommand {
       configuration: configuration, preprocessing: preprocessing,
       input: InputFingerprint(input.features))
 
-    let folder = try RunFolder(creating: outPath)
-    do {
+    let folder = try RunFolder(creating: outPath, replacing: force)
+    var accuracy: Double?
+    try folder.run {
       let session = try TrainingSession(
         out: folder.url, total: configuration.epochs,
         pretrainingTotal: configuration.pretraining.epochs, interval: interval, input: inputName,
@@ -94,13 +98,12 @@ enum FitCommand: Subcommand {
         x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
         onEpoch: session.onEpoch)
       try session.checkInterrupted(epochs: configuration.epochs)
-      try session.finish(
-        model, x: x, labels: labels, record: record, expectedAccuracy: expectedAccuracy)
-    } catch let error as InterruptedError {
-      throw error
-    } catch {
-      folder.discardUnlessCheckpointed()
-      throw error
+      accuracy = try session.finish(model, x: x, labels: labels, record: record)
+    }
+    // A run below the expected accuracy is complete: its outputs stay, and the status says so.
+    if let expectedAccuracy, let accuracy, accuracy < expectedAccuracy {
+      throw CommandFailure(
+        "ACC \(String(format: "%.4f", accuracy)) is below --expect-acc \(expectedAccuracy)")
     }
   }
 

@@ -30,8 +30,14 @@ enum ResumeCommand: Subcommand {
     // fit writes checkpoints to <run>/checkpoint/; the outputs go there unless --out says.
     let run = checkpointURL.deletingLastPathComponent().deletingLastPathComponent()
     let outPath = arguments.string("out") ?? run.path
+    let force = arguments.isSet("force")
+    let continuing = sameFile(outPath, run.path)
     try RunFolder.check(
-      outPath, force: arguments.isSet("force"), continuing: sameFile(outPath, run.path))
+      outPath, force: force, continuing: continuing,
+      inputs: [
+        ("input", arguments.string("input")), ("labels", arguments.string("labels")),
+        ("checkpoint", continuing ? nil : checkpoint),
+      ])
     let threads = try applyThreads(arguments)
     let interval = try checkpointInterval(arguments)
     let kind = try CheckpointPolicy.kind(ofCheckpointAt: checkpointURL)
@@ -46,22 +52,17 @@ enum ResumeCommand: Subcommand {
         "--labels: \(labels.count) labels for the \(input.features.shape[0]) rows of \(input.name)")
     }
     let x = try record.preprocessing.apply(input.features)
-    let folder = try RunFolder(creating: outPath)
+    let folder = try RunFolder(creating: outPath, replacing: force, continuing: continuing)
     let resumption = Resumption(
       checkpoint: checkpointURL, x: x, labels: labels, record: record,
       previousLog: run.appendingPathComponent("epochs.csv"), out: folder.url, interval: interval,
       inputName: inputName, threads: threads)
-    do {
+    try folder.run {
       if kind == .pretraining {
         try resumption.pretraining()
       } else {
         try resumption.fineTuning()
       }
-    } catch let error as InterruptedError {
-      throw error
-    } catch {
-      folder.discardUnlessCheckpointed()
-      throw error
     }
   }
 }
@@ -93,7 +94,7 @@ private struct Resumption {
       from: checkpoint, input: x, labels: labels, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
     try session.checkInterrupted(epochs: saved.configuration.epochs)
-    try session.finish(model, x: x, labels: labels, record: record, expectedAccuracy: nil)
+    try session.finish(model, x: x, labels: labels, record: record)
   }
 
   /// Continues an interrupted pretraining, then fine-tunes with the recorded configuration.
@@ -116,6 +117,6 @@ private struct Resumption {
       x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
     try session.checkInterrupted(epochs: configuration.epochs)
-    try session.finish(model, x: x, labels: labels, record: record, expectedAccuracy: nil)
+    try session.finish(model, x: x, labels: labels, record: record)
   }
 }

@@ -329,9 +329,8 @@ struct CrashSafetyTests {
     try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
     try Data("x".utf8).write(to: run.appendingPathComponent("checkpoint"))
     for out in ["file/run", "run"] {
-      // --force: the folder "run" holds the blocking file, which fit otherwise refuses to touch.
-      var arguments = fitArguments(directory, out: out, epochs: 2) + ["--force"]
-      arguments[arguments.count - 2] = directory.appendingPathComponent(out).path
+      var arguments = fitArguments(directory, out: out, epochs: 2)
+      arguments[arguments.count - 1] = directory.appendingPathComponent(out).path
       let result = try dcrl(arguments)
       #expect(result.status != 0)
       #expect(result.error.split(separator: "\n").count == 1, "\(result.error)")

@@ -20,6 +20,10 @@ struct ExitStatusTests {
         ["--labels", directory.appendingPathComponent("noise.npy").path, "--expect-acc", "0.9"]))
     #expect(failed.status == 1, "\(failed.error)")
     #expect(failed.error.contains("is below --expect-acc 0.9"), "\(failed.error)")
+    // The run is complete and kept; only the status reports the missed expectation.
+    #expect(
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent("run/model/model.safetensors").path))
     let usage = try dcrl(quickFit(directory, out: "other", ["--clusters", "ten"]))
     #expect(usage.status == 2)
     for arguments in [["--help"], ["fit", "--help"], ["predict", "--help"]] {

@@ -79,12 +79,26 @@ struct OutputSafetyTests {
       #expect(
         !FileManager.default.fileExists(atPath: directory.appendingPathComponent("new").path))
     }
-    // Failing into a previous run, even with --force, leaves it as it was.
+    // Failing into a previous run, even with --force, leaves it as it was: a flag the input
+    // cannot satisfy, or a training that diverges (values near Float's limit overflow the loss).
     #expect(try dcrl(quickFit(directory, out: "run")).status == 0)
-    let before = folderContents(directory.appendingPathComponent("run"))
+    let previous = directory.appendingPathComponent("run")
+    try Data("notes".utf8).write(to: previous.appendingPathComponent("notes.txt"))
+    let before = folderContents(previous)
     let failed = try dcrl(quickFit(directory, out: "run", ["--clusters", "1000000", "--force"]))
     #expect(failed.status == 2 && failed.error.contains("--clusters"), "\(failed.error)")
-    #expect(folderContents(directory.appendingPathComponent("run")) == before)
+    #expect(folderContents(previous) == before)
+    let x = try NPY.read(from: directory.appendingPathComponent("x.npy")).tensor()
+    let huge = directory.appendingPathComponent("huge.npy")
+    try NPY.write(Tensor(x.floats.map { $0 * 1e19 }, shape: x.shape), to: huge)
+    let diverged = try dcrl(quickFit(directory, out: "run", ["--input", huge.path, "--force"]))
+    #expect(diverged.status == 1 && diverged.error.contains("non-finite"), "\(diverged.error)")
+    #expect(folderContents(previous) == before)
+    // Not even --force lets a run write over one of its inputs.
+    let labels = previous.appendingPathComponent("labels.npy").path
+    let onInput = try dcrl(quickFit(directory, out: "run", ["--labels", labels, "--force"]))
+    #expect(onInput.status == 2 && onInput.error.contains("is where the run writes its labels.npy"))
+    #expect(folderContents(previous) == before)
   }
 
   @Test("C4 predict, embed and plot never write over an input, a model or an existing file")
