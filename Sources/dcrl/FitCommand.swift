@@ -20,6 +20,11 @@ let trainingFlags: [Flag] = [
   csvHeaderFlag, forceFlag,
 ]
 
+/// The most units per input feature a default layer has for your own data.
+let defaultWidthPerFeature = 10
+/// The narrowest a default layer is made for your own data.
+let minimumDefaultWidth = 64
+
 enum FitCommand: Subcommand {
   static let specification = CommandSpecification(
     name: "dcrl fit",
@@ -39,7 +44,11 @@ enum FitCommand: Subcommand {
         choices: ["paper", "authors-code"]),
       .option("epochs", "N", help: "fine-tuning epochs [preset: 300]"),
       .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
-      .option("hidden", "LIST", help: "encoder hidden sizes, e.g. 500,500,2000 [preset]"),
+      .option(
+        "hidden", "LIST",
+        help: "encoder hidden sizes, e.g. 500,500,2000 [preset; for your own data each width is "
+          + "at most \(defaultWidthPerFeature) × the feature count, at least \(minimumDefaultWidth)]"
+      ),
       .option("latent", "M", help: "latent dimension [10]"),
       .option("neighbors", "K", help: "k of the isometry loss [preset: 3]"),
       .option(
@@ -48,7 +57,7 @@ enum FitCommand: Subcommand {
       .option(
         "scale", "KIND", help: "feature scaling before training", default: "none",
         choices: ["none", "minmax", "standard"]),
-      .option("seed", "N", help: "random seed [preset]"),
+      .option("seed", "N", help: "random seed [the dataset preset's; 0 for your own data]"),
       .option("expect-acc", "X", help: "exit with status 1 if ACC is below X (needs labels)"),
     ] + trainingFlags)
 
@@ -111,7 +120,7 @@ enum FitCommand: Subcommand {
   static func makeConfiguration(
     _ arguments: ParsedArguments, input: LoadedInput, labels: [Int]?
   ) throws -> DCRLConfiguration {
-    let benchmark = datasetAliases[input.name].map(benchmarkKey)
+    let benchmark = input.dataset.map(benchmarkKey)
     let paper = arguments.string("preset") == "paper"
     var c: DCRLConfiguration
     if let benchmark {
@@ -122,6 +131,9 @@ enum FitCommand: Subcommand {
         c.hiddenSizes = [500, 500, 500, 2000]
         c.isometryNeighbors = 5
       }
+      // Your own data: no layer wider than the input warrants (10 × its features, at least 64).
+      let widest = max(minimumDefaultWidth, defaultWidthPerFeature * input.features.shape[1])
+      c.hiddenSizes = c.hiddenSizes.map { min($0, widest) }
     }
     if let clusters = try arguments.value("clusters", as: Int.self) {
       c.clusters = clusters

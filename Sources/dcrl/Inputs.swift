@@ -11,6 +11,8 @@ struct LoadedInput {
   var features: Tensor
   var labels: [Int]?
   var name: String
+  /// The benchmark dataset, when `--input` named one (not a file that happens to share its name).
+  var dataset: DatasetName? = nil
 }
 
 /// Dataset names accepted by `--input`, with the short aliases of the README.
@@ -26,7 +28,8 @@ func loadInput(_ input: String, dataRoot: String, header: CSVHeader = .auto) thr
   if let dataset = datasetAliases[input] {
     let directory = dataset.directory(inDataRoot: URL(fileURLWithPath: dataRoot, isDirectory: true))
     let data = try LabeledDataset.load(dataset, from: directory)
-    return LoadedInput(features: data.features, labels: data.labels, name: dataset.rawValue)
+    return LoadedInput(
+      features: data.features, labels: data.labels, name: dataset.rawValue, dataset: dataset)
   }
   let url = URL(fileURLWithPath: input)
   guard FileManager.default.fileExists(atPath: url.path) else {

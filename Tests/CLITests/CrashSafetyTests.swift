@@ -40,7 +40,7 @@ private final class Child {
   let output: URL
   let error: URL
 
-  init(_ arguments: [String], log: URL) throws {
+  init(_ arguments: [String], log: URL, in folder: URL? = nil) throws {
     output = log.appendingPathExtension("out")
     error = log.appendingPathExtension("err")
     for file in [output, error] {
@@ -48,6 +48,7 @@ private final class Child {
     }
     process.executableURL = try executable()
     process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
     process.standardOutput = try FileHandle(forWritingTo: output)
     process.standardError = try FileHandle(forWritingTo: error)
     try process.run()
@@ -76,9 +77,10 @@ struct CrashSafetyTests {
   ///
   /// Returns nil when the process finished before the signal could be sent.
   private func interrupt(
-    _ arguments: [String], log: URL, when ready: () -> Bool, delay: Double, signal: Int32
+    _ arguments: [String], log: URL, in folder: URL? = nil, when ready: () -> Bool,
+    delay: Double, signal: Int32
   ) throws -> (reason: Process.TerminationReason, status: Int32, output: String, error: String)? {
-    let child = try Child(arguments, log: log)
+    let child = try Child(arguments, log: log, in: folder)
     guard child.wait(until: ready) else {
       _ = child.finish()
       return nil
@@ -232,6 +234,23 @@ struct CrashSafetyTests {
     for (name, values) in expected {
       #expect(actual[name] == values, "\(name) differs after SIGINT at epoch \(done)")
     }
+  }
+
+  @Test("C2 the printed resume command names the input by its absolute path, as it does --out")
+  func resumeCommandPaths() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var arguments = fitArguments(directory, out: "run", epochs: 400)
+    arguments[arguments.firstIndex(of: "--input")! + 1] = "x.npy"
+    let checkpoint = directory.appendingPathComponent("run/checkpoint/checkpoint.safetensors")
+    let interrupted = try #require(
+      try interrupt(
+        arguments, log: directory.appendingPathComponent("sigint"), in: directory,
+        when: { FileManager.default.fileExists(atPath: checkpoint.path) }, delay: 0,
+        signal: SIGINT))
+    #expect(interrupted.status == 130, "\(interrupted.error)")
+    let x = directory.appendingPathComponent("x.npy").standardizedFileURL.path
+    #expect(interrupted.error.contains("--input \(x) --out "), "\(interrupted.error)")
   }
 
   @Test(
