@@ -53,8 +53,8 @@ func existingIsFolder(_ path: String) -> Bool? {
 }
 
 /// Checks a single-file output such as `predict --out FILE` before any work: a usable name, not
-/// one of the command's inputs, not a folder, in a folder that exists, and not an existing file
-/// unless `force`.
+/// one of the command's inputs, not a folder, in a folder that exists and can be written, and
+/// not an existing file unless `force`.
 func checkOutputFile(
   _ path: String, flag: String = "out", inputs: [(flag: String, path: String?)], force: Bool
 ) throws(UsageError) {
@@ -74,9 +74,19 @@ func checkOutputFile(
         "--\(flag): \(path) already exists; pass --force to replace it, or name a new file")
     }
   }
-  let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-  guard existingIsFolder(folder) == true else {
-    throw UsageError("--\(flag): the folder \(folder) does not exist; create it first")
+  let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+  guard existingIsFolder(folder.path) == true else {
+    throw UsageError("--\(flag): the folder \(folder.path) does not exist; create it first")
+  }
+  // A probe file: a folder the system will not let us write in is reported before any work.
+  let probe = folder.appendingPathComponent(".dcrl-write-probe-\(UUID().uuidString)")
+  do {
+    try Data().write(to: probe)
+    try? FileManager.default.removeItem(at: probe)
+  } catch {
+    throw UsageError(
+      "--\(flag): cannot write in \(folder.path) (\(systemReason(error))); choose a folder you "
+        + "can write to")
   }
 }
 

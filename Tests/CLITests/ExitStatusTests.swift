@@ -53,12 +53,30 @@ struct ExitStatusTests {
       // Not writable even by root.
       cases.append(("/sys/dcrl-\(UUID())", "choose a folder you can write to"))
     #endif
+    #expect(try dcrl(quickFit(directory, out: "run")).status == 0)
     for (out, expected) in cases {
-      let result = try dcrl(quickFit(directory, out: "unused", ["--out", out]))
-      #expect(result.status != 0)
-      #expect(result.error.split(separator: "\n").count == 1, "\(out): \(result.error)")
-      #expect(result.error.contains(expected), "\(out): \(result.error)")
-      #expect(!result.error.contains("Error Domain"), "\(result.error)")
+      let fit = try dcrl(quickFit(directory, out: "unused", ["--out", out]))
+      // predict writes a file: the same name and folder rules, before the model is loaded.
+      let predict = try dcrl([
+        "predict", "--model", directory.appendingPathComponent("run/model").path, "--input",
+        directory.appendingPathComponent("x.npy").path, "--out",
+        out == file.path ? directory.path : out + "/p.npy",
+      ])
+      for result in [fit, predict] {
+        #expect(result.status != 0)
+        #expect(result.error.split(separator: "\n").count == 1, "\(out): \(result.error)")
+        #expect(!result.error.contains("Error Domain"), "\(result.error)")
+        #expect(!result.output.contains("wrote"), "\(result.output)")
+      }
+      #expect(fit.error.contains(expected), "\(out): \(fit.error)")
     }
+    let readOnly = try dcrl([
+      "predict", "--model", directory.appendingPathComponent("run/model").path, "--input",
+      directory.appendingPathComponent("x.npy").path, "--out", "/sys/dcrl-\(UUID()).npy",
+    ])
+    #if os(Linux)
+      #expect(readOnly.status == 2)
+      #expect(readOnly.error.contains("cannot write in /sys"), "\(readOnly.error)")
+    #endif
   }
 }
