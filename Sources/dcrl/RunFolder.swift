@@ -20,6 +20,8 @@ struct RunFolder {
   private let createdRoot: URL?
   /// Where a previous run's outputs wait while `--force` replaces them, until the command ends.
   private let setAside: URL?
+  /// Whether the command continues the run already in the folder (then nothing is undone).
+  private let continuing: Bool
 
   /// Checks `--out` before any work: a usable name, not a file, no file in the way above it, no
   /// input among the outputs it would receive, and new or empty unless `force` or `continuing`
@@ -62,9 +64,6 @@ struct RunFolder {
       }
     }
   }
-
-  /// Whether the command continues the run already in the folder (then nothing is undone).
-  private let continuing: Bool
 
   /// Creates the folder (after ``check(_:force:continuing:inputs:)`` and the input's
   /// validation); with `replacing`, moves a previous run's outputs in it aside.
