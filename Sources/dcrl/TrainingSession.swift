@@ -24,7 +24,9 @@ struct InterruptedError: Error, CustomStringConvertible {
 final class TrainingSession {
   let out: URL
   let checkpoints: CheckpointPolicy
-  let progress: ProgressReporter
+  /// Fine-tuning's progress; replaced when fine-tuning starts, so that its first estimate does
+  /// not count the pretraining.
+  private(set) var progress: ProgressReporter
   let pretrainingProgress: ProgressReporter
   let log: CSVLog
   /// The `dcrl resume` arguments after `--checkpoint FILE`.
@@ -87,9 +89,12 @@ final class TrainingSession {
   }
 
   /// Throws ``InterruptedError`` saying where the pretraining checkpoint is and how to continue,
-  /// when pretraining was interrupted.
+  /// when pretraining was interrupted; otherwise fine-tuning starts, and its estimate with it.
   func checkPretrainingInterrupted(epochs: Int) throws {
-    guard interrupted else { return }
+    guard interrupted else {
+      progress = ProgressReporter(total: progress.total, label: progress.label)
+      return
+    }
     let file = checkpoints.pretrainingFile
     let done = (try? PretrainingCheckpoint.summary(at: file).nextEpoch) ?? 0
     throw InterruptedError(
