@@ -105,7 +105,11 @@ final class TrainingSession {
 
   /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
   func onEpoch(_ r: DCRLEpochReport) -> TrainingControl {
-    progress.update(step: r.epoch, message: r.summary)
+    // The step counter says which epoch this is; the summary's own "epoch N" would repeat it.
+    let counter = "epoch \(r.epoch)  "
+    let summary =
+      r.summary.hasPrefix(counter) ? String(r.summary.dropFirst(counter.count)) : r.summary
+    progress.update(step: r.epoch, message: summary)
     func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
     try? log.append([
       "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
