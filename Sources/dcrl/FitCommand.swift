@@ -46,10 +46,10 @@ enum FitCommand: Subcommand {
       .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
       .option(
         "hidden", "LIST",
-        help: "encoder hidden sizes, e.g. 500,500,2000 [preset; for your own data each width is "
-          + "at most \(defaultWidthPerFeature) × the feature count, at least \(minimumDefaultWidth)]"
-      ),
-      .option("latent", "M", help: "latent dimension [10]"),
+        help: "encoder hidden sizes, each 1 to \(maximumLayerWidth), e.g. 500,500,2000 [preset; "
+          + "for your own data each width is at most \(defaultWidthPerFeature) × the feature "
+          + "count, at least \(minimumDefaultWidth)]"),
+      .option("latent", "M", help: "latent dimension, 1 to \(maximumLayerWidth) [10]"),
       .option("neighbors", "K", help: "k of the isometry loss [preset: 3]"),
       .option(
         "init", "KIND", help: "centre initialisation", default: "tsne-kmeans",

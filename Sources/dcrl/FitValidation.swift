@@ -5,11 +5,12 @@
 import DCRL
 import _CommandLineSupport
 
-/// The widest layer `--hidden` and `--latent` accept.
-let maximumLayerWidth = 100_000
-/// The most weights and biases the autoencoder may have (1 GiB of float32, four times that with
-/// gradients and Adam's two moments).
-let maximumParameterCount = 1 << 28
+/// The widest layer `--hidden` and `--latent` accept: ten times the paper's widest, and a
+/// full-data pass over 8192 rows of it stays within 700 MB.
+let maximumLayerWidth = 20_000
+/// The most weights and biases the autoencoder may have (256 MiB of float32, about 1 GiB with
+/// gradients and Adam's two moments; the paper's MNIST network has 3.3 million).
+let maximumParameterCount = 1 << 26
 /// The most OpenBLAS threads `--threads` accepts.
 let maximumThreads = 1024
 

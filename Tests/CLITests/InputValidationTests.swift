@@ -19,11 +19,11 @@ struct InputValidationTests {
     try NPY.write(
       labels: Array(repeating: 0, count: 299), to: directory.appendingPathComponent("short.npy"))
     let cases: [([String], String)] = [
-      (["--hidden", "3000000000"], "--hidden: 3000000000 must be between 1 and 100000"),
+      (["--hidden", "3000000000"], "--hidden: 3000000000 must be between 1 and 20000"),
       (["--hidden", "9223372036854775807"], "--hidden: 9223372036854775807 must be between 1"),
-      (["--hidden", "0"], "--hidden: 0 must be between 1 and 100000"),
-      (["--latent", "2000000000"], "--latent: 2000000000 must be between 1 and 100000"),
-      (["--hidden", "60000,60000"], "more than 268435456 weights"),
+      (["--hidden", "0"], "--hidden: 0 must be between 1 and 20000"),
+      (["--latent", "2000000000"], "--latent: 2000000000 must be between 1 and 20000"),
+      (["--hidden", "9000,9000"], "more than 67108864 weights"),
       (["--clusters", "1"], "--clusters: 1 must be at least 2"),
       (["--clusters", "1000000"], "--clusters: 1000000 is more than the 300 rows"),
       (["--input", path("one.npy")], "has 1 row; clustering needs at least 2"),
