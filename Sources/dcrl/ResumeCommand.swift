@@ -41,10 +41,11 @@ enum ResumeCommand: Subcommand {
     let threads = try applyThreads(arguments)
     let interval = try checkpointInterval(arguments)
     let kind = try CheckpointPolicy.kind(ofCheckpointAt: checkpointURL)
-    let record = try RunRecord.load(besideCheckpoint: checkpointURL)
+    let recorded = try RunRecord.load(besideCheckpoint: checkpointURL, run: run)
     let header = csvHeader(arguments)
     let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
-    try record.checkInput(input.features, name: input.name)
+    try recorded?.checkInput(input.features, name: input.name)
+    let record = try recorded ?? RunRecord.earlierRun(in: run, input: input.features)
     var labels = input.labels
     if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }
     if let labels, labels.count != input.features.shape[0] {

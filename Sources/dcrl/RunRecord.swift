@@ -57,11 +57,21 @@ struct RunRecord: Codable {
     try encoder.encode(self).write(to: Self.file(in: checkpointFolder), options: .atomic)
   }
 
-  /// The record beside `checkpoint`.
+  /// The record beside `checkpoint`; nil for a run an earlier `dcrl` started, which has none
+  /// but left `configuration.json` and `preprocessing.json` in its folder `run` (see
+  /// ``earlierRun(in:input:)``).
   ///
   /// - Throws: ``RunFileError`` naming the file when it is missing or damaged.
-  static func load(besideCheckpoint checkpoint: URL) throws -> RunRecord {
+  static func load(besideCheckpoint checkpoint: URL, run: URL) throws -> RunRecord? {
     let url = file(in: checkpoint.deletingLastPathComponent())
+    let earlierFiles = ["configuration.json", "preprocessing.json"].map {
+      run.appendingPathComponent($0).path
+    }
+    if !FileManager.default.fileExists(atPath: url.path)
+      && earlierFiles.allSatisfy(FileManager.default.fileExists(atPath:))
+    {
+      return nil
+    }
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -80,6 +90,22 @@ struct RunRecord: Codable {
     }
   }
 
+  /// The record of a run an earlier `dcrl fit` started: its folder's `configuration.json` and
+  /// `preprocessing.json`, and the fingerprint of `x`, since the run recorded none (which is
+  /// said on standard error: the input cannot be checked).
+  static func earlierRun(in run: URL, input x: Tensor) throws -> RunRecord {
+    let configuration: DCRLConfiguration = try decode(
+      run.appendingPathComponent("configuration.json"))
+    let preprocessing = try Preprocessing.load(from: run)
+    FileHandle.standardError.write(
+      Data(
+        ("dcrl resume: note: \(run.path) is a run of an earlier dcrl, without checkpoint/run.json; "
+          + "its configuration.json and preprocessing.json are used, and the input cannot be "
+          + "checked against the one it started with\n").utf8))
+    return RunRecord(
+      configuration: configuration, preprocessing: preprocessing, input: InputFingerprint(x))
+  }
+
   /// Throws unless `x` is the input the run started with.
   func checkInput(_ x: Tensor, name: String) throws {
     let given = InputFingerprint(x)
@@ -87,5 +113,16 @@ struct RunRecord: Codable {
     throw CommandFailure(
       "--input: \(name) (\(given)) is not the data this run started with (\(input)); resume "
         + "with the same input, or start a new run with 'dcrl fit'")
+  }
+}
+
+/// The JSON value in `file`.
+///
+/// - Throws: ``RunFileError`` naming the file when it cannot be read or decoded.
+private func decode<Value: Decodable>(_ file: URL) throws -> Value {
+  do {
+    return try JSONDecoder().decode(Value.self, from: Data(contentsOf: file))
+  } catch {
+    throw RunFileError(path: file.path, reason: "cannot be read (\(oneLine("\(error)")))")
   }
 }

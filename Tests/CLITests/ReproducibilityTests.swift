@@ -51,6 +51,38 @@ struct ReproducibilityTests {
       !FileManager.default.fileExists(atPath: directory.appendingPathComponent("third").path))
   }
 
+  @Test("C7 a run of an earlier dcrl resumes with its folder's files, said on stderr; else E")
+  func earlierRun() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    #expect(try dcrl(quickFit(directory, out: "run", ["--scale", "minmax"])).status == 0)
+    let run = directory.appendingPathComponent("run")
+    let checkpoint = run.appendingPathComponent("checkpoint/checkpoint.safetensors")
+    func resume(_ out: String) throws -> (status: Int32, output: String, error: String) {
+      try dcrl([
+        "resume", "--checkpoint", checkpoint.path, "--input",
+        directory.appendingPathComponent("x.npy").path, "--threads", "1", "--out",
+        directory.appendingPathComponent(out).path,
+      ])
+    }
+    // Neither the record nor the files an earlier dcrl wrote: the missing record is named.
+    try FileManager.default.removeItem(at: run.appendingPathComponent("checkpoint/run.json"))
+    let missing = try resume("first")
+    #expect(missing.status == 1 && missing.error.contains("run.json cannot be read"))
+    // An earlier dcrl's layout: configuration.json and preprocessing.json in the run folder.
+    for name in ["configuration.json", "preprocessing.json"] {
+      try FileManager.default.copyItem(
+        at: run.appendingPathComponent("model/\(name)"), to: run.appendingPathComponent(name))
+    }
+    let resumed = try resume("second")
+    #expect(resumed.status == 0, "\(resumed.error)")
+    #expect(resumed.error.contains("a run of an earlier dcrl"), "\(resumed.error)")
+    let labels = { (run: String) in
+      try NPY.read(from: directory.appendingPathComponent("\(run)/labels.npy")).labels()
+    }
+    #expect(try labels("second") == labels("run"))
+  }
+
   @Test("C7 a model folder without preprocessing.json is reported, not used unscaled")
   func missingScaling() throws {
     let directory = try fixture()
