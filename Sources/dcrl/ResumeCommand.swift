@@ -27,6 +27,11 @@ enum ResumeCommand: Subcommand {
     }
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
     let checkpointURL = URL(fileURLWithPath: checkpoint).standardizedFileURL
+    guard existingIsFolder(checkpointURL.path) == false else {
+      throw UsageError(
+        "--checkpoint: no checkpoint file at \(checkpoint); 'dcrl fit' writes them to "
+          + "<out>/checkpoint/checkpoint.safetensors (pretraining.safetensors while pretraining)")
+    }
     // fit writes checkpoints to <run>/checkpoint/; the outputs go there unless --out says.
     let run = checkpointURL.deletingLastPathComponent().deletingLastPathComponent()
     let outPath = arguments.string("out") ?? run.path

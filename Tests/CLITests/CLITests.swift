@@ -166,6 +166,16 @@ struct CLITests {
       (["metrics", "--x", dir.appendingPathComponent("bad.csv").path, "--z", x], "row 2"),
       (["metrics", "--x", x, "--z", x, "--k", "9..3"], "--k"),
       (["plot", "--input", x], "--out is required"),
+      (["plot", "--input", x, "--out", ""], "--out needs a value (FILE), not an empty one"),
+      (["fit", "--input", x, "--clusters", "5", "--out", ""], "--out needs a value"),
+      (
+        [
+          "resume", "--checkpoint", dir.appendingPathComponent("none.safetensors").path, "--input",
+          x,
+        ],
+        "--checkpoint: no checkpoint file at"
+      ),
+      (["resume", "--checkpoint", dir.path, "--input", x], "--checkpoint: no checkpoint file at"),
       (["plot", "--curves", x, "--out", dir.appendingPathComponent("c.png").path], "epoch log"),
     ]
     for (arguments, expected) in cases {
