@@ -144,8 +144,8 @@ public struct CommandSpecification: Sendable {
   /// Parses `arguments` (without the program name or subcommand).
   ///
   /// Accepts `--name value`, `--name=value` and `--switch`.
-  /// - Throws: ``UsageError`` for an unknown flag (listing the valid ones), a missing value, a
-  ///   value outside `choices`, an unexpected positional argument, or `--help`.
+  /// - Throws: ``UsageError`` for an unknown flag (listing the valid ones), a missing or empty
+  ///   value, a value outside `choices`, an unexpected positional argument, or `--help`.
   public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
     var parsed = ParsedArguments(values: [:], switches: [], positional: [])
     for flag in flags { if let value = flag.defaultValue { parsed.values[flag.name] = value } }
@@ -185,6 +185,9 @@ public struct CommandSpecification: Sendable {
         }
         value = arguments[index]
         index += 1
+      }
+      guard !value.isEmpty else {
+        throw UsageError("--\(body) needs a value (\(flag.placeholder!)), not an empty one")
       }
       if let choices = flag.choices, !choices.contains(value) {
         throw UsageError("--\(body): '\(value)' is not one of \(choices.joined(separator: ", "))")

@@ -10,11 +10,20 @@ import _CommandLineSupport
 /// The flags `fit` and `resume` share for progress and outputs.
 let trainingFlags: [Flag] = [
   .option(
-    "out", "DIR", help: "output folder: model/, latent.npy, labels.npy, epochs.csv, checkpoint/"),
+    "out", "DIR",
+    help: "output folder, new or empty: model/ (model.safetensors, configuration.json, "
+      + "preprocessing.json, input.json), latent.npy, labels.npy, epochs.csv, checkpoint/ "
+      + "(checkpoints and run.json)"),
   .option("threads", "N", help: "OpenBLAS threads", default: "2"),
   .option("checkpoint-every", "N", help: "epochs between checkpoints", default: "10"),
   .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+  csvHeaderFlag, forceFlag,
 ]
+
+/// The most units per input feature a default layer has for your own data.
+let defaultWidthPerFeature = 10
+/// The narrowest a default layer is made for your own data.
+let minimumDefaultWidth = 64
 
 enum FitCommand: Subcommand {
   static let specification = CommandSpecification(
@@ -26,14 +35,21 @@ enum FitCommand: Subcommand {
         help: "features: X.npy, X.npz, X.csv, or mnist|mnist-test|usps|fashion|reuters"),
       .option(
         "labels", "Y", help: "ground-truth labels (.npy/.npz/.csv), used only to report ACC/NMI"),
-      .option("clusters", "C", help: "number of clusters (default: the dataset's class count)"),
+      .option(
+        "clusters", "C",
+        help: "number of clusters, 2 to the number of rows (default: the class count of a "
+          + "dataset name or of --labels; required otherwise)"),
       .option(
         "preset", "NAME", help: "configuration preset", default: "paper",
         choices: ["paper", "authors-code"]),
       .option("epochs", "N", help: "fine-tuning epochs [preset: 300]"),
       .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
-      .option("hidden", "LIST", help: "encoder hidden sizes, e.g. 500,500,2000 [preset]"),
-      .option("latent", "M", help: "latent dimension [10]"),
+      .option(
+        "hidden", "LIST",
+        help: "encoder hidden sizes, each 1 to \(maximumLayerWidth), e.g. 500,500,2000 [preset; "
+          + "for your own data each width is at most \(defaultWidthPerFeature) × the feature "
+          + "count, at least \(minimumDefaultWidth)]"),
+      .option("latent", "M", help: "latent dimension, 1 to \(maximumLayerWidth) [10]"),
       .option("neighbors", "K", help: "k of the isometry loss [preset: 3]"),
       .option(
         "init", "KIND", help: "centre initialisation", default: "tsne-kmeans",
@@ -41,53 +57,70 @@ enum FitCommand: Subcommand {
       .option(
         "scale", "KIND", help: "feature scaling before training", default: "none",
         choices: ["none", "minmax", "standard"]),
-      .option("seed", "N", help: "random seed [preset]"),
+      .option("seed", "N", help: "random seed [the dataset preset's; 0 for your own data]"),
       .option("expect-acc", "X", help: "exit with status 1 if ACC is below X (needs labels)"),
     ] + trainingFlags)
 
   static func run(_ arguments: ParsedArguments) throws {
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
     guard let outPath = arguments.string("out") else { throw UsageError("--out is required") }
+    let force = arguments.isSet("force")
+    try RunFolder.check(
+      outPath, force: force,
+      inputs: [("input", arguments.string("input")), ("labels", arguments.string("labels"))])
     let threads = try applyThreads(arguments)
-    let input = try loadInput(inputName, dataRoot: arguments.string("data")!)
+    let interval = try checkpointInterval(arguments)
+    let header = csvHeader(arguments)
+    let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
     var labels = input.labels
-    if let path = arguments.string("labels") { labels = try loadLabels(path) }
+    if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }
+    var configuration = try makeConfiguration(arguments, input: input, labels: labels)
+    let expectedAccuracy = try expectedAccuracy(arguments, labels: labels)
+    try validateFit(
+      configuration, rows: input.features.shape[0], features: input.features.shape[1],
+      name: inputName, labels: labels)
+    try configuration.validate()
     let preprocessing = try Preprocessing(fitting: arguments.string("scale")!, to: input.features)
     let x = try preprocessing.apply(input.features)
+    let record = RunRecord(
+      configuration: configuration, preprocessing: preprocessing,
+      input: InputFingerprint(input.features))
 
-    var configuration = try makeConfiguration(arguments, input: input, labels: labels)
-    try configuration.validate()
-    let out = URL(fileURLWithPath: outPath, isDirectory: true)
-    try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-    // `resume` reads the scaling back from here.
-    try preprocessing.save(in: out)
-    // `resume` reads the configuration back from here to fine-tune after a pretraining.
-    try RunConfigurationFile.save(configuration, in: out)
-    let session = try TrainingSession(
-      out: out, total: configuration.epochs, pretrainingTotal: configuration.pretraining.epochs,
-      interval: try arguments.required("checkpoint-every"), input: inputName, threads: threads)
-    print(
-      "dcrl fit: \(input.name), \(x.shape[0]) samples × \(x.shape[1]) features → \(configuration.clusters) clusters"
-    )
-    let trainer = DCRLTrainer(configuration: configuration)
-    let autoencoder = try trainer.pretrain(
-      x, checkpoints: session.checkpoints, onEpoch: session.onPretrainingEpoch)
-    try session.checkPretrainingInterrupted(epochs: configuration.pretraining.epochs)
-    configuration = trainer.configuration
-    let model = try trainer.fit(
-      x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
-      onEpoch: session.onEpoch)
-    try session.checkInterrupted(epochs: configuration.epochs)
-    try session.finish(
-      model, x: x, labels: labels, preprocessing: preprocessing,
-      expectedAccuracy: try arguments.value("expect-acc"))
+    let folder = try RunFolder(creating: outPath, replacing: force)
+    var accuracy: Double?
+    try folder.run {
+      let session = try TrainingSession(
+        out: folder.url, total: configuration.epochs,
+        pretrainingTotal: configuration.pretraining.epochs, interval: interval, input: inputName,
+        threads: threads)
+      // `resume` reads the configuration, scaling and input fingerprint back from here.
+      try record.save(in: session.checkpoints.directory)
+      print(
+        "dcrl fit: \(input.name), \(x.shape[0]) samples × \(x.shape[1]) features → \(configuration.clusters) clusters"
+      )
+      let trainer = DCRLTrainer(configuration: configuration)
+      let autoencoder = try trainer.pretrain(
+        x, checkpoints: session.checkpoints, onEpoch: session.onPretrainingEpoch)
+      try session.checkPretrainingInterrupted(epochs: configuration.pretraining.epochs)
+      configuration = trainer.configuration
+      let model = try trainer.fit(
+        x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
+        onEpoch: session.onEpoch)
+      try session.checkInterrupted(epochs: configuration.epochs)
+      accuracy = try session.finish(model, x: x, labels: labels, record: record)
+    }
+    // A run below the expected accuracy is complete: its outputs stay, and the status says so.
+    if let expectedAccuracy, let accuracy, accuracy < expectedAccuracy {
+      throw CommandFailure(
+        "ACC \(String(format: "%.4f", accuracy)) is below --expect-acc \(expectedAccuracy)")
+    }
   }
 
   /// The preset for the input, with the flags applied.
   static func makeConfiguration(
     _ arguments: ParsedArguments, input: LoadedInput, labels: [Int]?
   ) throws -> DCRLConfiguration {
-    let benchmark = datasetAliases[input.name].map(benchmarkKey)
+    let benchmark = input.dataset.map(benchmarkKey)
     let paper = arguments.string("preset") == "paper"
     var c: DCRLConfiguration
     if let benchmark {
@@ -98,6 +131,9 @@ enum FitCommand: Subcommand {
         c.hiddenSizes = [500, 500, 500, 2000]
         c.isometryNeighbors = 5
       }
+      // Your own data: no layer wider than the input warrants (10 × its features, at least 64).
+      let widest = max(minimumDefaultWidth, defaultWidthPerFeature * input.features.shape[1])
+      c.hiddenSizes = c.hiddenSizes.map { min($0, widest) }
     }
     if let clusters = try arguments.value("clusters", as: Int.self) {
       c.clusters = clusters

@@ -11,6 +11,8 @@ struct LoadedInput {
   var features: Tensor
   var labels: [Int]?
   var name: String
+  /// The benchmark dataset, when `--input` named one (not a file that happens to share its name).
+  var dataset: DatasetName? = nil
 }
 
 /// Dataset names accepted by `--input`, with the short aliases of the README.
@@ -21,12 +23,13 @@ let datasetAliases: [String: DatasetName] = [
 ]
 
 /// Reads `--input`: a dataset name (from `dataRoot`) or a `.npy`, `.npz` (array `x` or the
-/// only array) or `.csv` (numbers only, optional header) file.
-func loadInput(_ input: String, dataRoot: String) throws -> LoadedInput {
+/// only array) or `.csv` (numbers only; a header row as `header` says) file.
+func loadInput(_ input: String, dataRoot: String, header: CSVHeader = .auto) throws -> LoadedInput {
   if let dataset = datasetAliases[input] {
     let directory = dataset.directory(inDataRoot: URL(fileURLWithPath: dataRoot, isDirectory: true))
     let data = try LabeledDataset.load(dataset, from: directory)
-    return LoadedInput(features: data.features, labels: data.labels, name: dataset.rawValue)
+    return LoadedInput(
+      features: data.features, labels: data.labels, name: dataset.rawValue, dataset: dataset)
   }
   let url = URL(fileURLWithPath: input)
   guard FileManager.default.fileExists(atPath: url.path) else {
@@ -46,7 +49,7 @@ func loadInput(_ input: String, dataRoot: String) throws -> LoadedInput {
     }
     features = try array.tensor()
   case "csv":
-    features = try CSV.read(from: url, hasHeader: csvHasHeader(url)).tensor()
+    features = try readCSV(url, header: header).tensor()
   default:
     throw UsageError("--input: \(input) is not .npy, .npz or .csv")
   }
@@ -57,19 +60,8 @@ func loadInput(_ input: String, dataRoot: String) throws -> LoadedInput {
     features: features, labels: nil, name: url.deletingPathExtension().lastPathComponent)
 }
 
-/// Whether the first line of a CSV file contains a non-numeric cell.
-private func csvHasHeader(_ url: URL) -> Bool {
-  guard let handle = try? FileHandle(forReadingFrom: url),
-    let data = try? handle.read(upToCount: 65536)
-  else { return false }
-  let firstLine = String(decoding: data, as: UTF8.self).split(separator: "\n").first ?? ""
-  return firstLine.split(separator: ",").contains {
-    Double($0.trimmingCharacters(in: .whitespaces)) == nil
-  }
-}
-
 /// Reads integer labels from a .npy, .npz (array `y`/`labels` or the only one) or one-column CSV.
-func loadLabels(_ path: String) throws -> [Int] {
+func loadLabels(_ path: String, header: CSVHeader = .auto) throws -> [Int] {
   let url = URL(fileURLWithPath: path)
   switch url.pathExtension.lowercased() {
   case "npy":
@@ -83,7 +75,7 @@ func loadLabels(_ path: String) throws -> [Int] {
     }
     return try array.labels()
   case "csv":
-    return try CSV.read(from: url, hasHeader: csvHasHeader(url)).labels(column: 0)
+    return try readCSV(url, header: header).labels(column: 0)
   default:
     throw UsageError("--labels: \(path) is not .npy, .npz or .csv")
   }
@@ -121,16 +113,25 @@ enum Preprocessing: Codable {
 
   /// Writes the scaling into a model folder.
   func save(in modelDirectory: URL) throws {
-    try JSONEncoder().encode(self).write(to: Self.file(in: modelDirectory), options: .atomic)
+    // Sorted keys: the same scaling always gives the same bytes.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    try encoder.encode(self).write(to: Self.file(in: modelDirectory), options: .atomic)
   }
 
-  /// Reads the scaling of a model folder (none when the file is absent).
+  /// Reads the scaling of a model folder.
   ///
-  /// - Throws: ``RunFileError`` naming the file when it cannot be read or is not a scaling
-  ///   that `dcrl fit` wrote.
+  /// - Throws: ``RunFileError`` naming the file when it is missing, cannot be read or is not a
+  ///   scaling that `dcrl fit` wrote.
   static func load(from modelDirectory: URL) throws -> Preprocessing {
     let url = file(in: modelDirectory)
-    guard FileManager.default.fileExists(atPath: url.path) else { return .none }
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw RunFileError(
+        path: url.path,
+        reason: "is missing: it records the feature scaling the model was trained with, which "
+          + "'dcrl fit' saves beside model.safetensors; restore it or refit (for a model trained "
+          + "without --scale, a file holding {\"none\":{}} says so)")
+    }
     let data: Data
     do {
       data = try Data(contentsOf: url)
@@ -164,7 +165,9 @@ struct RunFileError: Error, CustomStringConvertible {
 /// threads (RELIABILITY R3).
 func applyThreads(_ arguments: ParsedArguments) throws -> Int {
   let threads = try arguments.required("threads", as: Int.self)
-  guard threads >= 1 else { throw UsageError("--threads: \(threads) must be at least 1") }
+  guard (1...maximumThreads).contains(threads) else {
+    throw UsageError("--threads: \(threads) must be between 1 and \(maximumThreads)")
+  }
   CPUBackend.setBLASThreads(threads)
   return threads
 }

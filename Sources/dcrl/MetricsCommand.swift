@@ -20,15 +20,17 @@ enum MetricsCommand: Subcommand {
       .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
       .option("threads", "N", help: "OpenBLAS threads", default: "2"),
       .switch("json", help: "print one JSON object instead of a table"),
+      csvHeaderFlag,
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
     _ = try applyThreads(arguments)
     var results: [(String, Double)] = []
-    var labels = try arguments.string("labels").map(loadLabels)
+    let header = csvHeader(arguments)
+    var labels = try arguments.string("labels").map { try loadLabels($0, header: header) }
     var x: Tensor?
     if let path = arguments.string("x") {
-      let input = try loadInput(path, dataRoot: arguments.string("data")!)
+      let input = try loadInput(path, dataRoot: arguments.string("data")!, header: header)
       x = input.features
       if labels == nil { labels = input.labels }
     }
@@ -36,7 +38,7 @@ enum MetricsCommand: Subcommand {
       guard let labels else {
         throw UsageError("--pred needs ground truth: --labels (or a dataset --x)")
       }
-      let predicted = try loadLabels(predictionPath)
+      let predicted = try loadLabels(predictionPath, header: header)
       results.append(("acc", try clusteringAccuracy(predicted, labels)))
       results.append(
         (
@@ -52,7 +54,7 @@ enum MetricsCommand: Subcommand {
     }
     if let zPath = arguments.string("z") {
       guard let x else { throw UsageError("--z needs the input features --x") }
-      let z = try loadInput(zPath, dataRoot: arguments.string("data")!).features
+      let z = try loadInput(zPath, dataRoot: arguments.string("data")!, header: header).features
       let neighbors = try parseRange(arguments.string("k")!)
       let report = try structureMetrics(x, z, neighbors: neighbors, classLabels: labels)
       results += [

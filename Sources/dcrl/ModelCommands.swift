@@ -1,4 +1,4 @@
-// ModelCommands: `dcrl predict`, `dcrl embed` and `dcrl resume` — using and continuing a model.
+// ModelCommands: `dcrl predict` and `dcrl embed` — using a fitted model on new data.
 
 import DCRL
 import Datasets
@@ -13,15 +13,24 @@ enum PredictCommand: Subcommand {
     flags: [
       .option("model", "DIR", help: "a model folder written by 'dcrl fit' (…/model)"),
       .option("input", "X", help: "features (.npy/.npz/.csv or a dataset name)"),
-      .option("out", "FILE", help: "where to write the labels (.npy)"),
+      .option(
+        "out", "FILE", help: "where to write the labels (.npy); optional with --labels"),
       .option("labels", "Y", help: "ground truth, to print ACC/NMI"),
       .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      csvHeaderFlag, forceFlag,
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
+    let out = arguments.string("out")
+    guard out != nil || arguments.string("labels") != nil else {
+      throw UsageError(
+        "--out is required (the file to write the labels to), unless --labels asks for scores only"
+      )
+    }
+    if let out { try checkModelOutput(out, arguments) }
     let (model, x, truth) = try loadModelAndInput(arguments)
     let predicted = try model.predict(x)
-    if let out = arguments.string("out") {
+    if let out {
       try NPY.write(labels: predicted, to: URL(fileURLWithPath: out))
       print("wrote \(predicted.count) labels to \(out)")
     }
@@ -38,10 +47,12 @@ enum EmbedCommand: Subcommand {
       .option("input", "X", help: "features (.npy/.npz/.csv or a dataset name)"),
       .option("out", "FILE", help: "where to write the codes (.npy)"),
       .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      csvHeaderFlag, forceFlag,
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
     guard let out = arguments.string("out") else { throw UsageError("--out is required") }
+    try checkModelOutput(out, arguments)
     let (model, x, _) = try loadModelAndInput(arguments)
     let codes = try model.transform(x)
     try NPY.write(codes, to: URL(fileURLWithPath: out))
@@ -49,91 +60,29 @@ enum EmbedCommand: Subcommand {
   }
 }
 
+/// Checks `--out` of `predict` and `embed` before any work: not an input or a model file, and
+/// not an existing file without `--force`.
+private func checkModelOutput(_ out: String, _ arguments: ParsedArguments) throws(UsageError) {
+  var inputs: [(flag: String, path: String?)] = [
+    ("input", arguments.string("input")), ("labels", arguments.string("labels")),
+  ]
+  if let model = arguments.string("model") {
+    let folder = URL(fileURLWithPath: model, isDirectory: true)
+    for name in ["model.safetensors", "configuration.json", "preprocessing.json", "input.json"] {
+      inputs.append(("model", folder.appendingPathComponent(name).path))
+    }
+  }
+  try checkOutputFile(out, inputs: inputs, force: arguments.isSet("force"))
+}
+
 /// The model, the scaled input and its labels (from `--labels` or the dataset).
 private func loadModelAndInput(_ arguments: ParsedArguments) throws -> (DCRLModel, Tensor, [Int]?) {
   guard let modelPath = arguments.string("model") else { throw UsageError("--model is required") }
   guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
-  let input = try loadInput(inputName, dataRoot: arguments.string("data")!)
+  let header = csvHeader(arguments)
+  let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
   let (model, x) = try loadModel(modelPath, for: input.features)
   var labels = input.labels
-  if let path = arguments.string("labels") { labels = try loadLabels(path) }
+  if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }
   return (model, x, labels)
-}
-
-enum ResumeCommand: Subcommand {
-  static let specification = CommandSpecification(
-    name: "dcrl resume",
-    summary: "continue an interrupted 'dcrl fit' from its checkpoint (pretraining or fine-tuning)",
-    flags: [
-      .option(
-        "checkpoint", "FILE",
-        help: "…/checkpoint/checkpoint.safetensors, or pretraining.safetensors when pretraining "
-          + "was interrupted"),
-      .option("input", "X", help: "the same features the run started with"),
-      .option("labels", "Y", help: "ground truth, to report ACC/NMI"),
-    ] + trainingFlags)
-
-  static func run(_ arguments: ParsedArguments) throws {
-    guard let checkpoint = arguments.string("checkpoint") else {
-      throw UsageError("--checkpoint is required")
-    }
-    guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
-    let threads = try applyThreads(arguments)
-    let checkpointURL = URL(fileURLWithPath: checkpoint)
-    // fit writes checkpoints to <out>/checkpoint/; its scaling is in <out>/preprocessing.json.
-    let out =
-      arguments.string("out").map { URL(fileURLWithPath: $0, isDirectory: true) }
-      ?? checkpointURL.deletingLastPathComponent().deletingLastPathComponent()
-    let input = try loadInput(inputName, dataRoot: arguments.string("data")!)
-    var labels = input.labels
-    if let path = arguments.string("labels") { labels = try loadLabels(path) }
-    let preprocessing = try Preprocessing.load(from: out)
-    let x = try preprocessing.apply(input.features)
-    if try CheckpointPolicy.kind(ofCheckpointAt: checkpointURL) == .pretraining {
-      try resumePretraining(
-        checkpointURL, x: x, labels: labels, out: out, preprocessing: preprocessing,
-        inputName: inputName, threads: threads, arguments: arguments)
-      return
-    }
-    let trainer = DCRLTrainer()
-    let saved = try DCRLCheckpoint.configuration(at: checkpointURL)
-    print(
-      "resuming at epoch \(saved.nextEpoch) of \(saved.configuration.epochs) from \(checkpoint)")
-    let session = try TrainingSession(
-      out: out, total: saved.configuration.epochs,
-      interval: try arguments.required("checkpoint-every"), input: inputName,
-      threads: threads, resuming: true)
-    let model = try trainer.resume(
-      from: checkpointURL, input: x, labels: labels, checkpoints: session.checkpoints,
-      onEpoch: session.onEpoch)
-    try session.checkInterrupted(epochs: saved.configuration.epochs)
-    try session.finish(
-      model, x: x, labels: labels, preprocessing: preprocessing, expectedAccuracy: nil)
-  }
-
-  /// Continues an interrupted pretraining, then fine-tunes with the configuration `fit` saved.
-  private static func resumePretraining(
-    _ checkpoint: URL, x: Tensor, labels: [Int]?, out: URL, preprocessing: Preprocessing,
-    inputName: String, threads: Int, arguments: ParsedArguments
-  ) throws {
-    let configuration = try RunConfigurationFile.load(from: out)
-    let saved = try PretrainingCheckpoint.summary(at: checkpoint)
-    print(
-      "resuming pretraining at epoch \(saved.nextEpoch) of \(saved.configuration.epochs) from \(checkpoint.path)"
-    )
-    let session = try TrainingSession(
-      out: out, total: configuration.epochs, pretrainingTotal: saved.configuration.epochs,
-      interval: try arguments.required("checkpoint-every"), input: inputName, threads: threads,
-      resuming: true)
-    let autoencoder = try AutoencoderPretrainer.resume(
-      from: checkpoint, input: x, checkpoints: session.checkpoints,
-      onEpoch: session.onPretrainingEpoch)
-    try session.checkPretrainingInterrupted(epochs: saved.configuration.epochs)
-    let model = try DCRLTrainer(configuration: configuration).fit(
-      x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
-      onEpoch: session.onEpoch)
-    try session.checkInterrupted(epochs: configuration.epochs)
-    try session.finish(
-      model, x: x, labels: labels, preprocessing: preprocessing, expectedAccuracy: nil)
-  }
 }

@@ -27,21 +27,38 @@ enum PlotCommand: Subcommand {
       .option("max-points", "N", help: "plot at most the first N points", default: "70000"),
       .option("seed", "N", help: "t-SNE/UMAP seed", default: "0"),
       .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      csvHeaderFlag, forceFlag,
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
+    let force = arguments.isSet("force")
+    let inputs: [(flag: String, path: String?)] = [
+      ("input", arguments.string("input")), ("labels", arguments.string("labels")),
+      ("curves", arguments.string("curves")),
+    ]
     if let curves = arguments.string("curves") {
       guard let out = arguments.string("out") else { throw UsageError("--out is required") }
+      try checkOutputFile(out, inputs: inputs, force: force)
+      try checkOutputFile(accuracyPlotPath(out), inputs: inputs, force: force)
       let files = try writeTrainingCurves(from: curves, to: out, title: arguments.string("title"))
       print("wrote \(files.joined(separator: ", "))")
       return
     }
     guard let inputPath = arguments.string("input") else { throw UsageError("--input is required") }
     guard let out = arguments.string("out") else { throw UsageError("--out is required") }
-    let input = try loadInput(inputPath, dataRoot: arguments.string("data")!)
-    let count = min(input.features.shape[0], try arguments.required("max-points", as: Int.self))
+    let maximumPoints = try arguments.required("max-points", as: Int.self)
+    guard maximumPoints >= 1 else {
+      throw UsageError("--max-points: \(maximumPoints) must be at least 1")
+    }
+    let seed = try arguments.required("seed", as: UInt64.self)
+    try checkOutputFile(out, inputs: inputs, force: force)
+    let header = csvHeader(arguments)
+    let input = try loadInput(inputPath, dataRoot: arguments.string("data")!, header: header)
+    let count = min(input.features.shape[0], maximumPoints)
+    guard count >= 1 else { throw UsageError("--input: \(inputPath) has no points to plot") }
     var points = input.features.rows(0..<count)
-    var labels = try arguments.string("labels").map(loadLabels) ?? input.labels
+    var labels = try arguments.string("labels").map { try loadLabels($0, header: header) }
+    labels = labels ?? input.labels
     if let all = labels {
       guard all.count >= count else {
         throw UsageError("--labels has \(all.count) entries for \(count) points")
@@ -50,13 +67,13 @@ enum PlotCommand: Subcommand {
     }
     if arguments.string("method") == "tsne" && points.shape[1] != 2 {
       var configuration = TSNEConfiguration()
-      configuration.seed = try arguments.required("seed")
+      configuration.seed = seed
       configuration.gradientMethod = count > 5_000 ? .fftInterpolation() : .barnesHut(angle: 0.5)
       print("t-SNE of \(count) points × \(points.shape[1]) dimensions…")
       points = try TSNE(configuration: configuration).fit(points).embedding
     } else if arguments.string("method") == "umap" && points.shape[1] != 2 {
       var configuration = UMAPConfiguration()
-      configuration.seed = try arguments.required("seed")
+      configuration.seed = seed
       print("UMAP of \(count) points × \(points.shape[1]) dimensions…")
       points = try UMAP(configuration: configuration).fit(points).embedding
     }
@@ -69,7 +86,7 @@ enum PlotCommand: Subcommand {
     plot.add(
       x: stride(from: 0, to: values.count, by: 2).map { values[$0] },
       y: stride(from: 1, to: values.count, by: 2).map { values[$0] }, labels: labels)
-    try plot.render(width: 1000, height: 800).writePNG(to: out)
+    try writeAtomically(Data(try plot.render(width: 1000, height: 800).pngData()), to: out)
     print("wrote \(out)")
   }
 }

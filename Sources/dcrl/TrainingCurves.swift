@@ -38,6 +38,11 @@ struct EpochLog {
   }
 }
 
+/// Where `--curves` writes the ACC/NMI plot beside the loss plot `out`.
+func accuracyPlotPath(_ out: String) -> String {
+  (out.hasSuffix(".png") ? String(out.dropLast(4)) : out) + "-accuracy.png"
+}
+
 /// Writes the loss curves to `out` and, when the log has ACC/NMI, those to `<out>-accuracy.png`;
 /// returns the files written.
 func writeTrainingCurves(from path: String, to out: String, title: String?) throws -> [String] {
@@ -55,7 +60,7 @@ func writeTrainingCurves(from path: String, to out: String, title: String?) thro
   guard !losses.series.isEmpty else {
     throw UsageError("--curves: \(path) has none of the columns L_C, L_rec, L_rank, L_iso, L_align")
   }
-  try losses.render().writePNG(to: out)
+  try writeAtomically(Data(try losses.render().pngData()), to: out)
   var written = [out]
   var scores = LinePlot(title: "clustering scores per epoch")
   scores.xLabel = "epoch"
@@ -65,9 +70,8 @@ func writeTrainingCurves(from path: String, to out: String, title: String?) thro
     }
   }
   if !scores.series.isEmpty {
-    let stem = out.hasSuffix(".png") ? String(out.dropLast(4)) : out
-    try scores.render().writePNG(to: stem + "-accuracy.png")
-    written.append(stem + "-accuracy.png")
+    try writeAtomically(Data(try scores.render().pngData()), to: accuracyPlotPath(out))
+    written.append(accuracyPlotPath(out))
   }
   return written
 }

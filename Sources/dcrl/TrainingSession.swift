@@ -24,7 +24,9 @@ struct InterruptedError: Error, CustomStringConvertible {
 final class TrainingSession {
   let out: URL
   let checkpoints: CheckpointPolicy
-  let progress: ProgressReporter
+  /// Fine-tuning's progress; replaced when fine-tuning starts, so that its first estimate does
+  /// not count the pretraining.
+  private(set) var progress: ProgressReporter
   let pretrainingProgress: ProgressReporter
   let log: CSVLog
   /// The `dcrl resume` arguments after `--checkpoint FILE`.
@@ -32,24 +34,37 @@ final class TrainingSession {
   /// Whether the run stopped early on SIGINT/SIGTERM.
   private(set) var interrupted = false
 
+  /// Opens the output folder; a resumed run (`resumingAt` the checkpoint's next fine-tuning
+  /// epoch) keeps the rows of `previousLog` (its run's epochs.csv, by default this folder's)
+  /// for the epochs before it, so that no epoch is logged twice after a kill.
   init(
     out: URL, total: Int, pretrainingTotal: Int = 0, interval: Int, input: String, threads: Int,
-    resuming: Bool = false
+    resumingAt nextEpoch: Int? = nil, previousLog: URL? = nil
   ) throws {
     self.out = out
     checkpoints = CheckpointPolicy(
       directory: out.appendingPathComponent("checkpoint"), interval: interval)
     try checkpoints.checkWritable()
+    removeLeftoverTemporaryFiles(in: checkpoints.directory)
+    removeLeftoverTemporaryFiles(in: out)
     progress = ProgressReporter(total: total, label: "fine-tuning")
     pretrainingProgress = ProgressReporter(total: pretrainingTotal, label: "pretraining")
+    let logFile = out.appendingPathComponent("epochs.csv")
+    if let nextEpoch {
+      try keepLoggedEpochs(before: nextEpoch, of: previousLog ?? logFile, in: logFile)
+    }
     log = try CSVLog(
-      url: out.appendingPathComponent("epochs.csv"),
+      url: logFile,
       header: [
         "epoch", "alpha", "beta", "L_C", "L_rec", "L_rank", "L_iso", "L_align", "label_change",
         "empty_clusters", "size_entropy", "acc", "nmi", "seconds",
-      ], appending: resuming)
+      ], appending: nextEpoch != nil)
+    // Absolute paths, so that the printed command works from any folder.
+    let inputArgument =
+      FileManager.default.fileExists(atPath: input)
+      ? URL(fileURLWithPath: input).standardizedFileURL.path : input
     resumeArguments =
-      " --input \(shellQuoted(input)) --out \(shellQuoted(out.path)) --threads \(threads)"
+      " --input \(shellQuoted(inputArgument)) --out \(shellQuoted(out.path)) --threads \(threads)"
       + " --checkpoint-every \(interval)"
   }
 
@@ -74,9 +89,12 @@ final class TrainingSession {
   }
 
   /// Throws ``InterruptedError`` saying where the pretraining checkpoint is and how to continue,
-  /// when pretraining was interrupted.
+  /// when pretraining was interrupted; otherwise fine-tuning starts, and its estimate with it.
   func checkPretrainingInterrupted(epochs: Int) throws {
-    guard interrupted else { return }
+    guard interrupted else {
+      progress = ProgressReporter(total: progress.total, label: progress.label)
+      return
+    }
     let file = checkpoints.pretrainingFile
     let done = (try? PretrainingCheckpoint.summary(at: file).nextEpoch) ?? 0
     throw InterruptedError(
@@ -87,7 +105,11 @@ final class TrainingSession {
 
   /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
   func onEpoch(_ r: DCRLEpochReport) -> TrainingControl {
-    progress.update(step: r.epoch, message: r.summary)
+    // The step counter says which epoch this is; the summary's own "epoch N" would repeat it.
+    let counter = "epoch \(r.epoch)  "
+    let summary =
+      r.summary.hasPrefix(counter) ? String(r.summary.dropFirst(counter.count)) : r.summary
+    progress.update(step: r.epoch, message: summary)
     func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
     try? log.append([
       "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
@@ -109,27 +131,23 @@ final class TrainingSession {
         + "continue with: \(resumeCommand(checkpoints.file))")
   }
 
-  /// Saves the model and writes the codes and labels; prints and checks ACC/NMI with labels.
-  func finish(
-    _ model: DCRLModel, x: Tensor, labels: [Int]?, preprocessing: Preprocessing,
-    expectedAccuracy: Double?
-  ) throws {
+  /// Saves the model with its scaling and input fingerprint, and writes the codes and labels;
+  /// with ground truth, prints ACC/NMI and returns ACC.
+  @discardableResult
+  func finish(_ model: DCRLModel, x: Tensor, labels: [Int]?, record: RunRecord) throws -> Double? {
     let modelDirectory = out.appendingPathComponent("model")
     try model.save(to: modelDirectory)
-    try preprocessing.save(in: modelDirectory)
+    try record.preprocessing.save(in: modelDirectory)
+    try record.input.save(in: modelDirectory)
     try NPY.write(try model.transform(x), to: out.appendingPathComponent("latent.npy"))
     let predicted = try model.predict(x)
     try NPY.write(labels: predicted, to: out.appendingPathComponent("labels.npy"))
     print(
       "saved: \(modelDirectory.path), \(out.path)/latent.npy, \(out.path)/labels.npy, \(out.path)/epochs.csv"
     )
-    guard let labels else { return }
-    let accuracy = try clusteringAccuracy(predicted, labels)
+    guard let labels else { return nil }
     try printScores(predicted, labels)
-    if let expectedAccuracy, accuracy < expectedAccuracy {
-      throw UsageError(
-        "ACC \(String(format: "%.4f", accuracy)) is below --expect-acc \(expectedAccuracy)")
-    }
+    return try clusteringAccuracy(predicted, labels)
   }
 }
 
@@ -159,37 +177,16 @@ func shellQuoted(_ text: String) -> String {
   return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
-/// The configuration `dcrl fit` runs with, saved in its output folder as `configuration.json`
-/// so that `dcrl resume` can fine-tune after continuing an interrupted pretraining.
-enum RunConfigurationFile {
-  static func url(in out: URL) -> URL { out.appendingPathComponent("configuration.json") }
-
-  static func save(_ configuration: DCRLConfiguration, in out: URL) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(configuration).write(to: url(in: out), options: .atomic)
+/// Replaces `destination` with the header and the rows of the epoch log `source` for epochs
+/// before `nextEpoch` (atomically); nothing when `source` does not exist.
+private func keepLoggedEpochs(before nextEpoch: Int, of source: URL, in destination: URL) throws {
+  guard let data = FileManager.default.contents(atPath: source.path) else { return }
+  let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+  guard let header = lines.first else { return }
+  let kept = lines.dropFirst().filter { line in
+    line.split(separator: ",", maxSplits: 1).first.flatMap { Int($0) }.map { $0 < nextEpoch }
+      ?? false
   }
-
-  /// - Throws: ``RunFileError`` naming the file when it is missing,
-  ///   unreadable or not a valid configuration.
-  static func load(from out: URL) throws -> DCRLConfiguration {
-    let file = url(in: out)
-    let data: Data
-    do {
-      data = try Data(contentsOf: file)
-    } catch {
-      throw RunFileError(
-        path: file.path,
-        reason: "cannot be read (\(error.localizedDescription)); resuming a pretraining needs the "
-          + "configuration 'dcrl fit' saved there (pass --out for the run's folder)")
-    }
-    do {
-      let configuration = try JSONDecoder().decode(DCRLConfiguration.self, from: data)
-      try configuration.validate()
-      return configuration
-    } catch {
-      throw RunFileError(
-        path: file.path, reason: "is not a valid DCRL configuration (\(error))")
-    }
-  }
+  try writeAtomically(
+    Data(([header] + kept).map { $0 + "\n" }.joined().utf8), to: destination.path)
 }

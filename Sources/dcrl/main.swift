@@ -1,6 +1,7 @@
 // dcrl: cluster and embed your own data with DCRL from the command line — fit, predict, embed,
 // metrics, plot, resume.
 
+import DCRL
 import Foundation
 import _CommandLineSupport
 
@@ -25,11 +26,25 @@ let subcommands: [any Subcommand.Type] = [
       "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.specification.summary
     )
   }
-  print("\nRun 'dcrl <command> --help' for a command's flags.")
+  print("\nRun 'dcrl <command> --help' for a command's flags; 'dcrl --version' for the version.")
+  print("\n" + exitStatusHelp)
 }
+
+/// The command's version.
+let dcrlVersion = "0.1.0"
+
+/// The version `dcrl --version` prints, with the file formats it reads and writes.
+let versionText =
+  "dcrl \(dcrlVersion) (model format \(DCRLModel.formatVersion), checkpoint format "
+  + "\(DCRLCheckpoint.formatVersion), pretraining checkpoint format "
+  + "\(PretrainingCheckpoint.formatVersion))"
 
 lineBufferStandardOutput()
 let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--version" || arguments.first == "version" {
+  print(versionText)
+  exit(0)
+}
 guard let name = arguments.first, !["--help", "-h", "help"].contains(name) else {
   printUsage()
   exit(arguments.isEmpty ? 2 : 0)
@@ -47,12 +62,12 @@ do {
   exit(interruptedStatus)
 } catch let error as UsageError {
   if error.isHelp {
-    print(error.message)
+    print(error.message + "\n\n" + exitStatusHelp)
     exit(0)
   }
   FileHandle.standardError.write(Data("dcrl \(name): \(error.message)\n".utf8))
   exit(2)
 } catch {
-  FileHandle.standardError.write(Data("dcrl \(name): \(error)\n".utf8))
+  FileHandle.standardError.write(Data("dcrl \(name): \(failureMessage(error))\n".utf8))
   exit(1)
 }

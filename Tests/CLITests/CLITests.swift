@@ -136,22 +136,24 @@ struct CLITests {
     try Data("1,2\n3,oops\n".utf8).write(to: dir.appendingPathComponent("bad.csv"))
     try Data([0x93, 0x4E, 0x55]).write(to: dir.appendingPathComponent("short.npy"))
     let x = dir.appendingPathComponent("x.npy").path
+    // A new folder: fit refuses a folder that already holds files before reading anything.
+    let out = dir.appendingPathComponent("run").path
     let cases: [([String], String)] = [
       (["frobnicate"], "unknown command 'frobnicate'"),
       (["fit", "--inptu", x], "unknown flag '--inptu'"),
       (
-        ["fit", "--input", x, "--out", dir.path, "--preset", "best"],
+        ["fit", "--input", x, "--out", out, "--preset", "best"],
         "'best' is not one of paper, authors-code"
       ),
-      (["fit", "--input", x, "--out", dir.path, "--clusters", "ten"], "'ten' is not a valid int"),
-      (["fit", "--input", x, "--out", dir.path], "--clusters is required"),
+      (["fit", "--input", x, "--out", out, "--clusters", "ten"], "'ten' is not a valid int"),
+      (["fit", "--input", x, "--out", out], "--clusters is required"),
       (
-        ["fit", "--input", dir.appendingPathComponent("none.npy").path, "--out", dir.path],
+        ["fit", "--input", dir.appendingPathComponent("none.npy").path, "--out", out],
         "no file at"
       ),
       (
         [
-          "fit", "--input", dir.appendingPathComponent("short.npy").path, "--out", dir.path,
+          "fit", "--input", dir.appendingPathComponent("short.npy").path, "--out", out,
           "--clusters", "2",
         ], "short.npy"
       ),
@@ -164,6 +166,16 @@ struct CLITests {
       (["metrics", "--x", dir.appendingPathComponent("bad.csv").path, "--z", x], "row 2"),
       (["metrics", "--x", x, "--z", x, "--k", "9..3"], "--k"),
       (["plot", "--input", x], "--out is required"),
+      (["plot", "--input", x, "--out", ""], "--out needs a value (FILE), not an empty one"),
+      (["fit", "--input", x, "--clusters", "5", "--out", ""], "--out needs a value"),
+      (
+        [
+          "resume", "--checkpoint", dir.appendingPathComponent("none.safetensors").path, "--input",
+          x,
+        ],
+        "--checkpoint: no checkpoint file at"
+      ),
+      (["resume", "--checkpoint", dir.path, "--input", x], "--checkpoint: no checkpoint file at"),
       (["plot", "--curves", x, "--out", dir.appendingPathComponent("c.png").path], "epoch log"),
     ]
     for (arguments, expected) in cases {

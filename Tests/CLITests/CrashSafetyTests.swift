@@ -40,7 +40,7 @@ private final class Child {
   let output: URL
   let error: URL
 
-  init(_ arguments: [String], log: URL) throws {
+  init(_ arguments: [String], log: URL, in folder: URL? = nil) throws {
     output = log.appendingPathExtension("out")
     error = log.appendingPathExtension("err")
     for file in [output, error] {
@@ -48,6 +48,7 @@ private final class Child {
     }
     process.executableURL = try executable()
     process.arguments = arguments
+    if let folder { process.currentDirectoryURL = folder }
     process.standardOutput = try FileHandle(forWritingTo: output)
     process.standardError = try FileHandle(forWritingTo: error)
     try process.run()
@@ -76,9 +77,10 @@ struct CrashSafetyTests {
   ///
   /// Returns nil when the process finished before the signal could be sent.
   private func interrupt(
-    _ arguments: [String], log: URL, when ready: () -> Bool, delay: Double, signal: Int32
+    _ arguments: [String], log: URL, in folder: URL? = nil, when ready: () -> Bool,
+    delay: Double, signal: Int32
   ) throws -> (reason: Process.TerminationReason, status: Int32, output: String, error: String)? {
-    let child = try Child(arguments, log: log)
+    let child = try Child(arguments, log: log, in: folder)
     guard child.wait(until: ready) else {
       _ = child.finish()
       return nil
@@ -157,6 +159,43 @@ struct CrashSafetyTests {
     }
   }
 
+  @Test("C9 after SIGKILL, resume logs each epoch once and removes leftover temporary files")
+  func killLeavesNoDuplicateEpochs() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let epochs = 60
+    var arguments = fitArguments(directory, out: "killed", epochs: epochs)
+    arguments[arguments.firstIndex(of: "--checkpoint-every")! + 1] = "5"
+    let run = directory.appendingPathComponent("killed")
+    let checkpoint = run.appendingPathComponent("checkpoint/checkpoint.safetensors")
+    // Killed with epochs logged after the last checkpoint (every 5th): a resume runs them again.
+    var killedAfter: Int?
+    for retry in 0..<4 where killedAfter == nil {
+      try? FileManager.default.removeItem(at: run)
+      let killed = try interrupt(
+        arguments, log: directory.appendingPathComponent("kill-\(retry)"),
+        when: {
+          FileManager.default.fileExists(atPath: checkpoint.path) && loggedEpochs(run) % 5 == 2
+        }, delay: 0, signal: SIGKILL)
+      if killed != nil && loggedEpochs(run) % 5 != 0 { killedAfter = loggedEpochs(run) }
+    }
+    #expect(killedAfter != nil, "the run finished before it could be killed")
+    // What a kill during a checkpoint write leaves: Foundation's temporary file.
+    let leftover = run.appendingPathComponent("checkpoint/.dat.nosync4242.AbCdEf")
+    try Data(count: 4096).write(to: leftover)
+    let resumed = try dcrl([
+      "resume", "--checkpoint", checkpoint.path, "--input",
+      directory.appendingPathComponent("x.npy").path, "--threads", "1", "--checkpoint-every", "5",
+    ])
+    #expect(resumed.status == 0, "\(resumed.error)")
+    let log = try String(contentsOf: run.appendingPathComponent("epochs.csv"), encoding: .utf8)
+    let logged = log.split(separator: "\n").dropFirst().map {
+      $0.split(separator: ",").first.map(String.init) ?? ""
+    }
+    #expect(logged == (0..<epochs).map(String.init), "killed after \(killedAfter ?? -1)")
+    #expect(!FileManager.default.fileExists(atPath: leftover.path))
+  }
+
   @Test("C2 SIGINT writes a checkpoint, prints how to resume and exits 130; that resume completes")
   func interruptAndResume() throws {
     let directory = try fixture()
@@ -195,6 +234,23 @@ struct CrashSafetyTests {
     for (name, values) in expected {
       #expect(actual[name] == values, "\(name) differs after SIGINT at epoch \(done)")
     }
+  }
+
+  @Test("C2 the printed resume command names the input by its absolute path, as it does --out")
+  func resumeCommandPaths() throws {
+    let directory = try fixture()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var arguments = fitArguments(directory, out: "run", epochs: 400)
+    arguments[arguments.firstIndex(of: "--input")! + 1] = "x.npy"
+    let checkpoint = directory.appendingPathComponent("run/checkpoint/checkpoint.safetensors")
+    let interrupted = try #require(
+      try interrupt(
+        arguments, log: directory.appendingPathComponent("sigint"), in: directory,
+        when: { FileManager.default.fileExists(atPath: checkpoint.path) }, delay: 0,
+        signal: SIGINT))
+    #expect(interrupted.status == 130, "\(interrupted.error)")
+    let x = directory.appendingPathComponent("x.npy").standardizedFileURL.path
+    #expect(interrupted.error.contains("--input \(x) --out "), "\(interrupted.error)")
   }
 
   @Test(
@@ -276,7 +332,9 @@ struct CrashSafetyTests {
     let progress = result.output.split(separator: "\n").filter { $0.hasPrefix("fine-tuning ") }
     #expect(progress.count == 6)
     for (index, line) in progress.enumerated() {
-      #expect(line.hasPrefix("fine-tuning \(index + 1)/6 epoch \(index)"), "\(line)")
+      // One counter per line: the step, not the step and the 0-based epoch.
+      #expect(line.hasPrefix("fine-tuning \(index + 1)/6 α "), "\(line)")
+      #expect(!line.contains("epoch"), "\(line)")
       #expect(line.contains("ACC ") && line.contains(" ETA "), "\(line)")
     }
   }

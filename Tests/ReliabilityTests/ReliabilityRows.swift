@@ -224,4 +224,37 @@ let reliabilityRows: [ReliabilityRow] = [
     expected:
       "H: per-epoch machine-readable log (CSV/JSON: epoch, losses, ACC, NMI, time) + human line with ETA"
   ),
+  ReliabilityRow(
+    id: "C4", topic: "An output folder or file that exists, or an output onto an input",
+    modules: "CLI",
+    expected:
+      "E unless --force (a run folder may also be new or empty); never onto an input; files "
+      + "written under a temporary name and renamed; a failed fit leaves no folder behind"),
+  ReliabilityRow(
+    id: "C5",
+    topic: "Flags the input cannot satisfy (clusters vs rows, one row, layer sizes that cannot "
+      + "be allocated, --max-points < 1, --expect-acc without labels)",
+    modules: "CLI",
+    expected: "E before any folder or training, naming the flag and the limit; never a crash"),
+  ReliabilityRow(
+    id: "C6", topic: "CSV input as spreadsheets write it (CRLF, UTF-8 BOM, quotes, header row)",
+    modules: "CLI",
+    expected:
+      "H; a header only when every field of the first row is text (or --header); other bad "
+      + "values E with row and column"),
+  ReliabilityRow(
+    id: "C7",
+    topic: "Resuming elsewhere or with other data; a model folder without its scaling",
+    modules: "CLI",
+    expected:
+      "H: scaling, configuration and input fingerprint saved with checkpoint and model; E for "
+      + "another input or a missing scaling file"),
+  ReliabilityRow(
+    id: "C8", topic: "Exit status and file-system errors", modules: "CLI",
+    expected:
+      "0 success, 1 failure, 2 usage, 130 interrupted, stated in --help; system errors one line "
+      + "naming the path and what to do"),
+  ReliabilityRow(
+    id: "C9", topic: "Resume after SIGKILL: epoch log and temporary files", modules: "CLI",
+    expected: "H: each epoch logged once; leftover temporary files removed"),
 ]
