@@ -40,8 +40,9 @@ enum FitCommand: Subcommand {
         help: "number of clusters, 2 to the number of rows (default: the class count of a "
           + "dataset name or of --labels; required otherwise)"),
       .option(
-        "preset", "NAME", help: "configuration preset", default: "paper",
-        choices: ["paper", "authors-code"]),
+        "preset", "NAME",
+        help: "configuration preset: the recommended DCRL, or the method as published",
+        default: "recommended", choices: ["recommended", "paper", "authors-code"]),
       .option("epochs", "N", help: "fine-tuning epochs [preset: 300]"),
       .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
       .option(
@@ -52,8 +53,8 @@ enum FitCommand: Subcommand {
       .option("latent", "M", help: "latent dimension, 1 to \(maximumLayerWidth) [10]"),
       .option("neighbors", "K", help: "k of the isometry loss [preset: 3]"),
       .option(
-        "init", "KIND", help: "centre initialisation", default: "tsne-kmeans",
-        choices: ["tsne-kmeans", "kmeans"]),
+        "init", "KIND", help: "centre initialisation [preset: umap-mixture if recommended]",
+        choices: ["umap-mixture", "tsne-kmeans", "kmeans"]),
       .option(
         "scale", "KIND", help: "feature scaling before training", default: "none",
         choices: ["none", "minmax", "standard"]),
@@ -121,13 +122,21 @@ enum FitCommand: Subcommand {
     _ arguments: ParsedArguments, input: LoadedInput, labels: [Int]?
   ) throws -> DCRLConfiguration {
     let benchmark = input.dataset.map(benchmarkKey)
-    let paper = arguments.string("preset") == "paper"
+    let preset = arguments.string("preset")!
     var c: DCRLConfiguration
     if let benchmark {
-      c = paper ? .paper(for: benchmark) : .authorsCode(for: benchmark)
+      switch preset {
+      case "recommended": c = .recommended(for: benchmark)
+      case "paper": c = .paper(for: benchmark)
+      default: c = .authorsCode(for: benchmark)
+      }
     } else {
       c = DCRLConfiguration()
-      if !paper {
+      if preset != "recommended" {
+        c.stabilization = nil
+        c.centerInitialization = .tsneThenKMeans
+      }
+      if preset == "authors-code" {
         c.hiddenSizes = [500, 500, 500, 2000]
         c.isometryNeighbors = 5
       }
@@ -151,7 +160,11 @@ enum FitCommand: Subcommand {
     if let value = try arguments.value("latent", as: Int.self) { c.latentDimension = value }
     if let value = try arguments.value("neighbors", as: Int.self) { c.isometryNeighbors = value }
     if let value = try arguments.value("seed", as: UInt64.self) { c.seed = value }
-    c.centerInitialization = CenterInitialization(rawValue: arguments.string("init")!)!
+    if let kind = arguments.string("init") {
+      c.centerInitialization = CenterInitialization(rawValue: kind)!
+      // A warm-up towards the initial partition needs the mixture's partition of every point.
+      if c.centerInitialization != .umapThenMixture { c.partitionWarmUp = nil }
+    }
     if c.epochs < c.scheduleEnd * 2 {
       // Short runs keep the paper's shape: α reaches 0 and β reaches 1 halfway through.
       c.scheduleEnd = max(1, c.epochs / 2)

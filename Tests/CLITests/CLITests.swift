@@ -143,7 +143,7 @@ struct CLITests {
       (["fit", "--inptu", x], "unknown flag '--inptu'"),
       (
         ["fit", "--input", x, "--out", out, "--preset", "best"],
-        "'best' is not one of paper, authors-code"
+        "'best' is not one of recommended, paper, authors-code"
       ),
       (["fit", "--input", x, "--out", out, "--clusters", "ten"], "'ten' is not a valid int"),
       (["fit", "--input", x, "--out", out], "--clusters is required"),
