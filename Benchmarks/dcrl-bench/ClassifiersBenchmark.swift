@@ -244,7 +244,9 @@ struct Embedding {
         + "\(test) test × \(d)-d, seed \(seed)")
   }
 
-  /// MNIST-full's generalisation split (SPEC.md §6, §7.12: the first 50,000 images train, the
+  /// MNIST-full's generalisation split (Docs/Algorithm.md#datasets, Docs/Algorithm.md#presets: the
+  /// first 50,000
+  /// images train, the
   /// last 20,000 test) projected on the first `dimensions` principal components of the
   /// training images, in float32: the shape of Table 4's embeddings.
   static func mnistPCA(directory: String, dimensions: Int) throws -> Embedding {

@@ -1,4 +1,5 @@
-// DCRLEpochProxy: one DCRL fine-tuning epoch (SPEC.md §3.3) assembled from the DCRL module's
+// DCRLEpochProxy: one DCRL fine-tuning epoch (Docs/Algorithm.md#training) assembled from the DCRL
+// module's
 // losses, for timing on MNIST-full shapes until the DCRL trainer exists.
 
 import Autograd
@@ -9,7 +10,8 @@ import Tensor
 
 /// One DCRL fine-tuning epoch in the regime where every loss term is active.
 ///
-/// That is an epoch ≥ T0 before the clustering weight reaches zero, following SPEC.md §3.3 and
+/// That is an epoch ≥ T0 before the clustering weight reaches zero, following
+/// Docs/Algorithm.md#training and
 /// §8:
 ///
 /// 1. full-data forward: latent codes, Student-t Q (Eq. 1), target P (Eq. 2), labels π = argmax Q,

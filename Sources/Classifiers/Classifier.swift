@@ -5,7 +5,7 @@ import Tensor
 /// A supervised classifier: a value holding hyperparameters whose non-mutating ``fit(_:labels:)``
 /// returns a distinct fitted model (STYLE §3), so predicting before fitting cannot happen.
 ///
-/// The four classifiers of the paper's Table 4 (SPEC.md §5.4) conform:
+/// The four classifiers of the paper's Table 4 (Docs/Algorithm.md#presets) conform:
 /// ``LogisticRegression``, ``MLPClassifier``, ``SupportVectorClassifier`` and
 /// ``RandomForestClassifier`` (and ``DecisionTreeClassifier``, the forest's building block).
 public protocol Classifier: Sendable {

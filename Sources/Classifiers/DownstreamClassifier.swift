@@ -3,17 +3,17 @@
 
 import Tensor
 
-/// Which scikit-learn release's defaults a classifier follows (SPEC.md §5.4, §7.11).
+/// Which scikit-learn release's defaults a classifier follows (Docs/Algorithm.md#presets).
 public enum ClassifierPreset: String, Sendable, Codable, Hashable, CaseIterable {
   /// scikit-learn 0.21.3, the version the authors pinned: LR liblinear one-vs-rest, SVC
-  /// γ = 1/d, 10 trees. SPEC.md §7.11 recommends these for reproducing Table 4.
+  /// γ = 1/d, 10 trees. Docs/Algorithm.md#presets recommends these for reproducing Table 4.
   case sklearn021
   /// scikit-learn ≥ 0.22: LR L-BFGS multinomial, SVC γ = 'scale', 100 trees.
   case modern
 }
 
 /// The downstream classifiers of the paper's Table 4, trained on frozen embeddings
-/// (SPEC.md §5.4).
+/// (Docs/Algorithm.md#presets).
 ///
 /// ```swift
 /// let accuracy = try DownstreamClassifier.svm

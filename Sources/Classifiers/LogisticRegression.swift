@@ -4,7 +4,7 @@
 import Tensor
 
 /// L2-regularised logistic regression with scikit-learn's two historical defaults
-/// (SPEC.md §5.4, §7.11).
+/// (Docs/Algorithm.md#presets).
 ///
 /// * ``Configuration/Solver/lbfgs`` (``Configuration/modern``, scikit-learn ≥ 0.22): one
 ///   multinomial model, minimising

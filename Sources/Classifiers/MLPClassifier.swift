@@ -6,7 +6,7 @@ import Foundation
 import Tensor
 
 /// A multi-layer perceptron classifier trained with Adam, with scikit-learn's `MLPClassifier`
-/// semantics (SPEC.md §5.4; identical defaults in scikit-learn 0.21 and ≥ 0.22).
+/// semantics (Docs/Algorithm.md#presets; identical defaults in scikit-learn 0.21 and ≥ 0.22).
 ///
 /// * Architecture: `hiddenLayerSizes` fully connected layers with ``Configuration/Activation``,
 ///   then a softmax output over the classes (a single logistic unit for two classes).
@@ -19,7 +19,8 @@ import Tensor
 /// * Epochs: reshuffle (when ``Configuration/shuffle``), batches of min(batchSize, n) with the
 ///   last partial batch kept; the epoch loss is the sample-weighted mean of the batch losses.
 ///   Training stops when the loss has failed to fall below best − tol for more than
-///   ``Configuration/iterationsWithoutImprovement`` consecutive epochs (then ``MLPClassifierModel/converged``
+///   ``Configuration/iterationsWithoutImprovement`` consecutive epochs (then
+/// ``MLPClassifierModel/converged``
 ///   is true), or after ``Configuration/maxIterations`` epochs.
 ///
 /// Training runs in the dtype of `x` (float32 or float64, as scikit-learn keeps the input's

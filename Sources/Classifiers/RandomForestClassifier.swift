@@ -5,7 +5,7 @@
 import Tensor
 
 /// A random forest of ``DecisionTreeClassifier`` trees with scikit-learn's
-/// `RandomForestClassifier` semantics (SPEC.md §5.4, §7.11).
+/// `RandomForestClassifier` semantics (Docs/Algorithm.md#presets).
 ///
 /// * Each tree draws a bootstrap sample (n draws with replacement) and is grown on it with the
 ///   draw counts as sample weights — duplicates are weighted, not copied, as in scikit-learn —

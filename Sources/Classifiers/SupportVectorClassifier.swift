@@ -4,7 +4,7 @@
 import Tensor
 
 /// A C-support vector classifier with the RBF kernel K(a, b) = exp(−γ‖a − b‖²), with libsvm's
-/// algorithm and scikit-learn's `SVC` defaults (SPEC.md §5.4, §7.11).
+/// algorithm and scikit-learn's `SVC` defaults (Docs/Algorithm.md#presets).
 ///
 /// * Training: for every pair of classes (i < j, classes in increasing order) a binary
 ///   problem with class i as +1, solved by libsvm's SMO (with second-order

@@ -1,5 +1,5 @@
 // SoftAssignment: DEC's Student-t soft assignment Q and target distribution P (DCRL paper
-// Eqs. 1–2; SPEC.md §1.2–§1.3), as tensor functions and as Autograd operations.
+// Eqs. 1–2; Docs/Algorithm.md#model), as tensor functions and as Autograd operations.
 
 import Autograd
 import Tensor
@@ -29,7 +29,8 @@ private func checkShapes(_ z: Tensor, _ centers: Tensor, _ nu: Double, _ op: Str
 /// DEC's soft assignment of points to cluster centres with a Student-t kernel.
 ///
 /// `q_ij = (1 + ‖z_i − μ_j‖²/ν)^(−(ν+1)/2) / Σ_l (1 + ‖z_i − μ_l‖²/ν)^(−(ν+1)/2)` (DCRL paper
-/// Eq. 1, SPEC.md §1.2; DEC, Xie et al. 2016, Eq. 1). With ν = 1, `q_ij ∝ 1/(1 + ‖z_i − μ_j‖²)`.
+/// Eq. 1, Docs/Algorithm.md#model; DEC, Xie et al. 2016, Eq. 1). With ν = 1, `q_ij ∝ 1/(1 + ‖z_i −
+/// μ_j‖²)`.
 /// It is computed as a row softmax of the log-kernel, so rows always sum to 1 and never become
 /// NaN when every kernel value underflows, as `(1 + d²/ν)^(−(ν+1)/2)` does for large ν or far
 /// points (RELIABILITY D2).
@@ -71,7 +72,7 @@ public func logSoftAssignment(
 /// The backward pass is written out: with `a = (ν + 1)/2`, upstream `G` and
 /// `g_s = q ⊙ (G − rowsum(G ⊙ q))` (the softmax VJP), the gradient reaching `d²_ij` is
 /// `−a·g_s,ij/(ν + d²_ij)`, which Autograd's `pairwiseSquaredDistances(_:_:)` carries on
-/// to `z` and `μ`. For `L = KL(P‖Q)` with `P` fixed this gives SPEC.md §2.3's
+/// to `z` and `μ`. For `L = KL(P‖Q)` with `P` fixed this gives Docs/Algorithm.md#losses's
 /// `∂L/∂z_i = ((ν + 1)/ν) Σ_j (p_ij − q_ij)(z_i − μ_j)/(1 + d²_ij/ν)`, i.e. DEC's Eq. (4) for
 /// ν = 1.
 ///
@@ -118,12 +119,14 @@ public func logSoftAssignment(
 /// DEC's target distribution: the soft assignments sharpened and balanced by cluster size.
 ///
 /// `p_ij = (q_ij²/f_j) / Σ_l (q_il²/f_l)` with `f_j = Σ_i q_ij` summed over the rows given
-/// (DCRL paper Eq. 2, SPEC.md §1.3). The DCRL code passes all N rows, once per epoch, and
+/// (DCRL paper Eq. 2, Docs/Algorithm.md#model). The DCRL code passes all N rows, once per epoch,
+/// and
 /// holds the result fixed. A cluster with `f_j = 0` (every `q_ij` underflowed) contributes 0
 /// instead of 0/0, so rows always sum to 1 and never hold NaN (RELIABILITY D2).
 ///
 /// Shape: `[n, c]` in and out.
-/// - Parameter q: Soft assignments, rows summing to 1 (e.g. from ``softAssignment(_:centers:degreesOfFreedom:)-(Tensor,_,_)``).
+/// - Parameter q: Soft assignments, rows summing to 1 (e.g. from
+/// ``softAssignment(_:centers:degreesOfFreedom:)-(Tensor,_,_)``).
 /// - Returns: The target distribution, rows summing to 1.
 /// - Precondition: `q` is a matrix with at least one column.
 /// - Complexity: O(n·c).

@@ -5,7 +5,7 @@ import NN
 import Tensor
 
 /// A fully connected autoencoder: encoder D → hidden… → m and mirrored decoder m → …hidden → D,
-/// ReLU after every hidden layer, linear latent and output layers (SPEC.md §1.1).
+/// ReLU after every hidden layer, linear latent and output layers (Docs/Algorithm.md#model).
 ///
 /// Parameters are named `encoder.0.weight`, …, `decoder.0.weight`, …, matching a PyTorch
 /// module with `encoder`/`decoder` `nn.Sequential` children, so weights move between the two

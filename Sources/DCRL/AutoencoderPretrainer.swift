@@ -1,4 +1,5 @@
-// AutoencoderPretrainer: denoising-autoencoder pretraining (SPEC.md §3.1), shared by DCRL and
+// AutoencoderPretrainer: denoising-autoencoder pretraining (Docs/Algorithm.md#training), shared by
+// DCRL and
 // the deep baselines.
 
 import Autograd
@@ -28,9 +29,10 @@ public struct PretrainingEpoch: Sendable, Codable {
   public var layer: Int? = nil
 }
 
-/// Pretrains an ``Autoencoder`` as a denoising autoencoder (SPEC.md §3.1).
+/// Pretrains an ``Autoencoder`` as a denoising autoencoder (Docs/Algorithm.md#training).
 ///
-/// Each epoch draws a fresh permutation and visits it in batches of ``PretrainingConfiguration/batchSize``
+/// Each epoch draws a fresh permutation and visits it in batches of
+/// ``PretrainingConfiguration/batchSize``
 /// (the last partial batch kept); each batch's input gets fresh Gaussian noise of standard
 /// deviation σ, and the loss is the MSE of the reconstruction against the clean input. The whole
 /// stack is trained end to end, after DEC's greedy layer-wise stage when

@@ -1,4 +1,5 @@
-// CenterInitialization: the choices for DCRL's starting cluster centres (SPEC.md §3.2).
+// CenterInitialization: the choices for DCRL's starting cluster centres
+// (Docs/Algorithm.md#initialisation).
 
 /// How the cluster centres are initialised before fine-tuning.
 public enum CenterInitialization: String, Sendable, Codable, Hashable, CaseIterable {

@@ -2,7 +2,7 @@
 
 import NN
 
-/// The hyperparameters of DCRL (SPEC.md §1–§3 and §7).
+/// The hyperparameters of DCRL (Docs/Algorithm.md#model, Docs/Algorithm.md#training, #presets).
 ///
 /// The defaults are the library's recommended DCRL (``recommended``): the paper's architecture
 /// (D-500-500-2000-10) and isometry neighbourhood (k = 3), the authors' code's loss forms,
@@ -11,7 +11,7 @@ import NN
 /// ``recommended(for:)`` for the recommended one on a benchmark, then change fields as needed;
 /// ``validate()`` checks them all.
 public struct DCRLConfiguration: Sendable, Codable, Hashable {
-  /// The datasets for which the authors' code ships settings (SPEC.md §3.5).
+  /// The datasets for which the authors' code ships settings (Docs/Algorithm.md#presets).
   public enum Benchmark: String, Sendable, Codable, Hashable, CaseIterable {
     /// MNIST-full, 70,000 images.
     case mnistFull = "mnist-full"
@@ -29,7 +29,8 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
     case pendigits
   }
 
-  /// Which parts of DCRL are switched off, for the ablation study (Table 5, SPEC.md §7.20).
+  /// Which parts of DCRL are switched off, for the ablation study (Table 5,
+  /// Docs/Algorithm.md#presets).
   public enum Ablation: String, Sendable, Codable, Hashable, CaseIterable {
     /// The full model.
     case none
@@ -96,8 +97,10 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// How the centres are initialised (the paper: t-SNE then k-means; recommended: UMAP then a
   /// mixture).
   public var centerInitialization = CenterInitialization.tsneThenKMeans
-  /// Whether the warm-up trains L_C towards the initial partition rather than the sharpened
-  /// soft assignment; needs ``CenterInitialization/umapThenMixture``. `nil`: as published.
+  /// Whether the warm-up trains L_C towards the initial partition.
+  ///
+  /// Rather than the sharpened soft assignment; it needs
+  /// ``CenterInitialization/umapThenMixture``. `nil`: as published.
   public var partitionWarmUp: PartitionWarmUp? = nil
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
@@ -126,7 +129,8 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
 extension DCRLConfiguration {
   /// The paper's settings for `dataset`: D-500-500-2000-10, k = 3, κ = 3, batch 256, Adam 1e-3,
   /// 300 epochs, schedules ending at 150; and, where the paper is silent, the authors' code's
-  /// per-dataset settings (warm-up, noise, initialisation subset, pretraining, seed) as SPEC.md
+  /// per-dataset settings (warm-up, noise, initialisation subset, pretraining, seed) as
+  /// Docs/Algorithm.md
   /// §7 recommends.
   public static func paper(for dataset: Benchmark) -> DCRLConfiguration {
     var configuration = DCRLConfiguration()
@@ -135,7 +139,8 @@ extension DCRLConfiguration {
     return configuration
   }
 
-  /// The authors' released code for `dataset` (SPEC.md §3.5): D-500-500-500-2000-10, k = 5 and
+  /// The authors' released code for `dataset` (Docs/Algorithm.md#presets): D-500-500-500-2000-10, k
+  /// = 5 and
   /// the per-dataset table (warm-up, noise, initialisation subset, pretraining, seed).
   public static func authorsCode(for dataset: Benchmark) -> DCRLConfiguration {
     var configuration = paper(for: dataset)

@@ -9,7 +9,8 @@ import Tensor
 /// A fitted DCRL model: the autoencoder and the learned cluster centres.
 ///
 /// Predictions are `argmax_j q_ij` with the Student-t soft assignment of the latent codes to the
-/// centres (equation 1), as in the paper's generalisation protocol (SPEC.md §5.2). Every method
+/// centres (equation 1), as in the paper's generalisation protocol (Docs/Algorithm.md#presets).
+/// Every method
 /// processes the data in chunks, so memory stays bounded for any number of samples.
 public final class DCRLModel {
   /// The configuration the model was trained with.

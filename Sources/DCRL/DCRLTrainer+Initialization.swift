@@ -1,4 +1,5 @@
-// DCRLTrainer+Initialization: the starting cluster centres μ (SPEC.md §3.2): t-SNE of the first codes
+// DCRLTrainer+Initialization: the starting cluster centres μ (Docs/Algorithm.md#initialisation):
+// t-SNE of the first codes
 // to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
 
 import Clustering

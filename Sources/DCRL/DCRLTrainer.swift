@@ -1,5 +1,5 @@
 // DCRLTrainer: fits a DCRL model — pretraining, centre initialisation, then alternating,
-// graduated fine-tuning (SPEC.md §3, Algorithm 1).
+// graduated fine-tuning (Docs/Algorithm.md#training, Algorithm 1).
 
 import Clustering
 import Foundation
@@ -54,7 +54,7 @@ public struct CheckpointPolicy: Sendable {
   }
 }
 
-/// Fits DCRL models (SPEC.md §3).
+/// Fits DCRL models (Docs/Algorithm.md#training).
 ///
 /// ```swift
 /// var configuration = DCRLConfiguration.paper(for: .mnistTest)
@@ -86,7 +86,7 @@ public struct DCRLTrainer {
     self.backend = backend
   }
 
-  /// Pretrains the denoising autoencoder of this configuration on `x` (SPEC.md §3.1).
+  /// Pretrains the denoising autoencoder of this configuration on `x` (Docs/Algorithm.md#training).
   ///
   /// With `checkpoints`, the run is saved to ``CheckpointPolicy/pretrainingFile`` as
   /// ``AutoencoderPretrainer/fit(_:hiddenSizes:latentDimension:checkpoints:onEpoch:)``
@@ -246,7 +246,7 @@ public struct DCRLTrainer {
     case guardFired(change: Double, threshold: Double)
   }
 
-  /// One epoch: structure pass, mini-batch loop, full-data step (SPEC.md §3.3).
+  /// One epoch: structure pass, mini-batch loop, full-data step (Docs/Algorithm.md#training).
   private func runEpoch(
     _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?
   ) throws(DCRLError) -> EpochOutcome {

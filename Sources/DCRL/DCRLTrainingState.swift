@@ -1,5 +1,6 @@
 // DCRLTrainingState: the mutable state of a fine-tuning run and its two update steps — the
-// mini-batch Adam step (equation 9) and the full-data Adam step (equation 10) — per SPEC.md §3.3.
+// mini-batch Adam step (equation 9) and the full-data Adam step (equation 10) — per
+// Docs/Algorithm.md#training.
 
 import Autograd
 import NN
@@ -117,7 +118,7 @@ final class DCRLTrainingState {
     } else if weights.ranking {
       // With a(e) = 0 only L_rank remains and it depends on μ alone: the network's gradients
       // are exactly zero. They are still handed to Adam #1, whose moments keep moving the
-      // weights for a while, as in the authors' code (SPEC.md §2.8).
+      // weights for a while, as in the authors' code (Docs/Algorithm.md#schedule).
       _ = valueWithGradient(at: [centers]) {
         let term = rankingLoss(
           centers: centers.variable, inputCenters: structure.inputCenters, scale: c.rankingScale)
@@ -146,7 +147,7 @@ final class DCRLTrainingState {
 
   /// One Adam #2 step on `β·L_iso + L_align` (plus L_rank when
   /// ``EpochWeights/rankingInFullDataStep``) over the whole data, with latent codes recomputed
-  /// from the current weights (SPEC.md §7.7), in chunks of `fullPassChunkSize` rows.
+  /// from the current weights (Docs/Algorithm.md#presets), in chunks of `fullPassChunkSize` rows.
   ///
   /// - Returns: L_iso, L_align and L_rank (`nil` when it is not part of this step).
   func fullDataStep(

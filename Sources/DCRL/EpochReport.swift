@@ -27,7 +27,8 @@ public struct DCRLEpochReport: Sendable, Codable, Hashable {
   public var labelChange: Double
   /// Predicted clusters with no members at the start of the epoch (RELIABILITY D3).
   public var emptyClusters: Int
-  /// Clusters with ≤ k members, whose L_iso neighbourhoods were truncated (SPEC.md §7.18).
+  /// Clusters with ≤ k members, whose L_iso neighbourhoods were truncated
+  /// (Docs/Algorithm.md#presets).
   public var truncatedClusters: Int
   /// The normalised entropy of the cluster sizes, 1 for equal sizes and 0 for collapse (D4).
   public var sizeEntropy: Double

@@ -1,4 +1,5 @@
-// EpochStructure: what DCRL fixes at the start of each epoch (SPEC.md §3.3 step 1): the target
+// EpochStructure: what DCRL fixes at the start of each epoch (Docs/Algorithm.md#training step 1):
+// the target
 // distribution, the predicted clusters, their input-space centres and the L_iso pairs.
 
 import Clustering
@@ -15,7 +16,7 @@ struct EpochStructure {
   /// |M_c| for every cluster.
   var counts: [Int]
   /// v_c, the input-space mean of each predicted cluster, `[C, D]`; an empty cluster keeps its
-  /// previous centre (SPEC.md §7.18).
+  /// previous centre (Docs/Algorithm.md#presets).
   var inputCenters: Tensor
   /// The L_iso pairs; `nil` when the epoch takes no structure step.
   var pairs: IsometryPairs?
@@ -42,11 +43,12 @@ func clusterMeans(_ x: Tensor, labels: [Int], clusters: Int, fallback: Tensor?) 
   return Tensor.concatenatingRows(rows)
 }
 
-/// The L_iso pairs of SPEC.md §2.4.
+/// The L_iso pairs of Docs/Algorithm.md#losses.
 ///
 /// For every point: its `neighbors` nearest other members of its own cluster in latent space
-/// (ties by index), with the input distance of each pair divided by √D. A cluster with fewer than two members contributes nothing; one with ≤ k
-/// members uses min(k, size − 1) neighbours (SPEC.md §7.18).
+/// (ties by index), with the input distance of each pair divided by √D. A cluster with fewer than
+/// two members contributes nothing; one with ≤ k
+/// members uses min(k, size − 1) neighbours (Docs/Algorithm.md#presets).
 ///
 /// Shape: `latent` is `[n, m]`, `input` is `[n, D]`, `labels` has n entries.
 func isometryPairs(

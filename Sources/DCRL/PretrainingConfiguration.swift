@@ -1,7 +1,8 @@
 // PretrainingConfiguration: the denoising-autoencoder pretraining shared by DCRL and the deep
 // baselines.
 
-/// How the autoencoder is pretrained (SPEC.md §3.1): denoising with Gaussian noise, MSE against
+/// How the autoencoder is pretrained (Docs/Algorithm.md#training): denoising with Gaussian noise,
+/// MSE against
 /// the clean input, mini-batches over a fresh permutation each epoch, last partial batch kept.
 public struct PretrainingConfiguration: Sendable, Codable, Hashable {
   /// The optimiser of the pretraining.

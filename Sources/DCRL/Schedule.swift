@@ -1,8 +1,8 @@
-// Schedule: the graduated weights of DCRL's losses per epoch (SPEC.md §2.8, §2.9, §3.4).
+// Schedule: the graduated weights of DCRL's losses per epoch (Docs/Algorithm.md#schedule).
 
 /// The weights of DCRL's loss terms in one epoch.
 ///
-/// With warm-up T0, schedule end S (= E/2 = 150) and 0-based epoch e (SPEC.md §3.4):
+/// With warm-up T0, schedule end S (= E/2 = 150) and 0-based epoch e (Docs/Algorithm.md#schedule):
 /// - e < T0: the mini-batch loss is `0.1·L_C + L_rec`; no ranking, no full-data step.
 /// - e ≥ T0: the mini-batch loss is `a(e)·(0.1·L_C + L_rec) + L_rank/⌊N/B⌋` with
 ///   `a(e) = max(0, 1 − (e − T0)/(S − T0))`, and the full-data step is

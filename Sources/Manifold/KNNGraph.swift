@@ -7,7 +7,8 @@ public enum DistanceMetric: String, Sendable, Hashable, Codable, CaseIterable {
   /// `‖x − y‖₂`.
   case euclidean
   /// `1 − corr(x, y)`: one minus the Pearson correlation of the two rows (SciPy's
-  /// `correlation`). The N2D figures use it (SPEC.md §5.6). A constant row has distance 0 to
+  /// `correlation`). The N2D figures use it (Docs/Algorithm.md#presets). A constant row has
+  /// distance 0 to
   /// other constant rows and 1 to every other row, as in umap-learn.
   case correlation
 }

@@ -43,7 +43,7 @@ public enum TSNEStopReason: String, Sendable, Hashable, Codable {
 /// gradient methods (``TSNEConfiguration/GradientMethod``) trade exactness for speed.
 ///
 /// DCRL initialises its cluster centres from a t-SNE of the first 3000 latent codes with
-/// scikit-learn 0.21's defaults (SPEC.md §3.2):
+/// scikit-learn 0.21's defaults (Docs/Algorithm.md#initialisation):
 ///
 /// ```swift
 /// var configuration = TSNEConfiguration.sklearn021

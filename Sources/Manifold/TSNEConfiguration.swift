@@ -6,7 +6,7 @@
 /// initialisation rescaled to a standard deviation of 10⁻⁴, the `auto` learning rate, early
 /// exaggeration 12 for 250 iterations, 1000 iterations in all, Barnes–Hut gradients.
 /// ``sklearn021`` reproduces scikit-learn 0.21's defaults, with which DCRL's centre
-/// initialisation was tuned (SPEC.md §3.2).
+/// initialisation was tuned (Docs/Algorithm.md#initialisation).
 ///
 /// The optimiser is scikit-learn's `_gradient_descent`: momentum with per-coordinate gains
 /// (`+gainIncrease` when the update changes sign, `×gainDecrease` otherwise, never below
@@ -122,7 +122,8 @@ public struct TSNEConfiguration: Sendable, Codable, Hashable {
   public init() {}
 
   /// scikit-learn 0.21.3's defaults, which DCRL's centre initialisation was tuned with
-  /// (SPEC.md §3.2): perplexity 30, early exaggeration 12 for 250 iterations, learning rate
+  /// (Docs/Algorithm.md#initialisation): perplexity 30, early exaggeration 12 for 250 iterations,
+  /// learning rate
   /// 200, momentum 0.5 then 0.8, gains +0.2/×0.8 (min 0.01), 1000 iterations, random
   /// initialisation with standard deviation 10⁻⁴, Barnes–Hut with angle 0.5.
   public static var sklearn021: TSNEConfiguration {

@@ -13,7 +13,7 @@ import Tensor
 /// ``UMAPEmbedding/transform(_:)``.
 ///
 /// ```swift
-/// let umap = try UMAP(configuration: .dcrlFigures).fit(latentCodes)   // SPEC.md §5.6
+/// let umap = try UMAP(configuration: .dcrlFigures).fit(latentCodes)   // Docs/Algorithm.md#presets
 /// let points = umap.embedding                                        // [n, 2]
 /// ```
 ///

@@ -90,7 +90,8 @@ public struct UMAPConfiguration: Sendable, Codable, Hashable {
   /// umap-learn's defaults.
   public init() {}
 
-  /// The settings of the DCRL paper's figures (SPEC.md §5.6): 5 neighbours, minimum distance
+  /// The settings of the DCRL paper's figures (Docs/Algorithm.md#presets): 5 neighbours, minimum
+  /// distance
   /// 0.7, correlation distance.
   public static var dcrlFigures: UMAPConfiguration {
     var configuration = UMAPConfiguration()

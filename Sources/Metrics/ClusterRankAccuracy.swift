@@ -1,5 +1,5 @@
 // ClusterRankAccuracy: whether the distance ordering among cluster centres survives the
-// embedding (CRA, SPEC.md §4.8).
+// embedding (CRA, Docs/Algorithm.md#structure-metrics).
 
 import Tensor
 
@@ -7,11 +7,13 @@ import Tensor
 ///
 /// Forms the `C × C` distance matrices of `inputCenters` (`a_1…a_C`) and `latentCenters`
 /// (`b_1…b_C`), sorts each row ascending (`√max(d², 1e-8)`, ties by lower index) into `s^X_c`
-/// and `s^Z_c`, and returns `(1/C²) Σ_c Σ_t 1[s^X_c(t) = s^Z_c(t)]` (SPEC.md §4.8). The self
+/// and `s^Z_c`, and returns `(1/C²) Σ_c Σ_t 1[s^X_c(t) = s^Z_c(t)]`
+/// (Docs/Algorithm.md#structure-metrics). The self
 /// position is included, as in the authors' code, so the result is at least `1/C`; 1 means every
 /// centre orders the others identically in both spaces.
 ///
-/// Which centres to compare is the caller's choice (SPEC.md §4.8, §7.15):
+/// Which centres to compare is the caller's choice (Docs/Algorithm.md#structure-metrics,
+/// Docs/Algorithm.md#presets):
 /// 1. ground-truth class means of `X` and `Z` (the recommended primary number, any method):
 ///    ``clusterRankAccuracy(_:_:labels:)`` with the true labels;
 /// 2. predicted-cluster input means `v_c` against DCRL's learned centres `μ_c` (what `L_rank`
@@ -48,7 +50,8 @@ public func clusterRankAccuracy(
 /// Cluster rank accuracy between the per-label means of `x` and of `z`.
 ///
 /// Each distinct label (in ascending order) defines one centre in each space: the mean of its
-/// rows. Pass the true labels for SPEC.md §7.15's primary variant, the predicted labels for
+/// rows. Pass the true labels for Docs/Algorithm.md#presets's primary variant, the predicted labels
+/// for
 /// predicted-cluster means; see ``clusterRankAccuracy(inputCenters:latentCenters:)``.
 ///
 /// Shape: `x` is `[n, D]`, `z` is `[n, m]`, `labels` has `n` entries.

@@ -30,7 +30,8 @@ public func clusterToClassMatching(
 /// the best one-to-one matching, equals their true class.
 ///
 /// `ACC = max_m (1/n) Σᵢ 1[yᵢ = m(cᵢ)]` over one-to-one maps `m` from clusters to classes
-/// (SPEC.md §4.1; DEC, Xie et al. 2016, Eq. 10). The maximum is found exactly with the Hungarian
+/// (Docs/Algorithm.md#metrics; DEC, Xie et al. 2016, Eq. 10). The maximum is found exactly with the
+/// Hungarian
 /// method on the contingency table, as the DCRL authors' code does. The numbers of clusters and
 /// classes may differ: samples in unmatched clusters count as errors.
 ///

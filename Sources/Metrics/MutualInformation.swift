@@ -9,7 +9,9 @@
 /// How ``normalizedMutualInformation(_:_:normalization:)`` turns the two entropies into a
 /// normaliser.
 ///
-/// The choice matters when comparing with published numbers (SPEC.md §4.2, §7.10; RELIABILITY
+/// The choice matters when comparing with published numbers (Docs/Algorithm.md#metrics,
+/// Docs/Algorithm.md#presets;
+/// RELIABILITY
 /// M2): scikit-learn 0.21 (pinned by the DCRL authors' code) defaulted to ``geometric``,
 /// scikit-learn 0.22 and later default to ``arithmetic``, and Xu et al. (2003), which the DCRL
 /// paper cites, use ``max``. For balanced clusterings they differ in the third decimal.
@@ -52,7 +54,8 @@ public func mutualInformation(_ predicted: [Int], _ truth: [Int]) throws(Metrics
 
 /// Normalised mutual information: `I(Y; C) / norm(H(Y), H(C))`.
 ///
-/// Follows scikit-learn's `normalized_mutual_info_score` (SPEC.md §4.2) with the normaliser
+/// Follows scikit-learn's `normalized_mutual_info_score` (Docs/Algorithm.md#metrics) with the
+/// normaliser
 /// chosen explicitly. Degenerate labellings are defined, never NaN (RELIABILITY M3): when both
 /// labellings are constant (both entropies 0) the result is 1, a perfect match; when only one
 /// is, the mutual information is 0 and so is the result. The result is clamped to `[0, 1]`.

@@ -20,7 +20,7 @@ private func average(_ range: ClosedRange<Int>, _ value: (Int) -> Double) -> Dou
 }
 
 /// Trustworthiness: to what extent the embedding's `k` nearest neighbours are also near in
-/// the input space (Venna and Kaski 2001; SPEC.md §4.4).
+/// the input space (Venna and Kaski 2001; Docs/Algorithm.md#structure-metrics).
 ///
 /// `Trust(k) = 1 − 2/(n·k·(2n − 3k − 1)) · Σ_i Σ_{j ∈ N_Z^k(i) \ N_X^k(i)} (r_X(i, j) − k)`;
 /// equal to scikit-learn's `trustworthiness(X, Z, n_neighbors=k)` with ties broken by index.
@@ -54,7 +54,8 @@ public func trustworthiness(
 }
 
 /// Continuity: to what extent the input space's `k` nearest neighbours stay near in the
-/// embedding (Venna and Kaski 2001; SPEC.md §4.4): trustworthiness with the spaces swapped.
+/// embedding (Venna and Kaski 2001; Docs/Algorithm.md#structure-metrics): trustworthiness with the
+/// spaces swapped.
 ///
 /// Shape: `x` is `[n, D]`, `z` is `[n, m]`.
 /// - Parameters:
@@ -83,7 +84,7 @@ public func continuity(
 }
 
 /// The relative rank error for one `k`: `(MRRE_XZ(k) + MRRE_ZX(k)) / 2` (Lee and Verleysen
-/// 2007, as in the authors' code; SPEC.md §4.5).
+/// 2007, as in the authors' code; Docs/Algorithm.md#structure-metrics).
 ///
 /// Shape: `x` is `[n, D]`, `z` is `[n, m]`.
 /// - Parameters:
@@ -112,7 +113,7 @@ public func relativeRankError(
 }
 
 /// Local geometric distortion for one `k`: the RMS difference of √dim-normalised distances to
-/// each point's `k` nearest input-space neighbours (SPEC.md §4.7).
+/// each point's `k` nearest input-space neighbours (Docs/Algorithm.md#structure-metrics).
 ///
 /// Shape: `x` is `[n, D]`, `z` is `[n, m]`.
 /// - Parameters:
@@ -140,7 +141,8 @@ public func localGeometricDistortion(
 }
 
 /// RMRE: the root mean square difference between all pairwise distances in the two spaces,
-/// `√((1/n²) Σ_{i,j} (d_X(i, j) − d_Z(i, j))²)` with `d = √max(d², 1e-8)` (SPEC.md §4.6).
+/// `√((1/n²) Σ_{i,j} (d_X(i, j) − d_Z(i, j))²)` with `d = √max(d², 1e-8)`
+/// (Docs/Algorithm.md#structure-metrics).
 ///
 /// Distances are raw, not normalised by dimension, as in the authors' code (key `RMSE` there);
 /// despite its name it is not an autoencoder's reconstruction error. `X`'s distances come from

@@ -4,7 +4,8 @@
 import Tensor
 
 /// How well an embedding `Z` preserves the geometry of its input `X`: the representation metrics
-/// of the DCRL paper (SPEC.md §4.3–§4.7), for each neighbourhood size and averaged over them.
+/// of the DCRL paper (Docs/Algorithm.md#structure-metrics), for each neighbourhood size and
+/// averaged over them.
 ///
 /// Produced by ``structureMetrics(_:_:neighbors:classLabels:blockSize:)``. The averages are the
 /// numbers the paper reports (k = 3…7).
@@ -13,17 +14,19 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
   public struct Neighborhood: Sendable, Hashable, Codable {
     /// The neighbourhood size `k`.
     public var neighbors: Int
-    /// Trust(k): whether the embedding's neighbours are true neighbours (SPEC.md §4.4).
+    /// Trust(k): whether the embedding's neighbours are true neighbours
+    /// (Docs/Algorithm.md#structure-metrics).
     public var trustworthiness: Double
-    /// Cont(k): whether true neighbours stay neighbours in the embedding (SPEC.md §4.4).
+    /// Cont(k): whether true neighbours stay neighbours in the embedding
+    /// (Docs/Algorithm.md#structure-metrics).
     public var continuity: Double
     /// MRRE_XZ(k): rank errors over the input-space neighbourhoods, relative to `r_X`
-    /// (SPEC.md §4.5).
+    /// (Docs/Algorithm.md#structure-metrics).
     public var mrreXZ: Double
     /// MRRE_ZX(k): rank errors over the embedding neighbourhoods, relative to `r_Z`.
     public var mrreZX: Double
     /// LGD(k): RMS of the √dim-normalised distance differences over the input-space
-    /// neighbourhoods (SPEC.md §4.7).
+    /// neighbourhoods (Docs/Algorithm.md#structure-metrics).
     public var localGeometricDistortion: Double
 
     /// The relative rank error for this `k` alone: `(MRRE_XZ(k) + MRRE_ZX(k)) / 2`.
@@ -32,11 +35,12 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
 
   /// One entry per neighbourhood size, in increasing order.
   public var neighborhoods: [Neighborhood]
-  /// RMRE: the RMS difference of all pairwise distances (SPEC.md §4.6).
+  /// RMRE: the RMS difference of all pairwise distances (Docs/Algorithm.md#structure-metrics).
   ///
   /// Lower is better.
   public var rootMeanReconstructionError: Double
-  /// CRA between the class means of `X` and `Z`, when class labels were given (SPEC.md §4.8).
+  /// CRA between the class means of `X` and `Z`, when class labels were given
+  /// (Docs/Algorithm.md#structure-metrics).
   public var clusterRankAccuracy: Double?
 
   /// The mean of Trust(k) over the neighbourhood sizes.
@@ -47,7 +51,7 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
   ///
   /// Higher is better.
   public var continuity: Double { mean(\.continuity) }
-  /// RRE = (mean MRRE_XZ + mean MRRE_ZX) / 2 (SPEC.md §4.5).
+  /// RRE = (mean MRRE_XZ + mean MRRE_ZX) / 2 (Docs/Algorithm.md#structure-metrics).
   ///
   /// Lower is better.
   public var relativeRankError: Double { (mean(\.mrreXZ) + mean(\.mrreZX)) / 2 }
@@ -64,7 +68,7 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
 /// Computes every representation metric of the DCRL paper for an embedding, for each
 /// neighbourhood size in `neighbors`, in one streaming pass.
 ///
-/// The definitions are SPEC.md §4.3–§4.8, following the authors' evaluation code:
+/// The definitions are Docs/Algorithm.md#structure-metrics, following the authors' evaluation code:
 /// - ranks: for point `i`, every other point sorted by `max(d², 1e-8)` ascending, ties by lower
 ///   index, the nearest at rank 1; `N^k(i)` holds ranks 1…k;
 /// - `Trust(k) = 1 − 2/(n·k·(2n − 3k − 1)) · Σ_i Σ_{j ∈ N_Z^k(i) \ N_X^k(i)} (r_X(i, j) − k)`,
@@ -94,7 +98,7 @@ public struct StructureMetrics: Sendable, Hashable, Codable {
 ///   - z: Their embedding.
 ///   - neighbors: The neighbourhood sizes; the paper averages over 3…7.
 ///   - classLabels: When given, CRA is computed between the class means of `x` and `z`
-///     (SPEC.md §7.15's primary choice).
+///     (Docs/Algorithm.md#presets's primary choice).
 ///   - blockSize: Rows per GEMM tile; memory grows as its square.
 /// - Returns: The metrics for every `k` and their averages.
 /// - Throws: ``MetricsError`` for empty or non-matrix inputs, differing sample counts, NaN/∞,

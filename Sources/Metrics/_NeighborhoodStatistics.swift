@@ -19,7 +19,8 @@ struct StatisticsNeeds: OptionSet {
   ]
 }
 
-/// Neighbour lists and ranks of every point for `k` neighbours in both spaces (SPEC.md §4.3).
+/// Neighbour lists and ranks of every point for `k` neighbours in both spaces
+/// (Docs/Algorithm.md#structure-metrics).
 ///
 /// Ranks are 1-based among the other points (the point itself has rank 0) and exact: ties in
 /// `max(d², 1e-8)` are broken by the lower index (RELIABILITY I6, M5).

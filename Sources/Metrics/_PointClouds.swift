@@ -22,7 +22,7 @@ extension Double: MetricScalar {
 }
 
 /// The smallest squared distance a rank or distance sees: the authors' code computes
-/// `√max(d², 1e-8)` (SPEC.md §0, §4.3).
+/// `√max(d², 1e-8)` (Docs/Algorithm.md#notation, Docs/Algorithm.md#structure-metrics).
 let squaredDistanceFloor = 1e-8
 
 /// A validated matrix on a `CPUBackend`, so that its storage is host memory and products go

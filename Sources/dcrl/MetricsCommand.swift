@@ -1,5 +1,5 @@
 // MetricsCommand: `dcrl metrics` — clustering scores and the six structure metrics of an
-// embedding Z of X (SPEC.md §4), on the full data without an N×N matrix.
+// embedding Z of X (Docs/Algorithm.md#metrics), on the full data without an N×N matrix.
 
 import Foundation
 import Metrics

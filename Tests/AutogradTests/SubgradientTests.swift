@@ -23,7 +23,8 @@ struct SubgradientTests {
   }
 
   /// Coincident points make ‖x − y‖ non-differentiable; the authors' code clamps the squared
-  /// distance at 1e-8 before the square root (SPEC.md §2.4), so the distance is 1e-4 and its
+  /// distance at 1e-8 before the square root (Docs/Algorithm.md#losses), so the distance is 1e-4
+  /// and its
   /// gradient is exactly 0 there, finite everywhere.
   ///
   /// The unclamped square root would give ∞/NaN.

@@ -1,5 +1,5 @@
 // Tests of DEC's soft assignment and target distribution: hand-computed values, goldens,
-// invariants, underflow, and gradients against finite differences and SPEC.md §2.3.
+// invariants, underflow, and gradients against finite differences and Docs/Algorithm.md#losses.
 
 import Autograd
 import Foundation
@@ -81,7 +81,7 @@ struct SoftAssignmentTests {
   }
 
   @Test(
-    "the KL gradient equals SPEC.md §2.3's closed form (DEC Eq. 4)", .tags(.gradient),
+    "the KL gradient equals Docs/Algorithm.md#losses's closed form (DEC Eq. 4)", .tags(.gradient),
     arguments: [1.0, 2.5])
   func klClosedForm(nu: Double) {
     var rng = Xoshiro256(seed: 4)

@@ -14,7 +14,9 @@ import _TestSupport
 
 @Suite("Baselines")
 struct BaselineTests {
-  @Test("DEC's centre and code gradients equal SPEC.md §2.3's closed form", .tags(.gradient))
+  @Test(
+    "DEC's centre and code gradients equal Docs/Algorithm.md#losses's closed form",
+    .tags(.gradient))
   func decGradient() {
     var rng = Xoshiro256(seed: 2)
     let z = Tensor.randomNormal([6, 3], dtype: .float64, using: &rng)
@@ -24,7 +26,8 @@ struct BaselineTests {
     let (_, g) = valueWithGradient(at: [zp, mp]) {
       clusteringLoss(latent: zp.variable, centers: mp.variable, target: p, reduction: .sum)
     }
-    // ∂L/∂z_i = 2 Σ_j (p_ij − q_ij) w_ij (z_i − μ_j); ∂L/∂μ_j = −2 Σ_i (p_ij − q_ij) w_ij (z_i − μ_j).
+    // ∂L/∂z_i = 2 Σ_j (p_ij − q_ij) w_ij (z_i − μ_j); ∂L/∂μ_j = −2 Σ_i (p_ij − q_ij) w_ij (z_i −
+    // μ_j).
     let q = softAssignment(z, centers: mu).doubles
     let (zs, ms, ps) = (z.doubles, mu.doubles, p.doubles)
     var gz = [Double](repeating: 0, count: 18)

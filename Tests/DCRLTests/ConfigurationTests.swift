@@ -1,4 +1,4 @@
-// DCRLConfiguration: presets from SPEC.md §3.5 and validation of every field (I20).
+// DCRLConfiguration: presets from Docs/Algorithm.md#presets and validation of every field (I20).
 
 import DCRL
 import Foundation

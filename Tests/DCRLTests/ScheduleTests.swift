@@ -1,4 +1,4 @@
-// The graduated loss weights per epoch against SPEC.md §3.4's table.
+// The graduated loss weights per epoch against Docs/Algorithm.md#schedule's table.
 
 import DCRL
 import Testing
@@ -37,7 +37,7 @@ struct ScheduleTests {
     #expect(weights(150, warmUp: t0).reconstruction == 0)
   }
 
-  @Test("β rises from 0 at T0 to 1 at T0 + 150 (SPEC.md §3.4 examples)")
+  @Test("β rises from 0 at T0 to 1 at T0 + 150 (Docs/Algorithm.md#schedule examples)")
   func beta() {
     // β(149) = 0.927 (T0 = 10), 0.793 (T0 = 30), 0.66 (T0 = 50).
     #expect(abs(weights(149, warmUp: 10).beta - 139.0 / 150) < 1e-15)

@@ -1,4 +1,5 @@
-// L_iso, L_rank and L_align: values against their SPEC.md formulas and float64 gradient checks.
+// L_iso, L_rank and L_align: values against their Docs/Algorithm.md formulas and float64 gradient
+// checks.
 
 import Autograd
 import DCRL
@@ -63,7 +64,8 @@ struct StructureLossTests {
   }
 
   @Test(
-    "L_rank gradient matches SPEC.md §2.5's closed form and finite differences", .tags(.gradient))
+    "L_rank gradient matches Docs/Algorithm.md#losses's closed form and finite differences",
+    .tags(.gradient))
   func rankingGradient() {
     let mu = uniform([4, 3], seed: 2, scale: 3)
     let v = uniform([4, 7], seed: 3)

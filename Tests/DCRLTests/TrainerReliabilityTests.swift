@@ -232,7 +232,8 @@ struct TrainerReliabilityTests {
   // MARK: D10
 
   /// DCRL trains for a fixed number of epochs, as the paper and the authors' code do
-  /// (SPEC.md §3.3); the label-change rule of DEC is available through `onEpoch`, which sees
+  /// (Docs/Algorithm.md#training); the label-change rule of DEC is available through `onEpoch`,
+  /// which sees
   /// each epoch's `labelChange`.
   @Test("D10 DCRL stops on a label-change tolerance through onEpoch")
   func labelChangeStop() throws {

@@ -9,7 +9,8 @@ import _TestSupport
 
 @Suite("TSNE")
 struct TSNETests {
-  @Test("the sklearn021 preset holds scikit-learn 0.21's defaults (SPEC.md §3.2)")
+  @Test(
+    "the sklearn021 preset holds scikit-learn 0.21's defaults (Docs/Algorithm.md#initialisation)")
   func sklearn021Preset() {
     let c = TSNEConfiguration.sklearn021
     #expect(c.perplexity == 30 && c.earlyExaggeration == 12 && c.earlyExaggerationIterations == 250)

@@ -181,7 +181,7 @@ struct UMAPTests {
     #expect(throws: ManifoldError.self) { try configuration.validate() }
   }
 
-  @Test("the DCRL figure preset holds SPEC.md §5.6's settings")
+  @Test("the DCRL figure preset holds Docs/Algorithm.md#presets's settings")
   func figurePreset() {
     let c = UMAPConfiguration.dcrlFigures
     #expect(c.neighbors == 5 && c.minimumDistance == 0.7 && c.metric == .correlation)

@@ -1,4 +1,5 @@
-// Tests of the streaming structure metrics against a NumPy implementation of SPEC.md §4,
+// Tests of the streaming structure metrics against a NumPy implementation of
+// Docs/Algorithm.md#metrics,
 // scikit-learn's trustworthiness, a plain Swift oracle, hand-computed cases and invariants.
 
 import Foundation
@@ -7,7 +8,8 @@ import Tensor
 import Testing
 import _TestSupport
 
-/// The plain oracle: full distance matrices and a stable sort per row (SPEC.md §4.3).
+/// The plain oracle: full distance matrices and a stable sort per row
+/// (Docs/Algorithm.md#structure-metrics).
 struct ReferenceStructureMetrics {
   let n: Int
   let neighborsX: [[Int]]

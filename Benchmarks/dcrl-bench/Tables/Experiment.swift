@@ -33,7 +33,8 @@ struct Experiment {
     return quick ? data.rows(0..<min(Self.quickRows, data.count)) : data
   }
 
-  /// The generalisation split of SPEC.md §5.2: first 50,000 / last 20,000 of MNIST-full
+  /// The generalisation split of Docs/Algorithm.md#presets: first 50,000 / last 20,000 of
+  /// MNIST-full
   /// (quick mode: the first 800 rows split 640 / 160).
   func generalisationSplit() throws -> (training: LabeledDataset, test: LabeledDataset) {
     if quick {

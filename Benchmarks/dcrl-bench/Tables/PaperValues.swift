@@ -1,4 +1,5 @@
-// PaperValues: what is known of the DCRL paper's tables (SPEC.md §5) and the baselines'
+// PaperValues: what is known of the DCRL paper's tables (Docs/Algorithm.md#presets) and the
+// baselines'
 // published numbers, for printing beside ours.
 
 /// A published (ACC, NMI) pair with its source.
@@ -9,7 +10,8 @@ struct PublishedScore {
 }
 
 enum PaperValues {
-  /// Table 2 of the DCRL paper (generalisation on MNIST-full), fully recovered (SPEC.md §5.2):
+  /// Table 2 of the DCRL paper (generalisation on MNIST-full), fully recovered
+  /// (Docs/Algorithm.md#presets):
   /// method → (train ACC, train NMI, test ACC, test NMI).
   static let table2: [String: (Double, Double, Double, Double)] = [
     "AE+K-Means": (0.815, 0.736, 0.751, 0.711),
@@ -21,17 +23,18 @@ enum PaperValues {
     "DCRL": (0.978, 0.941, 0.978, 0.941),
   ]
 
-  /// Table 1's body is missing from the available copy of the paper (SPEC.md §5.1); these are
+  /// Table 1's body is missing from the available copy of the paper (Docs/Algorithm.md#presets);
+  /// these are
   /// the facts its text pins down.
   static let table1Notes = [
-    "The DCRL paper's Table 1 cells were not recovered (SPEC.md §5.1); 'paper' shows n/a.",
+    "The DCRL paper's Table 1 cells were not recovered (Docs/Algorithm.md#presets); 'paper' shows n/a.",
     "Its text states: DCRL beats every baseline except on MNIST-test (2nd, 1.1 points above the 3rd);",
     "MNIST-full: DCRL ACC − DEC ACC = 0.117 and DCRL ACC − IDEC ACC = 0.099;",
     "Fashion-MNIST: DCRL ACC = N2D ACC + 0.038.",
   ]
 
   /// Numbers the baselines' own papers report (ACC, NMI where given), quoted in issue 8 and
-  /// SPEC.md §5.1 for orientation; these are not DCRL-paper cells.
+  /// Docs/Algorithm.md#presets for orientation; these are not DCRL-paper cells.
   static let published: [String: [String: PublishedScore]] = [
     "mnist-full": [
       "DEC": PublishedScore(accuracy: 0.843, nmi: nil, source: "Xie et al. 2016 (≈0.84–0.86)"),
@@ -50,16 +53,16 @@ enum PaperValues {
   /// Tables 3, 4 and 5 were not recovered; their text's qualitative claims.
   static let otherNotes: [Int: [String]] = [
     3: [
-      "The DCRL paper's Table 3 numbers were not recovered (SPEC.md §5.3); 'paper' shows n/a.",
+      "The DCRL paper's Table 3 numbers were not recovered (Docs/Algorithm.md#presets); 'paper' shows n/a.",
       "Its text: DCRL is best on every metric, and its CRA is 1.0 on every dataset.",
     ],
     4: [
-      "The DCRL paper's Table 4 numbers were not recovered (SPEC.md §5.4).",
+      "The DCRL paper's Table 4 numbers were not recovered (Docs/Algorithm.md#presets).",
       "Its text: on MNIST-full DCRL is best for every classifier; with MLP and RFC every other method",
       "scores below plain AE features; DEC falls far below AE.",
     ],
     5: [
-      "The DCRL paper's Table 5 numbers were not recovered (SPEC.md §5.5); recipes per SPEC.md §7.20.",
+      "The DCRL paper's Table 5 numbers were not recovered (Docs/Algorithm.md#presets); recipes per Docs/Algorithm.md#presets.",
       "Its text: without L_C clustering fails; the structure losses improve the representation",
       "metrics greatly; graduality and alternation both help, especially RRE, Trust, Cont and CRA.",
     ],

@@ -95,7 +95,7 @@ extension Experiment {
 
   /// Table 3: the six structure metrics of a method's embedding of a whole dataset (from its
   /// Table 1 cell), with CRA between true class means; for DCRL also between the predicted
-  /// clusters' input means and the learned centres (SPEC.md §7.15).
+  /// clusters' input means and the learned centres (Docs/Algorithm.md#presets).
   func structureCell(_ key: String, dataset: String, data: LabeledDataset, seed: Int) throws
     -> CellResult?
   {

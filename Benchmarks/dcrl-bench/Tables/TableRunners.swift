@@ -102,7 +102,7 @@ func table2(_ e: Experiment, methods: [String], seeds: [Int]) throws -> TableRep
       ))
   }
   report.notes = [
-    "Protocol of SPEC.md §5.2: every model (and the shared autoencoder) sees only the first 50,000 images;",
+    "Protocol of Docs/Algorithm.md#presets: every model (and the shared autoencoder) sees only the first 50,000 images;",
     "test predictions use the frozen model (argmax Q for DEC, IDEC and DCRL; the mixture for N2D).",
   ]
   return report
@@ -131,7 +131,7 @@ func table3(_ e: Experiment, datasets: [String], methods: [String], seed: Int) t
   report.rows = methods.map { (displayName($0), rows[$0] ?? []) }
   report.notes =
     PaperValues.otherNotes[3]! + [
-      "CRA compares the true class means in X and in Z (SPEC.md §7.15); CRA (v, μ) compares DCRL's predicted",
+      "CRA compares the true class means in X and in Z (Docs/Algorithm.md#presets); CRA (v, μ) compares DCRL's predicted",
       "clusters' input means with its learned centres, the quantity L_rank optimises.",
       "Embeddings: latent codes for the autoencoder methods, the UMAP embedding for N2D, the spectral",
       "embedding for SC-Ncut; raw K-Means has none.",
@@ -156,13 +156,13 @@ func table4(_ e: Experiment, methods: [String], seed: Int) throws -> TableReport
   }
   report.notes =
     PaperValues.otherNotes[4]! + [
-      "Classifiers use scikit-learn 0.21.3's defaults (SPEC.md §7.11): LR liblinear one-vs-rest, SVC RBF γ = 1/d,",
-      "random forest of 10 trees, MLP of 100 ReLU units. Split per SPEC.md §7.12; 'AE' is the pretrained codes.",
+      "Classifiers use scikit-learn 0.21.3's defaults (Docs/Algorithm.md#presets): LR liblinear one-vs-rest, SVC RBF γ = 1/d,",
+      "random forest of 10 trees, MLP of 100 ReLU units. Split per Docs/Algorithm.md#presets; 'AE' is the pretrained codes.",
     ]
   return report
 }
 
-/// Table 5: ablations of DCRL (SPEC.md §7.20 recipes).
+/// Table 5: ablations of DCRL (Docs/Algorithm.md#presets recipes).
 ///
 /// Only the chosen ablations are run and shown (`nil`: all five rows, in the paper's order).
 func table5(

@@ -15,7 +15,8 @@ import Tensor
 /// loss, `L = MSE + γ·KL`, and so keeps training the decoder.
 ///
 /// They start from ``MethodContext/autoencoder``, which the benchmark pretrains end to end as
-/// DCRL's (SPEC.md §3.1). DEC's paper pretrained greedily, layer by layer, with dropout; for that,
+/// DCRL's (Docs/Algorithm.md#training). DEC's paper pretrained greedily, layer by layer, with
+/// dropout; for that,
 /// pretrain the autoencoder with ``PretrainingConfiguration/layerWise`` set and pass it in the
 /// context.
 public struct DECConfiguration: Sendable, Codable, Hashable {

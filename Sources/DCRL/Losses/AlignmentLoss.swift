@@ -1,19 +1,20 @@
 // AlignmentLoss: L_align, tying the learnable centres to the actual latent cluster means
-// (Eq. 8; code form, SPEC.md §2.7).
+// (Eq. 8; code form, Docs/Algorithm.md#losses).
 
 import Autograd
 import Tensor
 
 /// L_align, the alignment loss (equation 8 of the DCRL paper).
 ///
-/// In the authors' code's form (SPEC.md §2.7):
+/// In the authors' code's form (Docs/Algorithm.md#losses):
 ///
 /// `L_align = (1/C) Σ_c ‖u_c − μ_c‖₂`, with `u_c` the mean latent code of the points predicted in
 /// cluster c.
 ///
 /// The mean `u_c` carries gradient into the latent codes, so the loss moves the encoder as well
 /// as the centres. Empty clusters have no `u_c` and are left out of the sum (the divisor stays C;
-/// SPEC.md §7.18). The norm is computed as `√max(‖·‖², 10⁻⁸)` so its gradient stays finite.
+/// Docs/Algorithm.md#presets). The norm is computed as `√max(‖·‖², 10⁻⁸)` so its gradient stays
+/// finite.
 ///
 /// Shape: `latent` is `[n, m]`, `labels` has n entries in `0..<C`, `centers` is `[C, m]`; the
 /// result is `[]`.

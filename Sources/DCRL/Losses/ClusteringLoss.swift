@@ -5,12 +5,14 @@ import Clustering
 import NN
 import Tensor
 
-/// L_C = KL(P ‖ Q), the clustering loss (equation 3 of the DCRL paper; SPEC.md §2.2).
+/// L_C = KL(P ‖ Q), the clustering loss (equation 3 of the DCRL paper; Docs/Algorithm.md#losses).
 ///
 /// `Q` is the Student-t soft assignment of `latent` to `centers` (equation 1) computed fresh with
-/// gradients; `target` holds the rows of the epoch's fixed target distribution P (equation 2) for the
+/// gradients; `target` holds the rows of the epoch's fixed target distribution P (equation 2) for
+/// the
 /// same samples. With `.mean` the sum is divided by B·C as PyTorch's old `kl_div` default in the
-/// authors' code does (SPEC.md §7.8); `.batchMean` divides by B. The gradient is Eq. 4:
+/// authors' code does (Docs/Algorithm.md#presets); `.batchMean` divides by B. The gradient is Eq.
+/// 4:
 /// `∂L/∂z_i ∝ 2 Σ_j (p_ij − q_ij)(1 + ‖z_i − μ_j‖²/ν)⁻¹ (z_i − μ_j)` for ν = 1.
 ///
 /// Shape: `latent` is `[B, m]`, `centers` is `[C, m]`, `target` is `[B, C]`; the result is `[]`.

@@ -1,4 +1,5 @@
-// IsometryLoss: L_iso, intra-manifold local isometry (Eq. 5; authors' code form, SPEC.md §2.4).
+// IsometryLoss: L_iso, intra-manifold local isometry (Eq. 5; authors' code form,
+// Docs/Algorithm.md#losses).
 
 import Autograd
 import Tensor
@@ -13,9 +14,9 @@ public struct IsometryPairs: Sendable {
   public var second: [Int]
   /// d_X(x_i, x_j)/√D for each pair, a constant of the epoch; shape `[pairs]`.
   public var inputDistances: Tensor
-  /// Clusters with fewer than two members, which contribute no pairs (SPEC.md §7.18).
+  /// Clusters with fewer than two members, which contribute no pairs (Docs/Algorithm.md#presets).
   public var skippedClusters: Int
-  /// Clusters with ≤ k members, which use min(k, size − 1) neighbours (SPEC.md §7.18).
+  /// Clusters with ≤ k members, which use min(k, size − 1) neighbours (Docs/Algorithm.md#presets).
   public var truncatedClusters: Int
 
   /// Creates a pair list; `inputDistances` must already be divided by √D.
@@ -46,13 +47,13 @@ func normalizedPairDistances(_ a: Variable, _ b: Variable, dimension: Int) -> Va
 
 /// L_iso, the intra-manifold isometry loss (equation 5 of the DCRL paper).
 ///
-/// In the authors' code's form (SPEC.md §2.4):
+/// In the authors' code's form (Docs/Algorithm.md#losses):
 ///
 /// `L_iso = √( Σ_(i,j) ( d_X(x_i,x_j)/√D − d_Z(z_i,z_j)/√m )² )`
 ///
 /// over the within-cluster latent-kNN pairs of ``IsometryPairs``: the Frobenius norm of the
 /// residuals, not divided by the number of pairs. The paper's indicator-filtered global kNN and
-/// un-normalised distances are not used (SPEC.md §7.3).
+/// un-normalised distances are not used (Docs/Algorithm.md#presets).
 ///
 /// Shape: `latent` is `[n, m]` (all points the pairs index); the result is `[]`.
 public func isometryLoss(latent: Variable, pairs: IsometryPairs) -> Variable {

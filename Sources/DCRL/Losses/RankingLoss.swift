@@ -28,7 +28,7 @@ func pairwiseClampedDistances(_ points: Variable) -> Variable {
 
 /// L_rank, the inter-manifold ranking loss (equation 6 of the DCRL paper).
 ///
-/// In the authors' code's form (SPEC.md §2.5):
+/// In the authors' code's form (Docs/Algorithm.md#losses):
 ///
 /// `L_rank = (1/C) · √( Σ_a Σ_b ( d_Z(μ_a, μ_b) − κ · d_X(v_a, v_b) )² )`
 ///
