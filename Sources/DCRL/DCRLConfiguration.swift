@@ -99,8 +99,9 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   public var centerInitialization = CenterInitialization.tsneThenKMeans
   /// Whether the warm-up trains L_C towards the initial partition.
   ///
-  /// Rather than the sharpened soft assignment; it needs
-  /// ``CenterInitialization/umapThenMixture``. `nil`: as published.
+  /// Rather than the sharpened soft assignment. It acts only with
+  /// ``CenterInitialization/umapThenMixture``, the start that partitions every point; `nil`:
+  /// as published.
   public var partitionWarmUp: PartitionWarmUp? = nil
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
@@ -122,8 +123,17 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// Gaussian mixture of all codes, and ``DCRLStabilization/recommended``. Start from
   /// ``paper(for:)`` for the method as published.
   public init() {
+    self.init(published: ())
     applyRecommendedChanges()
   }
+
+  /// The published method's dataset-agnostic settings: every stored default, no recommended
+  /// change.
+  private init(published: Void) {}
+
+  /// The published DCRL with the dataset-agnostic settings (T0 = 30, t-SNE + k-means start, no
+  /// stabilisation); ``paper(for:)`` adds a benchmark's settings.
+  public static var published: DCRLConfiguration { DCRLConfiguration(published: ()) }
 }
 
 extension DCRLConfiguration {
@@ -133,8 +143,7 @@ extension DCRLConfiguration {
   /// Docs/Algorithm.md
   /// §7 recommends.
   public static func paper(for dataset: Benchmark) -> DCRLConfiguration {
-    var configuration = DCRLConfiguration()
-    configuration.removeRecommendedChanges()
+    var configuration = DCRLConfiguration.published
     configuration.applyCodeSettings(for: dataset)
     return configuration
   }
@@ -205,9 +214,6 @@ extension DCRLConfiguration {
     try check(fullPassChunkSize > 0, "fullPassChunkSize", fullPassChunkSize, "must be positive")
     try stabilization?.validate()
     if let partitionWarmUp {
-      try check(
-        centerInitialization == .umapThenMixture, "partitionWarmUp", "set",
-        "needs centerInitialization umap-mixture (a partition of every point)")
       try check(
         partitionWarmUp.smoothing >= 0 && partitionWarmUp.smoothing < 1,
         "partitionWarmUp.smoothing", partitionWarmUp.smoothing, "must be in 0..<1")

@@ -153,7 +153,10 @@ public struct DCRLTrainer {
     let centers: Tensor
     let inputCenters: Tensor
     var partition: [Int]?
-    if configuration.partitionWarmUp != nil {
+    let warmsUpOnPartition =
+      configuration.partitionWarmUp != nil
+      && configuration.centerInitialization == .umapThenMixture
+    if warmsUpOnPartition {
       (centers, inputCenters, partition) = try mixtureCenters(autoencoder: network, input: data)
     } else {
       (centers, inputCenters) = try initialCenters(autoencoder: network, input: data)

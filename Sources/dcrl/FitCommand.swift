@@ -43,7 +43,7 @@ enum FitCommand: Subcommand {
         "preset", "NAME",
         help: "configuration preset: the recommended DCRL, or the method as published",
         default: "recommended", choices: ["recommended", "paper", "authors-code"]),
-      .option("epochs", "N", help: "fine-tuning epochs [preset: 300]"),
+      .option("epochs", "N", help: "fine-tuning epochs [preset: 200 recommended, 300 paper]"),
       .option("pretrain-epochs", "N", help: "autoencoder pretraining epochs [preset: 200]"),
       .option(
         "hidden", "LIST",
@@ -131,11 +131,7 @@ enum FitCommand: Subcommand {
       default: c = .authorsCode(for: benchmark)
       }
     } else {
-      c = DCRLConfiguration()
-      if preset != "recommended" {
-        c.stabilization = nil
-        c.centerInitialization = .tsneThenKMeans
-      }
+      c = preset == "recommended" ? DCRLConfiguration() : .published
       if preset == "authors-code" {
         c.hiddenSizes = [500, 500, 500, 2000]
         c.isometryNeighbors = 5
@@ -152,6 +148,7 @@ enum FitCommand: Subcommand {
       throw UsageError(
         "--clusters is required for your own data (or pass --labels to count the classes)")
     }
+    let presetEpochs = c.epochs
     if let value = try arguments.value("epochs", as: Int.self) { c.epochs = value }
     if let value = try arguments.value("pretrain-epochs", as: Int.self) {
       c.pretraining.epochs = value
@@ -162,12 +159,11 @@ enum FitCommand: Subcommand {
     if let value = try arguments.value("seed", as: UInt64.self) { c.seed = value }
     if let kind = arguments.string("init") {
       c.centerInitialization = CenterInitialization(rawValue: kind)!
-      // A warm-up towards the initial partition needs the mixture's partition of every point.
-      if c.centerInitialization != .umapThenMixture { c.partitionWarmUp = nil }
     }
-    if c.epochs < c.scheduleEnd * 2 {
-      // Short runs keep the paper's shape: α reaches 0 and β reaches 1 halfway through.
-      c.scheduleEnd = max(1, c.epochs / 2)
+    if c.epochs < presetEpochs {
+      // Short runs keep the preset's shape: α reaches 0 at the same fraction of the run (half
+      // of it in the paper's 300 epochs, three quarters in the recommended 200).
+      c.scheduleEnd = max(1, c.scheduleEnd * c.epochs / presetEpochs)
       c.warmUpEpochs = min(c.warmUpEpochs, max(0, c.scheduleEnd - 1))
     }
     return c
