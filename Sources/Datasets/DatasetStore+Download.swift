@@ -75,7 +75,9 @@ extension DatasetStore {
     let report = onEvent
     var failures: [String] = []
     for source in sources(for: file) {
-      let host = source.host ?? source.absoluteString
+      let host =
+        source.host.map { host in source.port.map { "\(host):\($0)" } ?? host }
+        ?? source.absoluteString
       if unreachableHosts.contains(host) {
         failures.append("\(source.absoluteString): skipped, \(host) failed for an earlier file")
         continue
@@ -90,6 +92,7 @@ extension DatasetStore {
         do {
           try downloader.download(source, into: partial) { report?(.progress($0)) }
         } catch {
+          if Self.size(of: partial) == 0 { try? FileManager.default.removeItem(at: partial) }
           report?(.attemptFailed(file: file.name, source: source, reason: error.reason))
           switch error.kind {
           case .interrupted where attempt < attemptsPerSource:

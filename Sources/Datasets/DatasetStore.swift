@@ -37,8 +37,9 @@ public struct DatasetStore: Sendable {
   public var cacheRoot: URL
   /// The client that downloads; `nil` turns downloads off.
   public var downloader: (any FileDownloader)?
-  /// Folder addresses (ending in `/`) that replace every file's own sources: the file name is
-  /// appended to each. For a private mirror, or a test's local server.
+  /// Folder addresses (ending in `/`) that replace every file's own sources.
+  ///
+  /// The file name is appended to each. For a private mirror, or a test's local server.
   public var mirrorOverride: [URL]?
   /// How many times one source is tried while each try makes progress (resuming each time).
   public var attemptsPerSource = 3

@@ -21,12 +21,16 @@ public struct URLSessionDownloader: FileDownloader {
 
   /// A downloader that gives up after `timeout` seconds without data.
   ///
+  /// The timeout is a whole number of seconds because Linux's URLSession drops fractions
+  /// (half a second would become no time at all).
+  ///
   /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `timeout` is
-  ///   not a positive finite number.
+  ///   not a whole number of seconds from 1 on.
   public init(timeout: TimeInterval) throws(DatasetError) {
-    guard timeout.isFinite, timeout > 0 else {
+    guard timeout.isFinite, timeout >= 1, timeout == timeout.rounded() else {
       throw .invalidArgument(
-        parameter: "timeout", value: "\(timeout)", constraint: "a positive number of seconds")
+        parameter: "timeout", value: "\(timeout)",
+        constraint: "a whole number of seconds, at least 1")
     }
     self.timeout = timeout
   }
@@ -44,7 +48,8 @@ public struct URLSessionDownloader: FileDownloader {
         throw DownloadFailure(.io, "cannot create \(partialFile.path)")
       }
     }
-    let offset = (try? manager.attributesOfItem(atPath: partialFile.path)[.size] as? NSNumber)?
+    let offset =
+      (try? manager.attributesOfItem(atPath: partialFile.path)[.size] as? NSNumber)?
       .int64Value ?? 0
     var request = URLRequest(
       url: source, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
@@ -68,8 +73,10 @@ public struct URLSessionDownloader: FileDownloader {
   }
 }
 
-/// The state of one transfer. Every method runs on the session's serial delegate queue; the
-/// caller reads ``failure`` only after ``finished`` is signalled.
+/// The state of one transfer.
+///
+/// Every method runs on the session's serial delegate queue; the caller reads ``failure`` only
+/// after ``finished`` is signalled.
 private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   let source: URL
   let file: URL
@@ -132,8 +139,9 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     finished.signal()
   }
 
-  /// Checks the response's status and opens the file: appending after a 206 that continues
-  /// the partial file, from the start after a 200. Returns the failure when neither applies.
+  /// Checks the response's status and opens the file; the failure when that is not possible.
+  ///
+  /// A 206 that continues the partial file appends to it; a 200 rewrites it from the start.
   private func start(_ response: URLResponse?) -> DownloadFailure? {
     started = true
     guard let response = response as? HTTPURLResponse else {
