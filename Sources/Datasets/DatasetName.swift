@@ -175,8 +175,8 @@ public struct DatasetFile: Sendable, Hashable {
 }
 
 private let mnistHint =
-  "These are the four original MNIST IDX .gz files (LeCun, Cortes & Burges), byte-identical to "
-  + "the canonical distribution."
+  "These are the original MNIST IDX .gz files (LeCun, Cortes & Burges), byte-identical to the "
+  + "canonical distribution."
 private let fashionHint =
   "These are Zalando's original Fashion-MNIST .gz files; `apt-get install dataset-fashion-mnist` "
   + "installs them in /usr/share/datasets/fashion-mnist, where they are found without a download."

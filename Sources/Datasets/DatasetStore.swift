@@ -123,7 +123,8 @@ public struct DatasetStore: Sendable {
       return found
     }
     let cache = cacheDirectory(for: name)
-    try fetch(name.files, dataset: name.rawValue, into: cache)
+    try fetch(
+      name.files, dataset: name.rawValue, into: cache, searched: searchDirectories(for: name))
     return cache
   }
 

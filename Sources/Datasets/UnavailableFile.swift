@@ -40,7 +40,7 @@ public struct UnavailableFile: Sendable, Equatable {
     var lines = ["\(dataset): \(count) missing and could not be downloaded:"]
     for file in files {
       lines.append("  \(file.name) (SHA-256 \(file.sha256))")
-      for failure in file.failures { lines.append("    tried \(failure)") }
+      for failure in file.failures { lines.append("    \(failure)") }
       for source in file.sources
       where !file.failures.contains(where: { $0.hasPrefix(source.absoluteString + ": ") }) {
         lines.append("    from \(source.absoluteString)")
