@@ -15,7 +15,7 @@ for i in 0..<1000 {
 }
 let x = Tensor(values, shape: [1000, 30])  // your data: any float matrix [samples, features]
 
-var configuration = DCRLConfiguration()  // SPEC.md §7's recommended settings
+var configuration = DCRLConfiguration()  // the library's defaults (Docs/Algorithm.md#presets)
 configuration.clusters = 5
 configuration.hiddenSizes = [64, 64]  // a small network for a small problem
 configuration.pretraining.epochs = 30

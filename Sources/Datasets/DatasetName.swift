@@ -113,20 +113,6 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
     }
     return folder
   }
-
-  /// The data root of the project's development layout, a folder beside the checkout.
-  ///
-  /// Only the project's own tests and benchmarks use it; programs resolve their data with
-  /// ``DatasetStore``, which needs nothing outside the checkout.
-  public static func defaultDataRoot(relativeTo packageRoot: URL) -> URL {
-    packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
-  }
-
-  /// This dataset's folder under ``defaultDataRoot(relativeTo:)``, or
-  /// ``systemFashionMNISTDirectory`` for Fashion-MNIST when that folder is absent.
-  public func defaultDirectory(relativeTo packageRoot: URL) -> URL {
-    directory(inDataRoot: Self.defaultDataRoot(relativeTo: packageRoot))
-  }
 }
 
 /// One input file of a dataset: its name, its SHA-256 and how to get it.
