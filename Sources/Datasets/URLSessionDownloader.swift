@@ -186,7 +186,9 @@ private final class Transfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     let seconds = now.timeIntervalSince(startTime)
     progress(
       DownloadProgress(
-        fileName: file.deletingPathExtension().lastPathComponent, source: source,
+        fileName: file.pathExtension == "part"
+          ? file.deletingPathExtension().lastPathComponent : file.lastPathComponent,
+        source: source,
         receivedBytes: received, totalBytes: total,
         bytesPerSecond: seconds > 0 ? Double(transferred) / seconds : 0))
   }

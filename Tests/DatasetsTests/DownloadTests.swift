@@ -54,6 +54,7 @@ struct DownloadTests {
     let progress = log.events.compactMap { if case .progress(let p) = $0 { p } else { nil } }
     #expect(progress.last?.receivedBytes == Int64(fixtureBytes.count))
     #expect(progress.last?.totalBytes == Int64(fixtureBytes.count))
+    #expect(progress.last?.fileName == "fixture.bin")
     #expect(
       log.events.contains(
         .saved(file: "fixture.bin", path: folder.appendingPathComponent("fixture.bin"))))
