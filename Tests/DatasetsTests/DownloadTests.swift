@@ -63,7 +63,7 @@ struct DownloadTests {
     #expect(server.requests.count == 1)
   }
 
-  @Test("a corrupted body fails the checksum on every mirror: deleted, and the error says so")
+  @Test("P5 a corrupted body fails the checksum on every mirror: deleted, and the error says so")
   func corruptedBody() throws {
     var corrupt = fixtureBytes
     corrupt[1234] ^= 0xFF
@@ -194,7 +194,7 @@ struct DownloadTests {
     #expect(log.failures.isEmpty, "\(log.failures)")
   }
 
-  @Test("no network: the error names every file, every mirror, DCRL_DATA, --data and the cache")
+  @Test("P5 no network: the error names every file, every mirror, DCRL_DATA, --data and the cache")
   func noNetwork() throws {
     let mirrors = [
       try LoopbackHTTPServer.refusingURL("/one/"), try LoopbackHTTPServer.refusingURL("/two/"),
