@@ -18,7 +18,9 @@ extension DatasetStore {
   /// continue is deleted and the download restarted. A finished file whose SHA-256 differs
   /// from the pinned one is deleted (and reported) and the next source is tried; a verified
   /// one is renamed into place, so `directory` never holds an unverified file under its final
-  /// name. Once a host is unreachable or times out, the later files skip it.
+  /// name. Once a host is unreachable or times out, the later files skip it. A lock file beside
+  /// each download makes a second process fetching the same file wait and then use the first
+  /// one's result.
   ///
   /// - Parameters:
   ///   - files: The files the folder must hold.
@@ -72,6 +74,11 @@ extension DatasetStore {
     guard let downloader else { return [] }
     let destination = directory.appendingPathComponent(file.name)
     let partial = directory.appendingPathComponent(file.name + ".part")
+    // Another process (or thread) may be fetching the same file: wait for it, then use its
+    // result.
+    let lock = DownloadLock(for: destination)
+    defer { lock?.release() }
+    if FileManager.default.fileExists(atPath: destination.path) { return nil }
     let report = onEvent
     var failures: [String] = []
     for source in sources(for: file) {

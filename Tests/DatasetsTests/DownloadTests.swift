@@ -179,6 +179,29 @@ struct DownloadTests {
     #expect(log.failures.count == 1 && log.failures[0].contains("timed out"))
   }
 
+  @Test("two fetches of the same file at once: one downloads, the other waits and uses it")
+  func concurrentFetches() throws {
+    let server = try LoopbackHTTPServer { _, _ in
+      .trickle(fixtureBytes, pieces: 3, interval: 0.2)
+    }
+    defer { server.stop() }
+    let folder = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try loopbackStore(mirrors: [server.url("/a/")], cache: folder, log: EventLog())
+    let errors = EventLog()
+    DispatchQueue.concurrentPerform(iterations: 2) { _ in
+      do {
+        try store.fetch([fixtureFile], dataset: "fixture", into: folder)
+      } catch {
+        errors.append(.attemptFailed(file: "", source: server.url("/"), reason: "\(error)"))
+      }
+    }
+    #expect(errors.failures.isEmpty, "\(errors.failures)")
+    #expect(server.requests.count == 1)
+    #expect(try Data(contentsOf: folder.appendingPathComponent("fixture.bin")) == fixtureBytes)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["fixture.bin"])
+  }
+
   @Test("a slow but steady server is not cut off: the timeout counts idle time only")
   func steadyTrickleSurvives() throws {
     let server = try LoopbackHTTPServer { _, _ in
