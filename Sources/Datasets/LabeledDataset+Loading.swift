@@ -1,4 +1,4 @@
-// LabeledDataset+Loading: the loaders for the benchmark datasets of SPEC.md §6.
+// LabeledDataset+Loading: the loaders for the benchmark datasets (Docs/Algorithm.md#datasets).
 
 import Foundation
 import Tensor
@@ -7,7 +7,7 @@ extension LabeledDataset {
   /// Loads a benchmark dataset from the folder holding its files.
   ///
   /// Each file's SHA-256 is checked against the checksum committed in ``DatasetName/files``
-  /// before it is parsed. Preprocessing follows SPEC.md §6:
+  /// before it is parsed. Preprocessing follows Docs/Algorithm.md#datasets:
   ///
   /// | name | rows | features |
   /// |---|---|---|
@@ -18,14 +18,14 @@ extension LabeledDataset {
   /// | ``DatasetName/reutersR8`` | 5,485 train then 2,189 test | 2000 TF-IDF terms (``ReutersR8``) |
   ///
   /// ```swift
-  /// let root = DatasetName.defaultDataRoot(relativeTo: packageRoot)
-  /// let mnist = try LabeledDataset.load(.mnistFull, from: DatasetName.mnistFull.directory(inDataRoot: root))
+  /// let folder = try DatasetStore().directory(for: .mnistFull)  // found, or downloaded
+  /// let mnist = try LabeledDataset.load(.mnistFull, from: folder)
   /// ```
   ///
   /// - Parameters:
   ///   - name: Which dataset.
   ///   - directory: The folder holding the dataset's files (for example
-  ///     ``DatasetName/defaultDirectory(relativeTo:)``).
+  ///     ``DatasetStore/directory(for:)``; ``load(_:store:on:)`` does both steps).
   ///   - backend: Where the features tensor lives; the scoped default when `nil`.
   /// - Returns: A dataset with float32 features.
   /// - Throws: ``DatasetError``: a missing file or checksum mismatch names the path, the expected
@@ -81,7 +81,7 @@ extension LabeledDataset {
     }
   }
 
-  /// The generalisation split of SPEC.md §6 (paper Table 2): the first 50,000 samples of
+  /// The generalisation split of the paper's Table 2 (Docs/Algorithm.md#metrics): the first 50,000 samples of
   /// MNIST-full for training and the last 20,000 for testing.
   ///
   /// The test part is the last 10,000 training images followed by the 10,000 official test
@@ -128,7 +128,7 @@ extension LabeledDataset {
       name: name.rawValue, features: features, labels: labels, classCount: 10,
       classNames: classNames,
       provenance: "\(name.rawValue): IDX files \(checksums) in \(directory.path); \(order); "
-        + "784 pixels / 255 to [0, 1] (SPEC.md §6)")
+        + "784 pixels / 255 to [0, 1] (Docs/Algorithm.md#datasets)")
   }
 }
 

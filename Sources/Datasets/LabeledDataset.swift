@@ -22,7 +22,7 @@ public struct LabeledDataset: Sendable {
   /// A name for each class, indexed by label.
   public var classNames: [String]
   /// Where the data came from and how it was preprocessed: files, checksums, scaling and the
-  /// SPEC.md section it follows.
+  /// section of Docs/Algorithm.md it follows.
   public var provenance: String
 
   /// Creates a dataset after checking that labels and features agree.

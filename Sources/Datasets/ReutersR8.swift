@@ -8,7 +8,7 @@ import Tensor
 ///
 /// REUTERS-10K (DEC's RCV1-v2 subset) cannot be rebuilt, so this module offers R8 with the
 /// same feature pipeline (``TFIDF/Configuration/dec``: the 2000 most frequent words, sublinear
-/// TF-IDF, L2 rows, × √2000; SPEC.md §6). It is a different dataset: report results on it as
+/// TF-IDF, L2 rows, × √2000; Docs/Algorithm.md#datasets). It is a different dataset: report results on it as
 /// `reuters-r8`, never as REUTERS-10K.
 ///
 /// The files are Orange `.tab` tables: three header lines (`Category<TAB>Text`, the column types
@@ -38,7 +38,7 @@ public enum ReutersR8 {
       provenance: "reuters-r8 (substitute for REUTERS-10K): Orange .tab files "
         + "\(checksums.joined(separator: ", ")) in \(directory.path); train then test, "
         + "unshuffled; 2000 most frequent words, TF-IDF with sublinear tf, L2 rows, × √2000 "
-        + "(DEC's REUTERS-10K pipeline, SPEC.md §6)")
+        + "(DEC's REUTERS-10K pipeline, Docs/Algorithm.md#datasets)")
   }
 
   /// The texts of the train then test documents, their labels and the class names

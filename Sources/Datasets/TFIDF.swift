@@ -6,7 +6,7 @@ import Tensor
 
 /// Term-frequency / inverse-document-frequency features with scikit-learn's conventions.
 ///
-/// This is the REUTERS-10K pipeline of DEC (SPEC.md §6): `CountVectorizer(max_features=2000)`,
+/// This is the REUTERS-10K pipeline of DEC (Docs/Algorithm.md#datasets): `CountVectorizer(max_features=2000)`,
 /// then `TfidfTransformer(norm='l2', sublinear_tf=True)`, then the dense matrix times
 /// `√maxFeatures`. Concretely, for a document d and a kept term t:
 ///

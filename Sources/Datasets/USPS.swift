@@ -6,9 +6,9 @@ import Tensor
 /// The USPS handwritten digits as distributed with *The Elements of Statistical Learning*.
 ///
 /// Each line of `zip.train` (7,291 lines) and `zip.test` (2,007 lines) is a digit label followed
-/// by 256 grey values in [−1, 1], separated by spaces. SPEC.md §6 maps them to [0, 1] with
+/// by 256 grey values in [−1, 1], separated by spaces. The loader maps them to [0, 1] with
 /// `(v + 1) / 2` (computed in double precision, then rounded to float32) and concatenates
-/// train then test: 9,298 samples.
+/// train then test: 9,298 samples (Docs/Algorithm.md#datasets).
 public enum USPS {
   /// The number of values per digit (16 × 16).
   public static let featureCount = 256
@@ -35,7 +35,8 @@ public enum USPS {
       features: Tensor(values, shape: [labels.count, featureCount], on: backend),
       labels: labels, classCount: 10,
       provenance: "usps: ESL files \(checksums.joined(separator: ", ")) in \(directory.path); "
-        + "7,291 train then 2,007 test; 256 values (v + 1) / 2 to [0, 1] (SPEC.md §6)")
+        + "7,291 train then 2,007 test; 256 values (v + 1) / 2 to [0, 1] (Docs/Algorithm.md#datasets)"
+    )
   }
 
   /// Parses the text of one ESL USPS file (already decompressed).

@@ -143,7 +143,7 @@ struct DatasetLoadingTests {
       }
       #expect(path == directory.appendingPathComponent("train-images-idx3-ubyte.gz").path)
       #expect(expected == "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609")
-      #expect(how.contains("shared/data/mnist"))
+      #expect(how.contains("MNIST") && !how.contains("shared/"))
       #expect(error.description.contains(path) && error.description.contains(expected))
     }
   }
@@ -170,19 +170,16 @@ struct DatasetLoadingTests {
     }
   }
 
-  @Test("every dataset lists its files with 64-digit checksums; default folders follow the layout")
+  @Test("every dataset lists its files with 64-digit checksums and its data-root folder")
   func fileTable() {
     for name in DatasetName.allCases {
       #expect(!name.files.isEmpty && name.files.allSatisfy { $0.sha256.count == 64 })
     }
-    let root = URL(fileURLWithPath: "/repo/dcrl")
+    let root = URL(fileURLWithPath: "/data")
+    #expect(DatasetName.mnistFull.directory(inDataRoot: root).path == "/data/mnist")
+    #expect(DatasetName.reutersR8.directory(inDataRoot: root).path == "/data/reuters-r8")
     #expect(
-      DatasetName.mnistFull.defaultDirectory(relativeTo: root).path == "/repo/shared/data/mnist")
-    #expect(
-      DatasetName.reutersR8.defaultDirectory(relativeTo: root).path
-        == "/repo/shared/data/reuters-r8")
-    #expect(
-      DatasetName.fashionMNIST.defaultDirectory(relativeTo: root)
+      DatasetName.fashionMNIST.directory(inDataRoot: root)
         == DatasetName.systemFashionMNISTDirectory)
   }
 

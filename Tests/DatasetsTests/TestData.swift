@@ -1,5 +1,5 @@
-// TestData: where the data-dependent tests find shared/data, and small helpers for temporary
-// files.
+// TestData: where the data-dependent tests find the benchmark files, and small helpers for
+// temporary files.
 
 import Datasets
 import Foundation
@@ -9,30 +9,35 @@ import Testing
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent()
 
-/// The data root: `DCRL_DATA` when set (for worktrees outside the usual layout), otherwise
-/// `packageRoot/../shared/data`.
-let dataRoot: URL = {
-  if let override = ProcessInfo.processInfo.environment["DCRL_DATA"], !override.isEmpty {
-    return URL(fileURLWithPath: override, isDirectory: true)
+/// The store the data-dependent tests search (never downloading): `DCRL_DATA`, then the
+/// project's development layout (a `shared/data` folder beside the checkout), then the
+/// per-user cache.
+let testDataStore: DatasetStore = {
+  var store = DatasetStore(downloader: nil)
+  let sibling = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+  if store.environmentRoot == nil {
+    store.environmentRoot = sibling
+  } else {
+    store.dataRoot = store.environmentRoot
+    store.environmentRoot = sibling
   }
-  return DatasetName.defaultDataRoot(relativeTo: packageRoot)
+  return store
 }()
 
-/// The folder of `name` under the data root (the apt folder for Fashion-MNIST).
-func dataDirectory(_ name: DatasetName) -> URL { name.directory(inDataRoot: dataRoot) }
+/// The folder holding every file of `name`, or where the files were expected.
+func dataDirectory(_ name: DatasetName) -> URL {
+  testDataStore.locate(name) ?? testDataStore.searchDirectories(for: name)[0]
+}
 
 /// Whether every file of `name` is present.
-func hasData(_ name: DatasetName) -> Bool {
-  name.files.allSatisfy {
-    FileManager.default.fileExists(atPath: dataDirectory(name).appendingPathComponent($0.name).path)
-  }
-}
+func hasData(_ name: DatasetName) -> Bool { testDataStore.locate(name) != nil }
 
 /// The reason shown when a data-dependent test is skipped.
 func missingDataReason(_ name: DatasetName) -> Comment {
   Comment(
-    rawValue: "\(name.rawValue) files not found in \(dataDirectory(name).path); "
-      + "set DCRL_DATA or place shared/data beside the checkout")
+    rawValue: "\(name.rawValue) files not found in "
+      + testDataStore.searchDirectories(for: name).map(\.path).joined(separator: ", ")
+      + "; set DCRL_DATA to a folder holding them")
 }
 
 /// A fresh temporary folder, removed by the caller.

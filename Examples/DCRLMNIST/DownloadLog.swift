@@ -1,0 +1,27 @@
+// DownloadLog: prints the dataset store's events, with download progress every two seconds.
+
+import Datasets
+import Foundation
+
+/// Prints the dataset store's events on standard error: each download's start, its progress
+/// (bytes, rate, time left) at most every two seconds, failures and the verified result.
+final class DownloadLog: @unchecked Sendable {
+  private let lock = NSLock()
+  private var lastProgress = Date.distantPast
+
+  /// Prints `event` (progress lines are thinned out).
+  func print(_ event: DatasetStoreEvent) {
+    if case .found = event { return }
+    if case .progress(let progress) = event {
+      let now = Date()
+      let due = lock.withLock {
+        let due =
+          now.timeIntervalSince(lastProgress) >= 2 || progress.receivedBytes == progress.totalBytes
+        if due { lastProgress = now }
+        return due
+      }
+      guard due else { return }
+    }
+    FileHandle.standardError.write(Data("\(event)\n".utf8))
+  }
+}
