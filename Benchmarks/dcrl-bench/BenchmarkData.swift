@@ -2,6 +2,7 @@
 // Datasets module lands; then the benchmarks should switch to it.
 
 import CZlib
+import Datasets
 import Foundation
 import Tensor
 
@@ -158,4 +159,18 @@ func processCPUSeconds() -> Double {
   getrusage(RUSAGE_SELF.rawValue, &usage)
   func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
   return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// The dataset store of a `--data` flag: that folder when given, then `DCRL_DATA`, then the
+/// per-user cache, downloading missing files (progress on standard error).
+func datasetStore(_ given: String?) -> DatasetStore {
+  DatasetStore(
+    dataRoot: given.map { URL(fileURLWithPath: $0, isDirectory: true) },
+    onEvent: DownloadLog().print)
+}
+
+/// The folder of the MNIST IDX files: `given` (the folder itself or a root holding `mnist/`)
+/// when set, then `DCRL_DATA`, then the cache, downloading missing files.
+func mnistDirectory(_ given: String?) throws -> String {
+  try datasetStore(given).directory(for: .mnistFull).path
 }

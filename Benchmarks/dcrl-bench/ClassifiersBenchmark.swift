@@ -19,7 +19,7 @@ enum ClassifiersBenchmark: BenchmarkCommand {
           + "or the golden MNIST-PCA-10 fixture (4000 / 2000; see --fixture)",
         default: "mnist-pca", choices: ["mnist-pca", "synthetic", "golden"]),
       .option(
-        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+        "data", "DIR", help: "folder with the MNIST IDX .gz files [DCRL_DATA, then the cache]"),
       .option("train", "N", help: "training samples of the synthetic embedding", default: "50000"),
       .option("test", "N", help: "test samples of the synthetic embedding", default: "20000"),
       .option("dims", "D", help: "embedding dimension (PCA components)", default: "10"),
@@ -73,7 +73,8 @@ enum ClassifiersBenchmark: BenchmarkCommand {
         seed: seed)
     default:
       data = try Embedding.mnistPCA(
-        directory: arguments.string("data")!, dimensions: try arguments.required("dims"))
+        directory: try mnistDirectory(arguments.string("data")),
+        dimensions: try arguments.required("dims"))
     }
     var report = [
       "# dcrl-bench classifiers", "", RunMetadata.current().markdown,

@@ -13,7 +13,7 @@ enum DCRLEpochBenchmark: BenchmarkCommand {
     flags: [
       .option(
         "backend", "NAME", help: "backend", default: "cuda", choices: ["cpu", "cuda", "reference"]),
-      .option("data", "DIR", help: "data directory holding mnist/", default: "../shared/data"),
+      .option("data", "DIR", help: "data directory holding mnist/ [DCRL_DATA, then the cache]"),
       .option("samples", "N", help: "use only the first N images (0: all 70000)", default: "0"),
       .option(
         "epochs", "N", help: "epochs to run; the first is a warm-up when N > 1", default: "2"),
@@ -30,7 +30,8 @@ enum DCRLEpochBenchmark: BenchmarkCommand {
     print(
       "# dcrl-bench dcrl-epoch\n\n\(RunMetadata.current().markdown)\n- backend: \(backend.name)\n")
     let lines = try epochReport(
-      on: backend, data: arguments.string("data")!, samples: try arguments.required("samples"),
+      on: backend, data: try mnistDirectory(arguments.string("data")),
+      samples: try arguments.required("samples"),
       epochs: try arguments.required("epochs"))
     print(lines.joined(separator: "\n"))
   }

@@ -12,8 +12,8 @@ enum DatasetsBenchmark: BenchmarkCommand {
     summary: "MNIST-full load time (checksums, gunzip, IDX, /255) vs a NumPy + gzip peer",
     flags: [
       .option(
-        "data", "DIR", help: "data root holding mnist/, usps/, reuters-r8/",
-        default: "../shared/data"),
+        "data", "DIR",
+        help: "data root holding mnist/, usps/, reuters-r8/ [DCRL_DATA, then the cache]"),
       .option("runs", "N", help: "timed runs per measurement (after one warm-up)", default: "5"),
       .option(
         "peer", "PATH", help: "NumPy peer script", default: "Scripts/peer/numpy_load_mnist.py"),
@@ -28,7 +28,7 @@ enum DatasetsBenchmark: BenchmarkCommand {
     ])
 
   static func run(_ arguments: ParsedArguments) throws {
-    let root = URL(fileURLWithPath: arguments.string("data")!, isDirectory: true)
+    let store = datasetStore(arguments.string("data"))
     let runs: Int = try arguments.required("runs")
     var report = ["# dcrl-bench datasets", "", RunMetadata.current().markdown, ""]
     func emit(_ text: String) {
@@ -37,7 +37,7 @@ enum DatasetsBenchmark: BenchmarkCommand {
     }
     print(report.joined(separator: "\n"))
 
-    let mnist = DatasetName.mnistFull.directory(inDataRoot: root)
+    let mnist = try store.directory(for: .mnistFull)
     let ours = try timeLoad(.mnistFull, from: mnist, runs: runs)
     emit("\n## MNIST-full (70,000 × 784, float32) from the four IDX .gz files\n")
     var rows = [
@@ -72,7 +72,7 @@ enum DatasetsBenchmark: BenchmarkCommand {
       var others: [[String]] = []
       for name in [DatasetName.mnistTest, .fashionMNIST, .usps, .reutersR8] {
         let timing = try timeLoad(
-          name, from: name.directory(inDataRoot: root), runs: max(1, runs / 2))
+          name, from: try store.directory(for: name), runs: max(1, runs / 2))
         others.append([
           name.rawValue, "\(name.sampleCount) × \(name.featureCount)", ms(timing.median),
         ])

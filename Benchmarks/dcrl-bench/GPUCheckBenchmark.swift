@@ -26,7 +26,7 @@ enum GPUCheckBenchmark: BenchmarkCommand {
       .option(
         "peer", "PATH", help: "PyTorch peer script", default: "Scripts/peer/torch_ae_step.py"),
       .switch("no-peer", help: "skip the PyTorch peer"),
-      .option("data", "DIR", help: "data directory holding mnist/", default: "../shared/data"),
+      .option("data", "DIR", help: "data directory holding mnist/ [DCRL_DATA, then the cache]"),
       .option("epoch-samples", "N", help: "images for the epoch proxy (0: all)", default: "0"),
       .switch("no-epoch", help: "skip the DCRL epoch proxy"),
       .switch("no-timing", help: "skip every timing (GEMM, autoencoder step, epoch proxy)"),
@@ -84,7 +84,8 @@ enum GPUCheckBenchmark: BenchmarkCommand {
       timings(
         backend, batch: batch, budget: budget,
         peer: arguments.isSet("no-peer") ? nil : arguments.string("peer"),
-        epochSamples: arguments.isSet("no-epoch") ? nil : samples, data: arguments.string("data")!,
+        epochSamples: arguments.isSet("no-epoch") ? nil : samples,
+        data: try mnistDirectory(arguments.string("data")),
         emit: emit)
     }
     let usage = backend.memoryUsage

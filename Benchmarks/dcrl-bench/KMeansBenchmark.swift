@@ -12,7 +12,7 @@ enum KMeansBenchmark: BenchmarkCommand {
     summary: "KMeans (k-means++, 20 runs) vs scikit-learn on MNIST-derived inputs",
     flags: [
       .option(
-        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+        "data", "DIR", help: "folder with the MNIST IDX .gz files [DCRL_DATA, then the cache]"),
       .option("runs", "N", help: "k-means runs (n_init)", default: "20"),
       .option("repeats", "N", help: "timed repeats per input (median reported)", default: "3"),
       .option(
@@ -36,7 +36,8 @@ enum KMeansBenchmark: BenchmarkCommand {
       let peer = runPeer(
         arguments.string("peer")!,
         [
-          "--data", arguments.string("data")!, "--out", directory.path, "--runs", "\(runs)",
+          "--data", try mnistDirectory(arguments.string("data")), "--out", directory.path, "--runs",
+          "\(runs)",
           "--repeats", "\(repeats)",
         ]),
       let datasets = peer["datasets"] as? [[String: Any]]

@@ -17,7 +17,7 @@ enum KNNBenchmark: BenchmarkCommand {
       .option("threads", "LIST", help: "thread counts to run", default: "1,2"),
       .option("rows", "N", help: "use only the first N points", default: "70000"),
       .option("inputs", "DIR", help: "shared raw inputs", default: ".build/bench-data"),
-      .option("mnist", "DIR", help: "MNIST IDX files", default: "../shared/data/mnist"),
+      .option("mnist", "DIR", help: "MNIST IDX files [DCRL_DATA, then the cache]"),
       .switch("no-peer", help: "skip the Python peer"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
@@ -28,7 +28,7 @@ enum KNNBenchmark: BenchmarkCommand {
     let threadCounts: [Int] = try arguments.list("threads") ?? [1, 2]
     let rows: Int = try arguments.required("rows")
     let inputs = arguments.string("inputs")!
-    let mnist = arguments.string("mnist")!
+    let mnist = try mnistDirectory(arguments.string("mnist"))
     var x: Tensor
     var peerInput: [String]
     if dataset == "mnist784" {

@@ -13,7 +13,7 @@ enum MetricsBenchmark: BenchmarkCommand {
     summary: "Trust/Cont/RRE/RMRE/LGD/CRA on MNIST-full, and scikit-learn on a subsample",
     flags: [
       .option(
-        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+        "data", "DIR", help: "folder with the MNIST IDX .gz files [DCRL_DATA, then the cache]"),
       .option("samples", "N", help: "points of MNIST-full to use (the first N)", default: "70000"),
       .option(
         "z", "FILE", help: "embedding .npy [N, m]; default: a seeded Gaussian projection to 10-d"),
@@ -39,7 +39,7 @@ enum MetricsBenchmark: BenchmarkCommand {
     }
     print(report.joined(separator: "\n"))
 
-    let mnist = try loadMNIST(directory: arguments.string("data")!)
+    let mnist = try loadMNIST(directory: try mnistDirectory(arguments.string("data")))
     let x = samples == mnist.images.shape[0] ? mnist.images : mnist.images.rows(0..<samples)
     let labels = Array(mnist.labels.prefix(samples))
     let z: Tensor

@@ -13,7 +13,7 @@ enum SpectralBenchmark: BenchmarkCommand {
     summary: "SC-Ncut (spectral clustering, block Krylov eigensolver) on MNIST",
     flags: [
       .option(
-        "data", "DIR", help: "folder with the MNIST IDX .gz files", default: "../shared/data/mnist"),
+        "data", "DIR", help: "folder with the MNIST IDX .gz files [DCRL_DATA, then the cache]"),
       .option("samples", "N", help: "use the first N images of MNIST-full", default: "70000"),
       .option("last", "N", help: "use the last N images instead (10000 = MNIST-test)"),
       .option(
@@ -29,7 +29,7 @@ enum SpectralBenchmark: BenchmarkCommand {
   static func run(_ arguments: ParsedArguments) throws {
     print(
       ["# dcrl-bench spectral", "", RunMetadata.current().markdown, ""].joined(separator: "\n"))
-    let mnist = try loadMNIST(directory: arguments.string("data")!)
+    let mnist = try loadMNIST(directory: try mnistDirectory(arguments.string("data")))
     let total = mnist.images.shape[0]
     let range: Range<Int>
     if let last: Int = try arguments.value("last") {

@@ -22,8 +22,7 @@ enum TSNEBenchmark: BenchmarkCommand {
         choices: ["bh", "fft", "exact"]),
       .option("inputs", "DIR", help: "shared raw inputs", default: ".build/bench-data"),
       .option(
-        "mnist", "DIR", help: "MNIST IDX files (to prepare the inputs)",
-        default: "../shared/data/mnist"),
+        "mnist", "DIR", help: "MNIST IDX files (to prepare the inputs) [DCRL_DATA, then the cache]"),
       .option("seed", "N", help: "seed of both sides", default: "0"),
       .option(
         "iterations", "N", help: "override our iteration count (profiling; the peer keeps its own)"),
@@ -38,7 +37,7 @@ enum TSNEBenchmark: BenchmarkCommand {
     let inputs = arguments.string("inputs")!
     let seed: UInt64 = try arguments.required("seed")
     try ManifoldBenchmarkSupport.prepareInputs(
-      dataDirectory: inputs, mnistDirectory: arguments.string("mnist")!)
+      dataDirectory: inputs, mnistDirectory: try mnistDirectory(arguments.string("mnist")))
     let large = dataset == "mnist70k"
     let (rows, columns) = large ? (70_000, 50) : (3000, 10)
     let file = inputs + (large ? "/mnist70k_pca50.f32" : "/mnist3000_pca10.f32")

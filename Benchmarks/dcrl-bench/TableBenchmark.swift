@@ -28,7 +28,7 @@ enum TableBenchmark: BenchmarkCommand {
         "store", "DIR",
         help: "resumable store of finished cells (and of DCRL checkpoints every 10 epochs)",
         default: "runs/tables"),
-      .option("data", "DIR", help: "data root", default: "../shared/data"),
+      .option("data", "DIR", help: "data root [DCRL_DATA, then the cache]"),
       .option("threads", "N", help: "OpenBLAS threads", default: "2"),
       .switch("quick", help: "tiny subsets and few epochs: every table end to end in minutes"),
     ],
@@ -46,7 +46,7 @@ enum TableBenchmark: BenchmarkCommand {
     var storeRoot = URL(fileURLWithPath: arguments.string("store")!, isDirectory: true)
     if quick { storeRoot.appendPathComponent("quick", isDirectory: true) }
     let experiment = Experiment(
-      quick: quick, dataRoot: URL(fileURLWithPath: arguments.string("data")!, isDirectory: true),
+      quick: quick, data: datasetStore(arguments.string("data")),
       preset: arguments.string("preset")!, store: RunStore(root: storeRoot),
       log: { print("[\(timestamp())] \($0)") })
     let seeds: [Int] = try arguments.list("seeds") ?? [0]

@@ -15,7 +15,7 @@ enum UMAPBenchmark: BenchmarkCommand {
         choices: ["mnist784", "mnist-pca50"]),
       .option("threads", "LIST", help: "thread counts to run", default: "1,2"),
       .option("inputs", "DIR", help: "shared raw inputs", default: ".build/bench-data"),
-      .option("mnist", "DIR", help: "MNIST IDX files", default: "../shared/data/mnist"),
+      .option("mnist", "DIR", help: "MNIST IDX files [DCRL_DATA, then the cache]"),
       .option("seed", "N", help: "seed", default: "0"),
       .switch("no-peer", help: "skip the Python peer"),
       .option("png", "FILE", help: "render the last embedding, coloured by label, to FILE"),
@@ -26,7 +26,7 @@ enum UMAPBenchmark: BenchmarkCommand {
     let dataset = arguments.string("dataset")!
     let threadCounts: [Int] = try arguments.list("threads") ?? [1, 2]
     let inputs = arguments.string("inputs")!
-    let mnist = arguments.string("mnist")!
+    let mnist = try mnistDirectory(arguments.string("mnist"))
     let seed: UInt64 = try arguments.required("seed")
     let loaded = try ManifoldBenchmarkSupport.loadMNIST(mnist)
     var x = loaded.images

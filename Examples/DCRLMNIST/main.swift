@@ -24,9 +24,11 @@ let specification = CommandSpecification(
       help: "folder holding the dataset's files, directly or in mnist/, usps/, reuters-r8/, "
         + "fashion-mnist/ (default: $DCRL_DATA, then the cache; missing files are downloaded)"),
     .option(
-      "preset", "NAME", help: "configuration preset", default: "paper",
-      choices: ["paper", "authors-code"]),
-    .option("epochs", "N", help: "fine-tuning epochs (default: the preset's 300)"),
+      "preset", "NAME",
+      help: "configuration preset: the recommended DCRL, or the method as published",
+      default: "recommended", choices: ["recommended", "paper", "authors-code"]),
+    .option(
+      "epochs", "N", help: "fine-tuning epochs (default: the preset's, 200 recommended, 300 paper)"),
     .option("pretrain-epochs", "N", help: "pretraining epochs (default: the preset's 200)"),
     .option("seed", "N", help: "random seed (default: the preset's)"),
     .option("threads", "N", help: "OpenBLAS threads", default: "2"),
@@ -65,9 +67,12 @@ do {
     "\(training.count) samples × \(training.featureCount) features, \(training.classCount) classes")
 
   let benchmark = DCRLConfiguration.Benchmark(datasetName: name)
-  var configuration =
-    arguments.string("preset") == "paper"
-    ? DCRLConfiguration.paper(for: benchmark) : .authorsCode(for: benchmark)
+  var configuration: DCRLConfiguration
+  switch arguments.string("preset") {
+  case "recommended": configuration = .recommended(for: benchmark)
+  case "paper": configuration = .paper(for: benchmark)
+  default: configuration = .authorsCode(for: benchmark)
+  }
   if let epochs = try arguments.value("epochs", as: Int.self) { configuration.epochs = epochs }
   if let epochs = try arguments.value("pretrain-epochs", as: Int.self) {
     configuration.pretraining.epochs = epochs

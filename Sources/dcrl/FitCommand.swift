@@ -16,7 +16,9 @@ let trainingFlags: [Flag] = [
       + "(checkpoints and run.json)"),
   .option("threads", "N", help: "OpenBLAS threads", default: "2"),
   .option("checkpoint-every", "N", help: "epochs between checkpoints", default: "10"),
-  .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+  .option(
+    "data", "DIR",
+    help: "folder of the dataset files for dataset names [DCRL_DATA, then ~/.cache/dcrl]"),
   csvHeaderFlag, forceFlag,
 ]
 
@@ -72,7 +74,7 @@ enum FitCommand: Subcommand {
     let threads = try applyThreads(arguments)
     let interval = try checkpointInterval(arguments)
     let header = csvHeader(arguments)
-    let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
+    let input = try loadInput(inputName, dataRoot: arguments.string("data"), header: header)
     var labels = input.labels
     if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }
     var configuration = try makeConfiguration(arguments, input: input, labels: labels)

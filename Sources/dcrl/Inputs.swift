@@ -22,11 +22,16 @@ let datasetAliases: [String: DatasetName] = [
   "reuters-r8": .reutersR8,
 ]
 
-/// Reads `--input`: a dataset name (from `dataRoot`) or a `.npy`, `.npz` (array `x` or the
-/// only array) or `.csv` (numbers only; a header row as `header` says) file.
-func loadInput(_ input: String, dataRoot: String, header: CSVHeader = .auto) throws -> LoadedInput {
+/// Reads `--input`: a dataset name (found through the dataset store: `dataRoot` when given, then
+/// `DCRL_DATA`, then the per-user cache, downloading what is missing) or a `.npy`, `.npz` (array
+/// `x` or the only array) or `.csv` (numbers only; a header row as `header` says) file.
+func loadInput(_ input: String, dataRoot: String?, header: CSVHeader = .auto) throws -> LoadedInput
+{
   if let dataset = datasetAliases[input] {
-    let directory = dataset.directory(inDataRoot: URL(fileURLWithPath: dataRoot, isDirectory: true))
+    let store = DatasetStore(
+      dataRoot: dataRoot.map { URL(fileURLWithPath: $0, isDirectory: true) },
+      onEvent: DownloadLog().print)
+    let directory = try store.directory(for: dataset)
     let data = try LabeledDataset.load(dataset, from: directory)
     return LoadedInput(
       features: data.features, labels: data.labels, name: dataset.rawValue, dataset: dataset)

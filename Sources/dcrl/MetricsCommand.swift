@@ -17,7 +17,9 @@ enum MetricsCommand: Subcommand {
       .option("pred", "P", help: "predicted cluster labels"),
       .option(
         "k", "RANGE", help: "neighbourhood sizes to average, e.g. 3...7 or 5", default: "3...7"),
-      .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      .option(
+        "data", "DIR",
+        help: "folder of the dataset files for dataset names [DCRL_DATA, then ~/.cache/dcrl]"),
       .option("threads", "N", help: "OpenBLAS threads", default: "2"),
       .switch("json", help: "print one JSON object instead of a table"),
       csvHeaderFlag,
@@ -30,7 +32,7 @@ enum MetricsCommand: Subcommand {
     var labels = try arguments.string("labels").map { try loadLabels($0, header: header) }
     var x: Tensor?
     if let path = arguments.string("x") {
-      let input = try loadInput(path, dataRoot: arguments.string("data")!, header: header)
+      let input = try loadInput(path, dataRoot: arguments.string("data"), header: header)
       x = input.features
       if labels == nil { labels = input.labels }
     }
@@ -54,7 +56,7 @@ enum MetricsCommand: Subcommand {
     }
     if let zPath = arguments.string("z") {
       guard let x else { throw UsageError("--z needs the input features --x") }
-      let z = try loadInput(zPath, dataRoot: arguments.string("data")!, header: header).features
+      let z = try loadInput(zPath, dataRoot: arguments.string("data"), header: header).features
       let neighbors = try parseRange(arguments.string("k")!)
       let report = try structureMetrics(x, z, neighbors: neighbors, classLabels: labels)
       results += [

@@ -11,12 +11,14 @@ enum PredictCommand: Subcommand {
     name: "dcrl predict",
     summary: "predict the cluster of each row of X with a fitted model",
     flags: [
-      .option("model", "DIR", help: "a model folder written by 'dcrl fit' (…/model)"),
+      .option("model", "DIR", help: "the folder 'dcrl fit --out' wrote, or its model/ folder"),
       .option("input", "X", help: "features (.npy/.npz/.csv or a dataset name)"),
       .option(
         "out", "FILE", help: "where to write the labels (.npy); optional with --labels"),
       .option("labels", "Y", help: "ground truth, to print ACC/NMI"),
-      .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      .option(
+        "data", "DIR",
+        help: "folder of the dataset files for dataset names [DCRL_DATA, then ~/.cache/dcrl]"),
       csvHeaderFlag, forceFlag,
     ])
 
@@ -43,10 +45,12 @@ enum EmbedCommand: Subcommand {
     name: "dcrl embed",
     summary: "write the latent codes of X under a fitted model",
     flags: [
-      .option("model", "DIR", help: "a model folder written by 'dcrl fit' (…/model)"),
+      .option("model", "DIR", help: "the folder 'dcrl fit --out' wrote, or its model/ folder"),
       .option("input", "X", help: "features (.npy/.npz/.csv or a dataset name)"),
       .option("out", "FILE", help: "where to write the codes (.npy)"),
-      .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      .option(
+        "data", "DIR",
+        help: "folder of the dataset files for dataset names [DCRL_DATA, then ~/.cache/dcrl]"),
       csvHeaderFlag, forceFlag,
     ])
 
@@ -67,7 +71,7 @@ private func checkModelOutput(_ out: String, _ arguments: ParsedArguments) throw
     ("input", arguments.string("input")), ("labels", arguments.string("labels")),
   ]
   if let model = arguments.string("model") {
-    let folder = URL(fileURLWithPath: model, isDirectory: true)
+    let folder = (try? modelDirectory(model)) ?? URL(fileURLWithPath: model, isDirectory: true)
     for name in ["model.safetensors", "configuration.json", "preprocessing.json", "input.json"] {
       inputs.append(("model", folder.appendingPathComponent(name).path))
     }
@@ -80,7 +84,7 @@ private func loadModelAndInput(_ arguments: ParsedArguments) throws -> (DCRLMode
   guard let modelPath = arguments.string("model") else { throw UsageError("--model is required") }
   guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
   let header = csvHeader(arguments)
-  let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
+  let input = try loadInput(inputName, dataRoot: arguments.string("data"), header: header)
   let (model, x) = try loadModel(modelPath, for: input.features)
   var labels = input.labels
   if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }

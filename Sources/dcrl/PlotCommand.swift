@@ -26,7 +26,9 @@ enum PlotCommand: Subcommand {
       .option("title", "TEXT", help: "plot title"),
       .option("max-points", "N", help: "plot at most the first N points", default: "70000"),
       .option("seed", "N", help: "t-SNE/UMAP seed", default: "0"),
-      .option("data", "DIR", help: "data root for dataset names", default: "../shared/data"),
+      .option(
+        "data", "DIR",
+        help: "folder of the dataset files for dataset names [DCRL_DATA, then ~/.cache/dcrl]"),
       csvHeaderFlag, forceFlag,
     ])
 
@@ -53,7 +55,7 @@ enum PlotCommand: Subcommand {
     let seed = try arguments.required("seed", as: UInt64.self)
     try checkOutputFile(out, inputs: inputs, force: force)
     let header = csvHeader(arguments)
-    let input = try loadInput(inputPath, dataRoot: arguments.string("data")!, header: header)
+    let input = try loadInput(inputPath, dataRoot: arguments.string("data"), header: header)
     let count = min(input.features.shape[0], maximumPoints)
     guard count >= 1 else { throw UsageError("--input: \(inputPath) has no points to plot") }
     var points = input.features.rows(0..<count)

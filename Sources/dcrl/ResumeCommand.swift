@@ -48,7 +48,7 @@ enum ResumeCommand: Subcommand {
     let kind = try CheckpointPolicy.kind(ofCheckpointAt: checkpointURL)
     let recorded = try RunRecord.load(besideCheckpoint: checkpointURL, run: run)
     let header = csvHeader(arguments)
-    let input = try loadInput(inputName, dataRoot: arguments.string("data")!, header: header)
+    let input = try loadInput(inputName, dataRoot: arguments.string("data"), header: header)
     try recorded?.checkInput(input.features, name: input.name)
     let record = try recorded ?? RunRecord.earlierRun(in: run, input: input.features)
     var labels = input.labels

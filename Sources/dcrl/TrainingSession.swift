@@ -163,9 +163,27 @@ func printScores(_ predicted: [Int], _ labels: [Int]) throws {
       arithmetic, ari))
 }
 
-/// Loads a model folder written by `fit` and applies its feature scaling to `x`.
+/// The model folder `--model` names: the folder itself when it holds a model, or the `model/`
+/// folder inside a run folder that `dcrl fit --out` wrote.
+///
+/// - Throws: ``CommandFailure`` naming the folder when it holds neither.
+func modelDirectory(_ path: String) throws(CommandFailure) -> URL {
+  let folder = URL(fileURLWithPath: path, isDirectory: true)
+  let inside = folder.appendingPathComponent("model", isDirectory: true)
+  func holdsModel(_ url: URL) -> Bool {
+    FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path)
+  }
+  if holdsModel(folder) { return folder }
+  if holdsModel(inside) { return inside }
+  throw CommandFailure(
+    "--model: \(path) holds no model.safetensors; give the folder 'dcrl fit --out' wrote, or its "
+      + "model/ folder")
+}
+
+/// Loads a model folder written by `fit` (or the run folder around it) and applies its feature
+/// scaling to `x`.
 func loadModel(_ path: String, for x: Tensor) throws -> (DCRLModel, Tensor) {
-  let directory = URL(fileURLWithPath: path, isDirectory: true)
+  let directory = try modelDirectory(path)
   let model = try DCRLModel.load(from: directory)
   return (model, try Preprocessing.load(from: directory).apply(x))
 }

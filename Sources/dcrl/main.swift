@@ -1,5 +1,5 @@
 // dcrl: cluster and embed your own data with DCRL from the command line — fit, predict, embed,
-// metrics, plot, resume.
+// metrics, plot, resume, data.
 
 import DCRL
 import Foundation
@@ -15,7 +15,7 @@ protocol Subcommand {
 
 let subcommands: [any Subcommand.Type] = [
   FitCommand.self, PredictCommand.self, EmbedCommand.self, MetricsCommand.self, PlotCommand.self,
-  ResumeCommand.self,
+  ResumeCommand.self, DataCommand.self,
 ]
 
 @MainActor func printUsage() {

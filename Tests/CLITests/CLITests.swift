@@ -5,11 +5,15 @@ import Foundation
 import Tensor
 import Testing
 
-/// Runs the built `dcrl` executable with `arguments`.
-func dcrl(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+/// Runs the built `dcrl` executable with `arguments` (and `environment` instead of this
+/// process's, when given).
+func dcrl(_ arguments: [String], environment: [String: String]? = nil) throws -> (
+  status: Int32, output: String, error: String
+) {
   let process = Process()
   process.executableURL = try executable()
   process.arguments = arguments
+  if let environment { process.environment = environment }
   let out = Pipe()
   let err = Pipe()
   process.standardOutput = out
@@ -81,6 +85,16 @@ struct CLITests {
     #expect(predicted.count == 300 && predicted.allSatisfy { (0..<5).contains($0) })
     #expect(
       predicted == (try NPY.read(from: dir.appendingPathComponent("run/labels.npy")).labels()))
+    // The run folder itself names the model as well as its model/ folder.
+    let fromRun = try dcrl([
+      "predict", "--model", path("run"), "--input", path("x.npy"), "--out", path("p2.npy"),
+    ])
+    #expect(fromRun.status == 0, "\(fromRun.error)")
+    #expect(try NPY.read(from: dir.appendingPathComponent("p2.npy")).labels() == predicted)
+    let nowhere = try dcrl([
+      "predict", "--model", path("."), "--input", path("x.npy"), "--out", path("p3.npy"),
+    ])
+    #expect(nowhere.status == 1 && nowhere.error.contains("holds no model"), "\(nowhere.error)")
     let embed = try dcrl([
       "embed", "--model", path("run/model"), "--input", path("x.npy"), "--out", path("z.npy"),
     ])

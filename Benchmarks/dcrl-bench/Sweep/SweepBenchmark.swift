@@ -31,7 +31,7 @@ enum SweepBenchmark: BenchmarkCommand {
         "pretrained", "DIR", help: "run store whose shared autoencoders are used (and made)",
         default: "runs/tables"),
       .option("out", "DIR", help: "where sweep-<dataset>-<date>.md/.json go", default: "runs"),
-      .option("data", "DIR", help: "data root", default: "../shared/data"),
+      .option("data", "DIR", help: "data root [DCRL_DATA, then the cache]"),
       .option("threads", "N", help: "OpenBLAS threads", default: "2"),
       .switch("quick", help: "800 rows, few epochs: the whole command in a minute"),
     ])
@@ -49,7 +49,7 @@ enum SweepBenchmark: BenchmarkCommand {
       storeRoot.appendPathComponent("quick", isDirectory: true)
     }
     let experiment = Experiment(
-      quick: quick, dataRoot: URL(fileURLWithPath: arguments.string("data")!, isDirectory: true),
+      quick: quick, data: datasetStore(arguments.string("data")),
       preset: "paper", store: RunStore(root: pretrainedRoot), log: log)
     let dataset = arguments.string("dataset")!
     let seeds: [Int] = try arguments.list("seeds") ?? [0]

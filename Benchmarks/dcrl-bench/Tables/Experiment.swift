@@ -14,7 +14,8 @@ let methodKeys = ["kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "dcrl", "dc
 /// Data, pretrained autoencoders and method factories shared by every table.
 struct Experiment {
   var quick: Bool
-  var dataRoot: URL
+  /// Where the datasets are found (and downloaded to).
+  var data: DatasetStore
   var preset: String
   var store: RunStore
   var log: (String) -> Void
@@ -29,7 +30,7 @@ struct Experiment {
         "unknown dataset '\(key)'; choose from \(DatasetName.allCases.map(\.rawValue).joined(separator: ", "))"
       )
     }
-    let data = try LabeledDataset.load(name, from: name.directory(inDataRoot: dataRoot))
+    let data = try LabeledDataset.load(name, from: self.data.directory(for: name))
     return quick ? data.rows(0..<min(Self.quickRows, data.count)) : data
   }
 
@@ -42,7 +43,7 @@ struct Experiment {
       return (data.rows(0..<640), data.rows(640..<800))
     }
     return try LabeledDataset.loadGeneralizationSplit(
-      from: DatasetName.mnistFull.directory(inDataRoot: dataRoot))
+      from: data.directory(for: .mnistFull))
   }
 
   /// The DCRL configuration of a dataset for one seed (shrunk in quick mode): the `--preset`

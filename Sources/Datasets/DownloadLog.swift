@@ -5,12 +5,17 @@ import Foundation
 
 /// Prints the dataset store's events on standard error: each download's start, its progress
 /// (bytes, rate, time left) at most every two seconds, failures and the verified result.
-final class DownloadLog: @unchecked Sendable {
+///
+/// Pass its ``print(_:)`` as a ``DatasetStore``'s `onEvent`.
+public final class DownloadLog: @unchecked Sendable {
   private let lock = NSLock()
   private var lastProgress = Date.distantPast
 
+  /// Creates a log.
+  public init() {}
+
   /// Prints `event` (progress lines are thinned out).
-  func print(_ event: DatasetStoreEvent) {
+  public func print(_ event: DatasetStoreEvent) {
     if case .found = event { return }
     if case .progress(let progress) = event {
       let now = Date()
