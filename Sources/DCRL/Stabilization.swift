@@ -86,8 +86,10 @@ public struct LabelChangeGuard: Sendable, Codable, Hashable {
   /// The change above which epoch `epoch` fires the guard, or `nil` while the guard is not yet
   /// watching (inside the warm-up or its first `window` epochs after it).
   ///
-  /// - Parameter changes: the label change of every epoch before `epoch`, in order (index =
-  ///   epoch).
+  /// - Parameters:
+  ///   - epoch: The epoch whose start-of-epoch label change is to be judged.
+  ///   - warmUpEpochs: The run's warm-up T0; the guard watches only later epochs.
+  ///   - changes: The label change of every epoch before `epoch`, in order (index = epoch).
   public func threshold(epoch: Int, warmUpEpochs: Int, changes: [Double]) -> Double? {
     let first = epoch - window
     guard first > warmUpEpochs, epoch <= changes.count else { return nil }
@@ -99,8 +101,12 @@ public struct LabelChangeGuard: Sendable, Codable, Hashable {
     return max(minimumChange, factor * median)
   }
 
-  /// The first epoch at which the guard fires on a recorded series of label changes (index =
-  /// epoch), or `nil`; replays a finished run's log without training.
+  /// The first epoch at which the guard fires on a recorded series of label changes, or `nil`;
+  /// replays a finished run's log without training.
+  ///
+  /// - Parameters:
+  ///   - changes: The label change of every epoch, in order (index = epoch).
+  ///   - warmUpEpochs: The run's warm-up T0.
   public func firstFiring(changes: [Double], warmUpEpochs: Int) -> Int? {
     for epoch in changes.indices {
       if let limit = threshold(
