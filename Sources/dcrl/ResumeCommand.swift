@@ -19,6 +19,10 @@ enum ResumeCommand: Subcommand {
           + "was interrupted"),
       .option("input", "X", help: "the same features the run started with (checked)"),
       .option("labels", "Y", help: "ground truth, to report ACC/NMI"),
+      .option(
+        "epochs", "N",
+        help: "fine-tuning epochs in all, to train a finished or interrupted run longer (or stop "
+          + "it sooner) under its schedule [the run's own]"),
     ] + trainingFlags)
 
   static func run(_ arguments: ParsedArguments) throws {
@@ -50,7 +54,12 @@ enum ResumeCommand: Subcommand {
     let header = csvHeader(arguments)
     let input = try loadInput(inputName, dataRoot: arguments.string("data"), header: header)
     try recorded?.checkInput(input.features, name: input.name)
-    let record = try recorded ?? RunRecord.earlierRun(in: run, input: input.features)
+    var record = try recorded ?? RunRecord.earlierRun(in: run, input: input.features)
+    let epochs = try arguments.value("epochs", as: Int.self)
+    if let epochs {
+      guard epochs >= 0 else { throw UsageError("--epochs: \(epochs) must be 0 or more") }
+      record.configuration.epochs = epochs
+    }
     var labels = input.labels
     if let path = arguments.string("labels") { labels = try loadLabels(path, header: header) }
     if let labels, labels.count != input.features.shape[0] {
@@ -62,7 +71,7 @@ enum ResumeCommand: Subcommand {
     let resumption = Resumption(
       checkpoint: checkpointURL, x: x, labels: labels, record: record,
       previousLog: run.appendingPathComponent("epochs.csv"), out: folder.url, interval: interval,
-      inputName: inputName, threads: threads)
+      inputName: inputName, threads: threads, epochs: epochs)
     try folder.run {
       if kind == .pretraining {
         try resumption.pretraining()
@@ -85,21 +94,32 @@ private struct Resumption {
   let interval: Int
   let inputName: String
   let threads: Int
+  /// `--epochs`: the fine-tuning length the run continues to, instead of its own.
+  let epochs: Int?
 
-  /// Continues an interrupted fine-tuning.
+  /// Continues an interrupted fine-tuning (to `--epochs` when given).
   func fineTuning() throws {
     let saved = try DCRLCheckpoint.configuration(at: checkpoint)
+    var configuration = saved.configuration
+    if let epochs {
+      guard epochs >= saved.nextEpoch else {
+        throw UsageError(
+          "--epochs: \(epochs) is below the \(saved.nextEpoch) epochs the checkpoint has finished")
+      }
+      configuration.epochs = epochs
+    }
     print(
-      "resuming at epoch \(saved.nextEpoch) of \(saved.configuration.epochs) from \(checkpoint.path)"
-    )
+      "resuming at epoch \(saved.nextEpoch) of \(configuration.epochs) from \(checkpoint.path)")
     let session = try TrainingSession(
-      out: out, total: saved.configuration.epochs, interval: interval, input: inputName,
+      out: out, total: configuration.epochs, interval: interval, input: inputName,
       threads: threads, resumingAt: saved.nextEpoch, previousLog: previousLog)
     try record.save(in: session.checkpoints.directory)
-    let model = try DCRLTrainer().resume(
+    // A changed length continues the same run under the same schedule: a branch whose only
+    // change is the number of epochs.
+    let model = try DCRLTrainer(configuration: configuration).branch(
       from: checkpoint, input: x, labels: labels, checkpoints: session.checkpoints,
       onEpoch: session.onEpoch)
-    try session.checkInterrupted(epochs: saved.configuration.epochs)
+    try session.checkInterrupted(epochs: configuration.epochs)
     try session.finish(model, x: x, labels: labels, record: record)
   }
 
