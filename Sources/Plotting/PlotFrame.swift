@@ -74,7 +74,9 @@ struct PlotFrame {
     self.logY = logY
     func padded(_ range: (Double, Double)) -> (Double, Double) {
       let span = range.1 - range.0
-      let pad = span > 0 ? 0.04 * span : max(1, abs(range.0) * 0.1)
+      // A constant series gets ±10 % of its value (±1 around 0), so a constant ACC of 1.0 is
+      // drawn on 0.9–1.1 rather than on an axis that runs to 2.
+      let pad = span > 0 ? 0.04 * span : (range.0 != 0 ? abs(range.0) * 0.1 : 1)
       return (range.0 - pad, range.1 + pad)
     }
     self.xRange = padded(xRange)

@@ -34,6 +34,19 @@ struct PlotTests {
     #expect(decoded.channels == 3 && decoded.width == 500 && decoded.height == 400)
   }
 
+  @Test("a constant series is drawn on ±10 % of its value, not on an axis from 0 to 2")
+  func constantRange() {
+    func frame(_ value: Double) -> PlotFrame {
+      PlotFrame(
+        width: 400, height: 300, xRange: (0, 5), yRange: (value, value), logY: false, title: "",
+        hasXLabel: false, hasYLabel: false, legend: [])
+    }
+    let one = frame(1).yRange
+    #expect(abs(one.0 - 0.9) < 1e-12 && abs(one.1 - 1.1) < 1e-12, "\(one)")
+    let zero = frame(0).yRange
+    #expect(zero.0 == -1 && zero.1 == 1)
+  }
+
   @Test("nice ticks use steps of 1, 2 or 5 × 10^k and cover the range")
   func ticks() {
     #expect(niceTicks(low: 0, high: 10).ticks == [0, 2, 4, 6, 8, 10])
