@@ -1,5 +1,7 @@
 // BitmapFont: a 5×7 pixel font for printable ASCII (drawn for this library) and text drawing.
 
+import Foundation
+
 /// A fixed-width 5 × 7 bitmap font covering printable ASCII and a few symbols (×, ±, µ, °,
 /// –, ≤, ≥); other characters draw as `?`.
 ///
@@ -121,7 +123,19 @@ enum BitmapFont {
 
   /// The size of `text` in image pixels at `scale`.
   static func size(of text: String, scale: Int) -> (width: Int, height: Int) {
-    (max(0, text.count * cellWidth - 1) * scale, 7 * scale)
+    (max(0, printable(text).count * cellWidth - 1) * scale, 7 * scale)
+  }
+
+  /// `text` in the font's characters: accented Latin letters lose their accents ("é" → "e",
+  /// "Ü" → "U"), and every other character without a glyph becomes "?".
+  static func printable(_ text: String) -> String {
+    String(
+      text.map { character -> Character in
+        if glyphs[character] != nil { return character }
+        let folded = String(character).folding(options: .diacriticInsensitive, locale: nil)
+        guard folded.count == 1, let plain = folded.first, glyphs[plain] != nil else { return "?" }
+        return plain
+      })
   }
 }
 
@@ -139,6 +153,7 @@ extension RGBAImage {
     _ text: String, x: Int, y: Int, scale: Int, color: Color = .axis, anchor: TextAnchor = .topLeft,
     vertical: Bool = false
   ) {
+    let text = BitmapFont.printable(text)
     let (textWidth, textHeight) = BitmapFont.size(of: text, scale: scale)
     let (boxWidth, boxHeight) = vertical ? (textHeight, textWidth) : (textWidth, textHeight)
     var (left, top) = (x, y)

@@ -47,6 +47,19 @@ struct PlotTests {
     #expect(zero.0 == -1 && zero.1 == 1)
   }
 
+  @Test("accented letters draw as their plain letters; characters without a glyph as ?")
+  func accentedText() {
+    #expect(BitmapFont.printable("Café Zürich ±1 µm") == "Cafe Zurich ±1 µm")
+    #expect(BitmapFont.printable("数据") == "??")
+    func drawn(_ text: String) -> RGBAImage {
+      var image = RGBAImage(width: 60, height: 12)
+      image.drawText(text, x: 1, y: 1, scale: 1)
+      return image
+    }
+    #expect(drawn("Café").pixels == drawn("Cafe").pixels)
+    #expect(drawn("Café").pixels != drawn("Caf?").pixels)
+  }
+
   @Test("nice ticks use steps of 1, 2 or 5 × 10^k and cover the range")
   func ticks() {
     #expect(niceTicks(low: 0, high: 10).ticks == [0, 2, 4, 6, 8, 10])
