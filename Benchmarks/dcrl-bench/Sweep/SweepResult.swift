@@ -134,11 +134,7 @@ struct SweepReport {
 
   /// Writes `sweep-<dataset>-<date>.md` and `.json` into `out`.
   func write(to out: URL) throws -> [URL] {
-    let formatter = DateFormatter()
-    formatter.dateFormat = "yyyy-MM-dd"
-    let stem = "sweep-\(dataset)-\(formatter.string(from: Date()))\(quick ? "-quick" : "")"
-    let markdownURL = out.appendingPathComponent(stem + ".md")
-    let jsonURL = out.appendingPathComponent(stem + ".json")
+    let (markdownURL, jsonURL) = resultFiles("sweep-\(dataset)", in: out, quick: quick)
     try markdown.write(to: markdownURL, atomically: true, encoding: .utf8)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -17,11 +17,7 @@ struct ReportContext {
 
   /// Writes `table<N>-<date>.md` and `.json`; returns their URLs.
   func write(_ report: TableReport) throws -> [URL] {
-    let formatter = DateFormatter()
-    formatter.dateFormat = "yyyy-MM-dd"
-    let stem = "table\(report.number)-\(formatter.string(from: Date()))\(quick ? "-quick" : "")"
-    let markdownURL = out.appendingPathComponent(stem + ".md")
-    let jsonURL = out.appendingPathComponent(stem + ".json")
+    let (markdownURL, jsonURL) = resultFiles("table\(report.number)", in: out, quick: quick)
     try markdown(report).write(to: markdownURL, atomically: true, encoding: .utf8)
     let object: [String: Any] = [
       "table": report.number, "title": report.title, "columns": report.columns,
@@ -94,4 +90,13 @@ func paperCell(_ ours: [Double], _ paper: Double?) -> String {
   guard !ours.isEmpty else { return formatted(paper) }
   let delta = meanAndDeviation(ours).mean - paper
   return "\(formatted(paper)) (\(delta >= 0 ? "+" : "")\(formatted(delta)))"
+}
+
+/// The Markdown and JSON files of a result named `name`: `<name>-<date>[-quick].md` and `.json`
+/// in `out`, dated today.
+func resultFiles(_ name: String, in out: URL, quick: Bool) -> (markdown: URL, json: URL) {
+  let formatter = DateFormatter()
+  formatter.dateFormat = "yyyy-MM-dd"
+  let stem = "\(name)-\(formatter.string(from: Date()))\(quick ? "-quick" : "")"
+  return (out.appendingPathComponent(stem + ".md"), out.appendingPathComponent(stem + ".json"))
 }
