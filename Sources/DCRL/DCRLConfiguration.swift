@@ -97,11 +97,10 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// How the centres are initialised (the paper: t-SNE then k-means; recommended: UMAP then a
   /// mixture).
   public var centerInitialization = CenterInitialization.tsneThenKMeans
-  /// Whether the warm-up trains L_C towards the initial partition.
+  /// A warm-up that trains L_C towards the initial partition, not the sharpened soft assignment.
   ///
-  /// Rather than the sharpened soft assignment. It acts only with
-  /// ``CenterInitialization/umapThenMixture``, the start that partitions every point; `nil`:
-  /// as published.
+  /// It acts only with ``CenterInitialization/umapThenMixture``, the start that partitions
+  /// every point; `nil`: as published.
   public var partitionWarmUp: PartitionWarmUp? = nil
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
@@ -120,8 +119,9 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// The recommended configuration, ``recommended``.
   ///
   /// That is the paper's architecture, losses and schedule with T0 = 30, centres from UMAP and a
-  /// Gaussian mixture of all codes, and ``DCRLStabilization/recommended``. Start from
-  /// ``paper(for:)`` for the method as published.
+  /// Gaussian mixture of all codes with a warm-up towards that partition,
+  /// ``DCRLStabilization/recommended`` and 200 epochs. Start from ``paper(for:)`` or
+  /// ``published`` for the method as published.
   public init() {
     self.init(published: ())
     applyRecommendedChanges()
