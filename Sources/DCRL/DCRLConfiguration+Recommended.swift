@@ -5,7 +5,7 @@ extension DCRLStabilization {
   /// The stabilisation of ``DCRLConfiguration/recommended``: a(e) never below 0.1 after the
   /// warm-up, and the default ``LabelChangeGuard`` as a safety net.
   ///
-  /// Chosen on MNIST-test and USPS (seed 0) among the variants that
+  /// Chosen on MNIST-test and USPS among the variants that
   /// Docs/Results/dcrl-recommended-2026-12-07.md lists.
   public static let recommended = DCRLStabilization(
     weightFloor: 0.1, rankingWithAlignment: false, labelChangeGuard: LabelChangeGuard())
