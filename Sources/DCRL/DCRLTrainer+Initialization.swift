@@ -7,18 +7,28 @@ import Manifold
 import Tensor
 
 extension DCRLTrainer {
-  /// The initial centres μ `[C, m]` and the matching input-space centres v `[C, D]` of the
-  /// k-means clusters, from the first ``DCRLConfiguration/initializationSubsetSize`` samples.
+  /// The initial centres μ `[C, m]` and the matching input-space centres v `[C, D]`: of the
+  /// k-means clusters of the first ``DCRLConfiguration/initializationSubsetSize`` samples, or of
+  /// the mixture components of every sample (``CenterInitialization/umapThenMixture``).
   ///
-  /// - Throws: ``DCRLError/invalidInput(_:)`` if t-SNE or k-means reject the data (too few
-  ///   samples for the perplexity or the cluster count).
+  /// - Throws: ``DCRLError/invalidInput(_:)`` if t-SNE, UMAP, the mixture or k-means reject the
+  ///   data (too few samples for the perplexity or the cluster count).
   public func initialCenters(
     autoencoder: Autoencoder, input x: Tensor
   ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
+    let start = try startingPartition(autoencoder: autoencoder, input: x)
+    return (start.centers, start.inputCenters)
+  }
+
+  /// The initial centres and, for ``CenterInitialization/umapThenMixture``, the partition of
+  /// every point they come from (`nil` for the starts that cluster only a subset).
+  func startingPartition(
+    autoencoder: Autoencoder, input x: Tensor
+  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor, labels: [Int]?) {
     let c = configuration
     if c.centerInitialization == .umapThenMixture {
       let start = try mixtureCenters(autoencoder: autoencoder, input: x)
-      return (start.centers, start.inputCenters)
+      return (start.centers, start.inputCenters, start.labels)
     }
     let count = min(x.shape[0], c.initializationSubsetSize)
     guard count >= c.clusters else {
@@ -48,7 +58,8 @@ extension DCRLTrainer {
     }
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
-      clusterMeans(subset, labels: labels, clusters: c.clusters, fallback: nil)
+      clusterMeans(subset, labels: labels, clusters: c.clusters, fallback: nil),
+      nil
     )
   }
 
@@ -62,11 +73,8 @@ extension DCRLTrainer {
       throw .invalidInput("n_samples=\(x.shape[0]) should be > n_clusters=\(c.clusters)")
     }
     let codes = autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
-    var umap = UMAPConfiguration()
-    umap.components = c.clusters
-    umap.neighbors = min(20, x.shape[0] - 1)
-    umap.minimumDistance = 0
-    umap.seed = c.seed
+    let umap = n2dUMAPConfiguration(
+      clusters: c.clusters, neighbors: min(20, x.shape[0] - 1), seed: c.seed, threads: nil)
     let labels: [Int]
     do {
       let embedding = try UMAP(configuration: umap).fit(codes)

@@ -150,21 +150,13 @@ public struct DCRLTrainer {
           + "\(data.shape[1]) features and the configuration a latent dimension of \(configuration.latentDimension)"
       )
     }
-    let centers: Tensor
-    let inputCenters: Tensor
-    var partition: [Int]?
-    let warmsUpOnPartition =
-      configuration.partitionWarmUp != nil
-      && configuration.centerInitialization == .umapThenMixture
-    if warmsUpOnPartition {
-      (centers, inputCenters, partition) = try mixtureCenters(autoencoder: network, input: data)
-    } else {
-      (centers, inputCenters) = try initialCenters(autoencoder: network, input: data)
-    }
+    let start = try startingPartition(autoencoder: network, input: data)
     let state = DCRLTrainingState(
-      configuration: configuration, autoencoder: network, centers: centers,
-      inputCenters: inputCenters, rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
-    state.initialPartition = partition
+      configuration: configuration, autoencoder: network, centers: start.centers,
+      inputCenters: start.inputCenters,
+      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    // Only the UMAP + mixture start partitions every point; the other starts leave it nil.
+    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
     return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
   }
 

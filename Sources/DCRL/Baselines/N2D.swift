@@ -55,12 +55,8 @@ public struct N2DMethod: ClusteringMethod {
     }
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
     let codes = autoencoder.encodeAll(x)
-    var umap = UMAPConfiguration()
-    umap.components = clusters
-    umap.neighbors = neighbors
-    umap.minimumDistance = 0
-    umap.seed = seed
-    umap.threads = threads
+    let umap = n2dUMAPConfiguration(
+      clusters: clusters, neighbors: neighbors, seed: seed, threads: threads)
     do {
       context.progress?(
         MethodProgress("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions"))
@@ -104,4 +100,18 @@ struct FittedN2D: FittedClusteringMethod {
       throw methodError("N2D", error)
     }
   }
+}
+
+/// N2D's UMAP: `clusters` output dimensions, `min_dist` 0, euclidean; shared by ``N2DMethod`` and
+/// the UMAP + mixture start of DCRL (``CenterInitialization/umapThenMixture``).
+func n2dUMAPConfiguration(clusters: Int, neighbors: Int, seed: UInt64, threads: Int?)
+  -> UMAPConfiguration
+{
+  var umap = UMAPConfiguration()
+  umap.components = clusters
+  umap.neighbors = neighbors
+  umap.minimumDistance = 0
+  umap.seed = seed
+  umap.threads = threads
+  return umap
 }
