@@ -5,39 +5,6 @@ import Foundation
 import Plotting
 import _CommandLineSupport
 
-/// The columns of a `dcrl fit` epoch log, by name; empty cells are NaN.
-struct EpochLog {
-  var columns: [String: [Double]] = [:]
-
-  /// Reads `epochs.csv` as `dcrl fit` and `DCRLMNIST` write it (a header row, then one row
-  /// per epoch).
-  init(contentsOf path: String) throws {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw UsageError("--curves: cannot read \(path)")
-    }
-    let text = String(decoding: data, as: UTF8.self)
-    let lines = text.split(whereSeparator: \.isNewline).map(String.init)
-    guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false),
-      header.contains("epoch"), lines.count > 1
-    else {
-      throw UsageError("--curves: \(path) is not an epoch log (a CSV with an 'epoch' column)")
-    }
-    let names = header.map(String.init)
-    for name in names { columns[name] = [] }
-    for (number, line) in lines.dropFirst().enumerated() {
-      let cells = line.split(separator: ",", omittingEmptySubsequences: false)
-      guard cells.count == names.count else {
-        throw UsageError(
-          "--curves: row \(number + 2) of \(path) has \(cells.count) cells; the header has "
-            + "\(names.count)")
-      }
-      for (name, cell) in zip(names, cells) {
-        columns[name]!.append(Double(cell) ?? .nan)
-      }
-    }
-  }
-}
-
 /// Where `--curves` writes the ACC/NMI plot beside the loss plot `out`.
 func accuracyPlotPath(_ out: String) -> String {
   (out.hasSuffix(".png") ? String(out.dropLast(4)) : out) + "-accuracy.png"

@@ -30,45 +30,24 @@ enum ReplayBenchmark: BenchmarkCommand {
     print("| log | epochs | guard fires at | change | model kept (epochs) | its ACC | final ACC |")
     print("|---|---|---|---|---|---|---|")
     for path in arguments.positional {
-      let log = try EpochLog(contentsOf: URL(fileURLWithPath: path))
-      let final = log.accuracy.last.flatMap { $0 }.map { formatted($0, decimals: 4) } ?? "–"
-      guard let firing = rule.firstFiring(changes: log.labelChange, warmUpEpochs: warmUp) else {
-        print("| \(path) | \(log.labelChange.count) | – | – | all | \(final) | \(final) |")
+      let log = try EpochLog(contentsOf: path, flag: "FILE")
+      guard let changes = log.columns["label_change"], let accuracy = log.columns["acc"] else {
+        throw UsageError("FILE: \(path) has no label_change and acc columns")
+      }
+      func score(_ value: Double?) -> String {
+        value.flatMap { $0.isNaN ? nil : formatted($0, decimals: 4) } ?? "–"
+      }
+      let final = score(accuracy.last)
+      guard let firing = rule.firstFiring(changes: changes, warmUpEpochs: warmUp) else {
+        print("| \(path) | \(changes.count) | – | – | all | \(final) | \(final) |")
         continue
       }
       // The guard restores the state at the start of epoch firing − 1, whose labels are the
       // ones that epoch's row scores.
-      let kept = log.accuracy[firing - 1].map { formatted($0, decimals: 4) } ?? "–"
+      let kept = score(accuracy[firing - 1])
       print(
-        "| \(path) | \(log.labelChange.count) | \(firing) | \(formatted(100 * log.labelChange[firing], decimals: 2)) % | \(firing - 1) | \(kept) | \(final) |"
+        "| \(path) | \(changes.count) | \(firing) | \(formatted(100 * changes[firing], decimals: 2)) % | \(firing - 1) | \(kept) | \(final) |"
       )
-    }
-  }
-}
-
-/// The label change and ACC columns of an epochs.csv log.
-struct EpochLog {
-  var labelChange: [Double]
-  var accuracy: [Double?]
-
-  init(contentsOf url: URL) throws {
-    let text = try String(contentsOf: url, encoding: .utf8)
-    let lines = text.split(whereSeparator: \.isNewline).map {
-      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-    }
-    guard let header = lines.first, let change = header.firstIndex(of: "label_change"),
-      let acc = header.firstIndex(of: "acc")
-    else {
-      throw UsageError("\(url.path): not an epochs.csv log (no label_change and acc columns)")
-    }
-    labelChange = []
-    accuracy = []
-    for (row, fields) in lines.dropFirst().enumerated() {
-      guard fields.count == header.count, let value = Double(fields[change]) else {
-        throw UsageError("\(url.path): row \(row + 2) does not match the header")
-      }
-      labelChange.append(value)
-      accuracy.append(Double(fields[acc]))
     }
   }
 }

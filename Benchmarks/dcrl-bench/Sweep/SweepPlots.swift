@@ -2,6 +2,7 @@
 
 import Foundation
 import Plotting
+import _CommandLineSupport
 
 extension Sweep {
   /// Writes `sweep-<dataset>-seed<k>-accuracy.png` and `-labelchange.png` into `out` from the
@@ -17,13 +18,15 @@ extension Sweep {
     for variant in variants {
       let file = folder(seed: seed).appendingPathComponent(variant.name)
         .appendingPathComponent("epochs.csv")
-      guard let log = try? EpochLog(contentsOf: file) else { continue }
-      let epochs = log.labelChange.indices.map(Double.init)
-      accuracy.add(name: variant.name, x: epochs, y: log.accuracy.map { $0 ?? .nan })
+      guard let log = try? EpochLog(contentsOf: file.path),
+        let changes = log.columns["label_change"], let scores = log.columns["acc"]
+      else { continue }
+      let epochs = changes.indices.map(Double.init)
+      accuracy.add(name: variant.name, x: epochs, y: scores)
       // Epoch 0 compares with no earlier labels (100 %); the floor keeps log(0) off the plot.
       change.add(
         name: variant.name, x: Array(epochs.dropFirst()),
-        y: log.labelChange.dropFirst().map { max($0, 1e-5) })
+        y: changes.dropFirst().map { max($0, 1e-5) })
     }
     guard !accuracy.series.isEmpty else { return [] }
     let stem = out.appendingPathComponent("sweep-\(dataset)-seed\(seed)")
