@@ -87,7 +87,8 @@ enum TableBenchmark: BenchmarkCommand {
       case 3:
         report = try table3(
           experiment, datasets: datasets ?? ["mnist-full"],
-          methods: methods ?? Array(methodKeys.dropFirst(2)), seed: seeds[0])
+          methods: methods ?? ["ae-kmeans", "dec", "idec", "n2d", "dcrl", "dcrl-recommended"],
+          seed: seeds[0])
       case 4:
         report = try table4(
           experiment,

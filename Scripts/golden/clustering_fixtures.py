@@ -4,6 +4,10 @@
   blobs, with sample weights, and a run that relocates empty clusters.
 - GaussianMixture (full and diag) from given weights, means and precisions: labels, weights,
   means, covariances, lower_bound_, n_iter_.
+- GaussianMixture's n_init loop with fixed starts: four blobs, three components, four starting
+  partitions that merge different pairs of blobs; scikit-learn's own fit loop with n_init=4 and
+  its k-means initialisation's labels replaced by the given partitions (a subclass overriding
+  _initialize_parameters). Each start's lower bound alone, and the kept run's labels and bound.
 - The k smallest eigenvalues of the symmetric normalised Laplacian of scikit-learn's
   nearest-neighbour affinity (SciPy's csgraph.laplacian, dense eigh), and scikit-learn's
   SpectralClustering labels on well separated blobs.
@@ -140,6 +144,49 @@ for nu in (1.0, 2.5):
     dec[f"q_{nu}"] = q.ravel()
     dec[f"p_{nu}"] = target(q).ravel()
 data["dec"] = dec
+
+# ------------------------------------------------------------------ mixture n_init, fixed starts
+
+
+class FixedStarts(GaussianMixture):
+    """scikit-learn's GaussianMixture whose n_init runs start from given hard partitions, in
+    order, the way its k-means initialisation starts from k-means labels."""
+
+    _parameter_constraints = dict(GaussianMixture._parameter_constraints, starts=[list])
+
+    def __init__(self, starts=None, **kwargs):
+        super().__init__(**kwargs)
+        self.starts = starts
+
+    def _initialize_parameters(self, X, random_state, xp=None):
+        labels = self.starts[self._next_start]
+        self._next_start += 1
+        resp = np.zeros((len(X), self.n_components), dtype=X.dtype)
+        resp[np.arange(len(X)), labels] = 1
+        self._initialize(X, resp)
+
+    def fit(self, X, y=None):
+        self._next_start = 0
+        return super().fit(X)
+
+
+start_rng = np.random.default_rng(5)
+centres = [(0, 0), (4, 0), (0, 7), (9, 8)]
+points = np.concatenate([start_rng.normal(c, 1.0, size=(50, 2)) for c in centres])
+blob = np.repeat(np.arange(4), 50)
+order = start_rng.permutation(len(points))
+points, blob = points[order], blob[order]
+merges = [[0, 1, 2, 2], [0, 0, 1, 2], [0, 1, 1, 2], [0, 1, 2, 1]]
+starts = [np.array(m)[blob] for m in merges]
+partitioned = {"x": points.ravel(), "n": len(points), "starts": [s for s in starts]}
+for kind in ("full", "diag"):
+    settings = dict(n_components=3, covariance_type=kind, tol=1e-6, max_iter=200, reg_covar=1e-6)
+    alone = [FixedStarts(starts=[s], n_init=1, **settings).fit(points).lower_bound_ for s in starts]
+    gm = FixedStarts(starts=starts, n_init=len(starts), **settings).fit(points)
+    partitioned[kind] = {"lower_bounds_alone": alone, "lower_bound": gm.lower_bound_,
+                         "iterations": gm.n_iter_, "labels": gm.predict(points),
+                         "means": gm.means_.ravel()}
+data["mixture_partitions"] = partitioned
 
 path = os.path.join(os.path.dirname(__file__), "../../Tests/ClusteringTests/Fixtures/clustering.json")
 write(os.path.normpath(path), header("Scripts/golden/clustering_fixtures.py", SEED), plain(data))

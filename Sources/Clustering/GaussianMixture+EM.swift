@@ -124,8 +124,8 @@ struct MixtureProblem {
     data = Tensor(values, shape: [count, dimension], on: CPUBackend.shared)
   }
 
-  /// The first parameters of a run: from k-means labels, or as given.
-  func initialParameters(seed: UInt64, data original: Tensor) throws(ClusteringError)
+  /// The first parameters of run `run`: from k-means labels, a given partition, or as given.
+  func initialParameters(run: Int, seed: UInt64, data original: Tensor) throws(ClusteringError)
     -> MixtureParameters
   {
     let k = configuration.components
@@ -133,13 +133,15 @@ struct MixtureProblem {
     switch configuration.initialization {
     case .kMeans:
       let labels = try KMeans(clusters: k, runs: 1, seed: seed).fit(original).labels
-      var responsibilities = [Double](repeating: 0, count: count * k)
-      for (i, label) in labels.enumerated() { responsibilities[i * k + label] = 1 }
-      var parameters = estimate(responsibilities)
-      let total = parameters.weights.reduce(0, +)
-      parameters.weights = parameters.weights.map { $0 / total }
-      try parameters.factorize(regularization: configuration.regularization)
-      return parameters
+      return try parameters(fromLabels: labels)
+    case .partitions(let partitions):
+      let labels = partitions[run]
+      if labels.count != count {
+        throw .invalidValue(
+          parameter: "initialization.partitions[\(run)]", value: "\(labels.count) labels",
+          constraint: "needs one label per sample (\(count))")
+      }
+      return try parameters(fromLabels: labels)
     case .parameters(let weights, let means, let covariances):
       let width = configuration.covariance == .full ? d * d : d
       if let bad = means.first(where: { $0.count != d }) {
@@ -159,6 +161,18 @@ struct MixtureProblem {
       try parameters.factorize(regularization: configuration.regularization)
       return parameters
     }
+  }
+
+  /// The parameters estimated from the hard responsibilities of `labels`.
+  func parameters(fromLabels labels: [Int]) throws(ClusteringError) -> MixtureParameters {
+    let k = configuration.components
+    var responsibilities = [Double](repeating: 0, count: count * k)
+    for (i, label) in labels.enumerated() { responsibilities[i * k + label] = 1 }
+    var parameters = estimate(responsibilities)
+    let total = parameters.weights.reduce(0, +)
+    parameters.weights = parameters.weights.map { $0 / total }
+    try parameters.factorize(regularization: configuration.regularization)
+    return parameters
   }
 
   /// EM from `parameters` until the mean log-likelihood changes by less than the tolerance.

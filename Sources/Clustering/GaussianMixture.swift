@@ -38,6 +38,12 @@ public struct GaussianMixture: Sendable {
     /// or the `d` variances for ``CovarianceType/diagonal``). Every run would be the same, so
     /// only one is made.
     case parameters(weights: [Double], means: [[Double]], covariances: [[Double]])
+    /// Given starting partitions, one run each: every run's first parameters are estimated
+    /// from the hard responsibilities of one labelling (one label in `0..<components` per
+    /// sample), exactly as ``kMeans`` does with its k-means labels, and the run with the
+    /// highest final mean log-likelihood wins. This is scikit-learn's `n_init` loop with the
+    /// starts fixed; ``Configuration/runs`` is not used.
+    case partitions([[Int]])
   }
 
   /// The hyperparameters of a ``GaussianMixture`` fit.
@@ -53,7 +59,9 @@ public struct GaussianMixture: Sendable {
     public var regularization: Double
     /// The most EM iterations per run.
     public var maxIterations: Int
-    /// The number of runs; the highest final mean log-likelihood wins (`n_init`).
+    /// The number of runs of the k-means initialisation, each from its own seeded k-means
+    /// start; the highest final mean log-likelihood wins, the first run on a tie
+    /// (scikit-learn's `n_init`).
     public var runs: Int
     /// How each run is initialised.
     public var initialization: Initialization
@@ -102,6 +110,16 @@ public struct GaussianMixture: Sendable {
           weights.allSatisfy { $0 > 0 && $0.isFinite }, "initialization.weights", weights,
           "must be positive")
       }
+      if case .partitions(let partitions) = initialization {
+        try check(!partitions.isEmpty, "initialization", "no partitions", "needs at least one")
+        for (index, labels) in partitions.enumerated() {
+          if let bad = labels.first(where: { $0 < 0 || $0 >= components }) {
+            throw .invalidValue(
+              parameter: "initialization.partitions[\(index)]", value: "label \(bad)",
+              constraint: "labels must lie in 0..<\(components)")
+          }
+        }
+      }
     }
   }
 
@@ -130,7 +148,8 @@ public struct GaussianMixture: Sendable {
   /// - Parameter x: The samples, float32 or float64, on any backend.
   /// - Returns: The fitted model of the best run.
   /// - Throws: ``ClusteringError`` for an invalid configuration, a non-matrix, empty or
-  ///   non-finite `x`, fewer samples than components, given parameters of the wrong shape, or
+  ///   non-finite `x`, fewer samples than components, given parameters of the wrong shape, a
+  ///   given partition without one label per sample, or
   ///   a covariance that is not positive definite even with the regularisation.
   /// - Complexity: O(runs · iterations · n·k·d²) time for full covariances (`n·k·d` for
   ///   diagonal ones); O(n·(d + k) + k·d²) memory.
@@ -143,18 +162,22 @@ public struct GaussianMixture: Sendable {
     let problem = MixtureProblem(
       values: data.doubles, count: n, dimension: d, configuration: configuration)
     var seeds = Xoshiro256(seed: configuration.seed)
-    func run() throws(ClusteringError) -> (
+    let runCount: Int
+    switch configuration.initialization {
+    case .kMeans: runCount = configuration.runs
+    case .parameters: runCount = 1
+    case .partitions(let partitions): runCount = partitions.count
+    }
+    func run(_ index: Int) throws(ClusteringError) -> (
       parameters: MixtureParameters, lowerBound: Double, iterations: Int, converged: Bool
     ) {
-      let initial = try problem.initialParameters(seed: seeds.next(), data: data)
+      let initial = try problem.initialParameters(run: index, seed: seeds.next(), data: data)
       return try problem.expectationMaximization(from: initial)
     }
-    var best = try run()
-    if case .kMeans = configuration.initialization {
-      for _ in 1..<configuration.runs {
-        let next = try run()
-        if next.lowerBound > best.lowerBound { best = next }
-      }
+    var best = try run(0)
+    for index in 1..<runCount {
+      let next = try run(index)
+      if next.lowerBound > best.lowerBound { best = next }
     }
     let labels = problem.responsibilities(best.parameters).labels
     return GaussianMixtureModel(

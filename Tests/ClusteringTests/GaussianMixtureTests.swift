@@ -48,6 +48,35 @@ struct GaussianMixtureTests {
   }
 
   @Test(
+    "several fixed starting partitions keep scikit-learn's n_init winner (full and diagonal)",
+    .tags(.golden), arguments: [GaussianMixture.CovarianceType.full, .diagonal])
+  func partitionsGolden(covariance: GaussianMixture.CovarianceType) throws {
+    let m = try loadFixture("clustering.json", in: .module).object("mixture_partitions")
+    let n = Int(m.double("n"))
+    let x = Tensor(m.doubles("x"), shape: [n, 2])
+    let flat = m.ints("starts")
+    let starts = (0..<(flat.count / n)).map { Array(flat[($0 * n)..<(($0 + 1) * n)]) }
+    #expect(starts.count == 4)
+    func fit(_ partitions: [[Int]]) throws -> GaussianMixtureModel {
+      try GaussianMixture(
+        configuration: .init(
+          components: 3, covariance: covariance, tolerance: 1e-6, maxIterations: 200,
+          initialization: .partitions(partitions))
+      ).fit(x)
+    }
+    let g = m.object(covariance == .full ? "full" : "diag")
+    let alone = try starts.map { try fit([$0]).lowerBound }
+    expectClose(alone, g.doubles("lower_bounds_alone"), rtol: 1e-9)
+    let model = try fit(starts)
+    #expect(model.labels == g.ints("labels"))
+    #expect(model.iterations == Int(g.double("iterations")))
+    expectClose([model.lowerBound], [g.double("lower_bound")], rtol: 1e-10)
+    expectClose(model.means.doubles, g.doubles("means"), rtol: 1e-8, atol: 1e-10)
+    // The winner is not the first start, so the choice itself is exercised.
+    #expect(alone.firstIndex(of: alone.max()!)! > 0)
+  }
+
+  @Test(
     "k-means initialisation separates blobs (ACC 1), seeded and deterministic", .tags(.behaviour))
   func blobs() throws {
     var rng = Xoshiro256(seed: 8)
@@ -76,6 +105,32 @@ struct GaussianMixtureTests {
   @Test("I11 I16 I20 and a collapsed component throw typed errors")
   func badInput() throws {
     let x = Tensor([0, 0, 1, 1, 2, 2] as [Double], shape: [3, 2])
+    #expect(
+      throws: ClusteringError.invalidValue(
+        parameter: "initialization.partitions[0]", value: "label 2",
+        constraint: "labels must lie in 0..<2")
+    ) {
+      try GaussianMixture(
+        configuration: .init(components: 2, initialization: .partitions([[0, 1, 2]]))
+      )
+      .fit(x)
+    }
+    #expect(
+      throws: ClusteringError.invalidValue(
+        parameter: "initialization.partitions[1]", value: "2 labels",
+        constraint: "needs one label per sample (3)")
+    ) {
+      try GaussianMixture(
+        configuration: .init(components: 2, initialization: .partitions([[0, 1, 1], [0, 1]]))
+      ).fit(x)
+    }
+    #expect(
+      throws: ClusteringError.invalidValue(
+        parameter: "initialization", value: "no partitions", constraint: "needs at least one")
+    ) {
+      try GaussianMixture(configuration: .init(components: 2, initialization: .partitions([])))
+        .fit(x)
+    }
     #expect(throws: ClusteringError.tooFewSamples(samples: 3, clusters: 4)) {
       try GaussianMixture(components: 4).fit(x)
     }

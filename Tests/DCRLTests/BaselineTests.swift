@@ -84,6 +84,25 @@ struct BaselineTests {
     }
   }
 
+  @Test("N2D's mixtureRuns keeps the best of several mixture starts on the same UMAP embedding")
+  func n2dMixtureRuns() throws {
+    let data = syntheticMixture(perCluster: 20, seed: 7)
+    var rng = Xoshiro256(seed: 3)
+    let autoencoder = Autoencoder(
+      inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
+    func fit(_ runs: Int) throws -> FittedN2D {
+      try N2DMethod(clusters: 10, neighbors: 8, seed: 1, threads: 1, mixtureRuns: runs)
+        .fit(data.x, context: MethodContext(autoencoder: autoencoder)) as! FittedN2D
+    }
+    let (one, several) = (try fit(1), try fit(4))
+    #expect(one.umap.embedding.floats == several.umap.embedding.floats)
+    #expect(several.mixture.lowerBound >= one.mixture.lowerBound)
+    let direct = try GaussianMixture(components: 10, covariance: .full, runs: 4, seed: 1)
+      .fit(one.umap.embedding)
+    #expect(several.trainingLabels == direct.labels)
+    #expect(several.mixture.lowerBound == direct.lowerBound)
+  }
+
   /// A 64-64-5 autoencoder pretrained on `x` (batch 64, σ 0.05) and the six methods the
   /// k-means comparisons run on it: AE+K-Means, DEC and IDEC (300 iterations, target update every
   /// 20), N2D, DCRL (the small configuration) and SC-Ncut.

@@ -9,7 +9,24 @@ import Tensor
 import _CommandLineSupport
 
 /// The method keys `--methods` accepts, in the paper's table order.
-let methodKeys = ["kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "dcrl", "dcrl-recommended"]
+let methodKeys = [
+  "kmeans", "sc", "ae-kmeans", "dec", "idec", "n2d", "n2d-starts10", "n2d-published", "dcrl",
+  "dcrl-recommended",
+]
+
+/// Which pretrained autoencoder a method gets.
+enum AutoencoderRecipe {
+  /// The shared one of the `--preset` (DCRL's pretraining), as every deep method gets.
+  case shared
+  /// N2D's published recipe: a plain (noise-free) autoencoder, Adam 1e-3, batch 256, 1000
+  /// epochs.
+  case n2dPublished
+
+  /// The recipe of a method key.
+  init(method key: String) {
+    self = key == "n2d-published" ? .n2dPublished : .shared
+  }
+}
 
 /// Data, pretrained autoencoders and method factories shared by every table.
 struct Experiment {
@@ -79,10 +96,21 @@ struct Experiment {
   /// Pretraining writes a checkpoint every 10 epochs to `pretrained/<name>-checkpoint/`; an
   /// interrupted pretraining resumes there when the command is run again (a checkpoint of
   /// another configuration is replaced), and the folder is removed once the weights are saved.
-  func pretrained(_ key: String, x: Tensor, classes: Int, seed: Int) throws -> Autoencoder {
-    let c = dcrlConfiguration(key, classes: classes, seed: seed)
+  func pretrained(
+    _ key: String, x: Tensor, classes: Int, seed: Int, recipe: AutoencoderRecipe = .shared
+  ) throws -> Autoencoder {
+    var c = dcrlConfiguration(key, classes: classes, seed: seed)
+    var recipeName = preset
+    if case .n2dPublished = recipe {
+      c.pretraining.epochs = quick ? 3 : 1000
+      c.pretraining.noise = 0
+      c.pretraining.optimizer = .adam(learningRate: 1e-3)
+      c.pretraining.batchSize = 256
+      c.pretraining.layerWise = nil
+      recipeName = "n2d-published"
+    }
     let folder = store.root.appendingPathComponent("pretrained", isDirectory: true)
-    let name = "\(key)-\(preset)-seed\(seed)\(quick ? "-quick" : "")"
+    let name = "\(key)-\(recipeName)-seed\(seed)\(quick ? "-quick" : "")"
     let file = folder.appendingPathComponent("\(name).safetensors")
     var rng = Xoshiro256(seed: UInt64(seed))
     let autoencoder = Autoencoder(
@@ -205,9 +233,16 @@ struct Experiment {
         c.updateInterval = 5
       }
       return DeepEmbeddedClustering(configuration: c)
-    case "n2d":
-      return preset == "paper"
+    case "n2d", "n2d-starts10":
+      var n2d =
+        preset == "paper"
         ? N2DMethod.paper(clusters: classes) : N2DMethod.authorsCode(clusters: classes)
+      if key == "n2d-starts10" { n2d.mixtureRuns = 10 }
+      return n2d
+    case "n2d-published":
+      // run.sh of N2D's release: 20 neighbours whatever the preset; its own autoencoder
+      // (AutoencoderRecipe.n2dPublished) comes from the cell.
+      return N2DMethod.paper(clusters: classes)
     case "dcrl":
       return DCRLMethod(configuration: dcrlConfiguration(dataset, classes: classes, seed: seed))
     case "dcrl-recommended":

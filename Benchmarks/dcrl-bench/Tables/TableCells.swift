@@ -30,7 +30,9 @@ extension Experiment {
     let method = try method(key, dataset: dataset, classes: data.classCount, seed: seed)
     let autoencoder =
       method.needsAutoencoder
-      ? try pretrained(dataset, x: data.features, classes: data.classCount, seed: seed) : nil
+      ? try pretrained(
+        dataset, x: data.features, classes: data.classCount, seed: seed,
+        recipe: AutoencoderRecipe(method: key)) : nil
     log("table 1: \(method.name) on \(dataset), seed \(seed)")
     let context = self.context(autoencoder: autoencoder, "table1", dataset, key, seed: seed)
     let resumed = resumedEpoch(context, method: method)
@@ -69,7 +71,9 @@ extension Experiment {
     let method = try method(key, dataset: "mnist-50k", classes: 10, seed: seed)
     let autoencoder =
       method.needsAutoencoder
-      ? try pretrained("mnist-50k", x: training.features, classes: 10, seed: seed) : nil
+      ? try pretrained(
+        "mnist-50k", x: training.features, classes: 10, seed: seed,
+        recipe: AutoencoderRecipe(method: key)) : nil
     log("table 2: \(method.name) on MNIST 50k/20k, seed \(seed)")
     let context = self.context(autoencoder: autoencoder, "table2", "mnist-50k", key, seed: seed)
     let resumed = resumedEpoch(context, method: method)

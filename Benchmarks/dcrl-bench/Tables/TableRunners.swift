@@ -9,14 +9,16 @@ import _CommandLineSupport
 func displayName(_ key: String) -> String {
   [
     "kmeans": "K-Means", "sc": "SC-Ncut", "ae-kmeans": "AE+K-Means", "dec": "DEC", "idec": "IDEC",
-    "n2d": "N2D", "dcrl": "DCRL (paper)", "dcrl-recommended": "DCRL (recommended)", "ae": "AE",
+    "n2d": "N2D", "n2d-starts10": "N2D (10 mixture starts)",
+    "n2d-published": "N2D (published recipe)", "dcrl": "DCRL (paper)",
+    "dcrl-recommended": "DCRL (recommended)", "ae": "AE",
   ][key] ?? key
 }
 
 /// The name of a method key in the papers' tables: both DCRL presets are compared with DCRL's
-/// published numbers.
+/// published numbers, and every N2D variant with N2D's.
 func publishedName(_ key: String) -> String {
-  key.hasPrefix("dcrl") ? "DCRL" : displayName(key)
+  key.hasPrefix("dcrl") ? "DCRL" : key.hasPrefix("n2d") ? "N2D" : displayName(key)
 }
 
 /// Table 1: ACC/NMI of every method on every dataset, mean ± sd over seeds.
