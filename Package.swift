@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
     .library(name: "Classifiers", targets: ["Classifiers"]),
+    .library(name: "Distributed", targets: ["Distributed"]),
     .executable(name: "dcrl", targets: ["dcrl"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
     .executable(name: "QuickStart", targets: ["QuickStart"]),
@@ -33,6 +34,8 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
     ),
     .systemLibrary(name: "CCUDA"),
+    // Open MPI, opened with dlopen by Distributed (nothing links against it).
+    .systemLibrary(name: "CMPI"),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: Library modules
@@ -47,9 +50,10 @@ let package = Package(
     .target(name: "Manifold", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: swiftFlags),
     .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
     .target(
-      name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics"],
+      name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics", "Distributed"],
       swiftSettings: swiftFlags),
     .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
+    .target(name: "Distributed", dependencies: ["CMPI"], swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -85,12 +89,16 @@ let package = Package(
       name: "ClusteringTests", dependencies: ["Clustering", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
+      name: "DistributedTests", dependencies: ["Distributed", "distributed-check", "_TestSupport"],
+      swiftSettings: swiftFlags),
+    .testTarget(
       name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
       name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "Datasets", "Metrics", "_TestSupport"],
+      name: "DCRLTests",
+      dependencies: ["DCRL", "Datasets", "Distributed", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     // Cross-cutting: the RELIABILITY coverage table (Docs/Reliability.md) and the estimator
@@ -112,6 +120,10 @@ let package = Package(
         "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
+    // Run under mpirun: the MPI collectives and data-parallel pretraining against one process.
+    .executableTarget(
+      name: "distributed-check", dependencies: ["DCRL", "Distributed", "Tensor"],
+      path: "Tools/distributed-check", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/loaders.sh builds it with
     // -sanitize=fuzzer for libFuzzer.
     .executableTarget(

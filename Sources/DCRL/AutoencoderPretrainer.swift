@@ -80,7 +80,7 @@ public struct AutoencoderPretrainer {
     var optimizer = configuration.makeOptimizer()
     try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
-      checkpoints: checkpoints, onEpoch: onEpoch)
+      checkpoints: checkpoints, parallel: nil, onEpoch: onEpoch)
     return autoencoder
   }
 
@@ -105,7 +105,7 @@ public struct AutoencoderPretrainer {
     try AutoencoderPretrainer(configuration: restored.state.configuration).run(
       restored.autoencoder, on: data, optimizer: &restored.optimizer, rng: &rng,
       from: restored.state.nextEpoch, records: restored.state.records, checkpoints: checkpoints,
-      onEpoch: onEpoch)
+      parallel: nil, onEpoch: onEpoch)
     return restored.autoencoder
   }
 
@@ -128,21 +128,24 @@ public struct AutoencoderPretrainer {
     var optimizer = configuration.makeOptimizer()
     return try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
-      checkpoints: nil, onEpoch: onEpoch)
+      checkpoints: nil, parallel: nil, onEpoch: onEpoch)
   }
 
   /// Runs epochs `first..<configuration.epochs`.
   ///
   /// `records` are the earlier epochs' (kept in checkpoints). Returns the records of the epochs
-  /// run here.
+  /// run here. With `parallel`, `x` holds this rank's rows and each step is the data-parallel
+  /// one of ``DataParallelStep``; only rank 0 writes checkpoints.
   @discardableResult
-  private func run(
+  func run(
     _ autoencoder: Autoencoder, on x: Tensor, optimizer: inout any Optimizer,
     rng: inout Xoshiro256, from first: Int, records earlier: [PretrainingEpoch],
-    checkpoints: CheckpointPolicy?, onEpoch: (PretrainingEpoch) -> TrainingControl
+    checkpoints allCheckpoints: CheckpointPolicy?, parallel: DataParallelStep?,
+    onEpoch: (PretrainingEpoch) -> TrainingControl
   ) throws(DCRLError) -> [PretrainingEpoch] {
     let parameters = autoencoder.parameters
-    let n = x.shape[0]
+    let n = parallel?.shard.totalRows ?? x.shape[0]
+    let checkpoints = (parallel?.communicator.rank ?? 0) == 0 ? allCheckpoints : nil
     let clock = ContinuousClock()
     var history = earlier
     func snapshot(_ next: Int, _ rng: Xoshiro256, _ optimizer: any Optimizer)
@@ -159,20 +162,27 @@ public struct AutoencoderPretrainer {
       var total = 0.0
       var batches = 0
       for indices in epochBatches(n, using: &rng) {
-        let clean = x.gatheringRows(indices)
-        var noisy = clean
-        if configuration.noise > 0 {
-          noisy =
-            clean
-            + Tensor.randomNormal(
-              clean.shape, standardDeviation: configuration.noise, dtype: clean.dtype,
-              on: clean.backend,
-              using: &rng)
+        let value: Double
+        if let parallel {
+          value = try parallel.step(
+            autoencoder, parameters: parameters, x: x, batch: indices,
+            noise: configuration.noise, rng: &rng)
+        } else {
+          let clean = x.gatheringRows(indices)
+          var noisy = clean
+          if configuration.noise > 0 {
+            noisy =
+              clean
+              + Tensor.randomNormal(
+                clean.shape, standardDeviation: configuration.noise, dtype: clean.dtype,
+                on: clean.backend,
+                using: &rng)
+          }
+          let (loss, _) = valueWithGradient(at: parameters) {
+            meanSquaredError(autoencoder(Variable(noisy)), clean)
+          }
+          value = loss.scalarValue
         }
-        let (loss, _) = valueWithGradient(at: parameters) {
-          meanSquaredError(autoencoder(Variable(noisy)), clean)
-        }
-        let value = loss.scalarValue
         guard value.isFinite else {
           if let checkpoints, let lastGood { try? lastGood.write(to: checkpoints) }
           throw .nonFinite(epoch: epoch, step: batches, term: "pretraining MSE")
@@ -193,7 +203,16 @@ public struct AutoencoderPretrainer {
           written = true
         }
       }
-      if onEpoch(record) == .stop {
+      var stop = onEpoch(record) == .stop
+      if let parallel {
+        // A stop on any rank stops every rank, so that none waits in the next collective.
+        do {
+          stop = try parallel.communicator.maximum(Int32(stop ? 1 : 0)) > 0
+        } catch {
+          throw .distributed(error)
+        }
+      }
+      if stop {
         if let checkpoints, !written { try lastGood?.write(to: checkpoints) }
         break
       }

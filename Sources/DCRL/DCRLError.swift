@@ -1,5 +1,7 @@
 // DCRLError: every way fitting, predicting, saving or loading a DCRL model can fail.
 
+import Distributed
+
 /// Errors from the DCRL module, each naming the offending value and the constraint it broke.
 public enum DCRLError: Error, CustomStringConvertible, Equatable {
   /// A configuration field is out of range; see ``DCRLConfiguration/validate()``.
@@ -14,6 +16,8 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
   case formatVersion(path: String, found: Int, expected: Int)
   /// The method cannot do this, such as predicting new samples with a transductive method.
   case unsupported(String)
+  /// A collective of data-parallel training failed (another rank failed, or MPI did).
+  case distributed(DistributedError)
 
   /// A readable description.
   public var description: String {
@@ -30,6 +34,8 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
       return "\(path) has format version \(found); this library reads version \(expected)"
     case .unsupported(let message):
       return "unsupported: \(message)"
+    case .distributed(let error):
+      return "data-parallel training: \(error)"
     }
   }
 }

@@ -1,0 +1,84 @@
+// The MPI communicator and data-parallel pretraining across real processes: `mpirun -np 2
+// distributed-check` against one process. Skipped, with the packages to install, where Open
+// MPI's mpirun is not on the PATH.
+
+import Foundation
+import Testing
+
+/// `mpirun` on the PATH, if any.
+private let mpirun: URL? = {
+  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+  for directory in path.split(separator: ":") {
+    let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("mpirun")
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+  }
+  return nil
+}()
+
+/// The `distributed-check` executable built beside the tests.
+private func checker() throws -> URL {
+  var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  for _ in 0..<4 {
+    let candidate = directory.appendingPathComponent("distributed-check")
+    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    directory = directory.deletingLastPathComponent()
+  }
+  throw CocoaError(
+    .fileNoSuchFile,
+    userInfo: [NSFilePathErrorKey: "distributed-check next to \(CommandLine.arguments[0])"])
+}
+
+/// Runs `mpirun -np ranks distributed-check modes…`, killing it after `timeout` seconds.
+private func runRanks(_ ranks: Int, _ modes: [String], timeout: Double = 180) throws -> (
+  status: Int32, output: String, seconds: Double
+) {
+  let process = Process()
+  process.executableURL = mpirun!
+  process.arguments =
+    [
+      "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", try checker().path,
+    ] + modes
+  var environment = ProcessInfo.processInfo.environment
+  environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+  process.environment = environment
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  let start = Date()
+  try process.run()
+  let timer = DispatchWorkItem { process.terminate() }
+  DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  timer.cancel()
+  return (
+    process.terminationStatus, String(decoding: data, as: UTF8.self),
+    Date().timeIntervalSince(start)
+  )
+}
+
+@Suite(
+  "MPI", .serialized,
+  .enabled(
+    if: mpirun != nil,
+    "mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev) to run the 2-rank tests"
+  ))
+struct MPITests {
+  @Test("2 ranks: every collective, then pretraining equal to one process (20 steps, 1 epoch)")
+  func twoRanks() throws {
+    let (status, output, _) = try runRanks(2, ["collectives", "pretraining"])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("collectives: ok on 2 ranks"), "\(output)")
+    #expect(output.contains("pretraining: 2 ranks, 20 steps"), "\(output)")
+    #expect(output.contains("pretraining: ok"), "\(output)")
+  }
+
+  @Test("a failure on rank 1 stops rank 0 waiting in a barrier, with the message, no hang")
+  func failureStopsAll() throws {
+    let (status, output, seconds) = try runRanks(2, ["failure"], timeout: 60)
+    #expect(status != 0)
+    #expect(output.contains("deliberate failure on rank 1"), "\(output)")
+    #expect(!output.contains("the barrier returned"), "\(output)")
+    #expect(seconds < 60)
+  }
+}

@@ -1,0 +1,139 @@
+// distributed-check: run under `mpirun -np R` to check the MPI communicator and data-parallel
+// pretraining against one process. DistributedTests starts it; it is also the first thing to
+// run on a new cluster.
+//
+//   mpirun -np 2 distributed-check collectives
+//   mpirun -np 2 distributed-check pretraining
+//   mpirun -np 2 distributed-check failure     (rank 1 fails; every rank must stop, exit 1)
+
+import DCRL
+import Distributed
+import Foundation
+import Tensor
+
+/// Prints `message` from rank 0 only.
+func say(_ communicator: any Communicator, _ message: String) {
+  if communicator.rank == 0 { print(message) }
+}
+
+/// Exits with status 1 after `message` when `condition` fails (every rank evaluates the same).
+func require(_ condition: Bool, _ message: @autoclosure () -> String, _ c: any Communicator) {
+  guard condition else { c.abort("check failed: \(message())") }
+}
+
+/// Every collective against its definition.
+func collectives(_ c: any Communicator) throws {
+  let r = c.rank
+  let n = c.size
+  var floats: [Float] = [Float(r) + 1, -Float(r)]
+  try c.allReduceSum(&floats)
+  require(
+    floats == [Float(n * (n + 1) / 2), -Float(n * (n - 1) / 2)], "all-reduce sum \(floats)", c)
+  var maxima: [Double] = [Double(r), -Double(r)]
+  try c.allReduce(&maxima, .maximum)
+  require(maxima == [Double(n - 1), 0], "all-reduce maximum \(maxima)", c)
+  var large = [Double](repeating: Double(r), count: 1 << 20)
+  try c.allReduceSum(&large)
+  require(large.allSatisfy { $0 == Double(n * (n - 1) / 2) }, "large all-reduce", c)
+  var broadcast: [Int64] = [Int64(r), 7]
+  try c.broadcast(&broadcast, root: n - 1)
+  require(broadcast == [Int64(n - 1), 7], "broadcast \(broadcast)", c)
+  let gathered = try c.allGather([Int32](repeating: Int32(r), count: r + 1))
+  require(
+    gathered == (0..<n).map { [Int32](repeating: Int32($0), count: $0 + 1) },
+    "all-gather \(gathered)", c)
+  let received = try c.allToAll((0..<n).map { [UInt8(r * 16 + $0)] })
+  require(received == (0..<n).map { [UInt8($0 * 16 + r)] }, "all-to-all \(received)", c)
+  let array: [Float] = try c.broadcastArray(r == 0 ? [1, 2, 3] : [], root: 0)
+  require(array == [1, 2, 3], "broadcast of an array \(array)", c)
+  try c.barrier()
+  say(c, "collectives: ok on \(n) ranks")
+}
+
+/// Blobs in 24-D, 300 rows, the same on every rank.
+func blobs() -> Tensor {
+  var rng = Xoshiro256(seed: 21)
+  let centres = (0..<5).map { _ in (0..<24).map { _ in 3 * rng.nextStandardNormal() } }
+  var values: [Float] = []
+  for i in 0..<300 { values += centres[i % 5].map { Float($0 + rng.nextStandardNormal()) } }
+  return Tensor(values, shape: [300, 24])
+}
+
+/// Pretrains on the ranks and, on rank 0, on one process; compares step losses and parameters.
+func pretraining(_ c: any Communicator) throws {
+  let x = blobs()
+  let shard = try RowShard.balanced(rows: x.shape[0], ranks: c.size, rank: c.rank)
+  for (epochs, batch) in [(20, 512), (1, 64)] {
+    var configuration = PretrainingConfiguration()
+    configuration.epochs = epochs
+    configuration.batchSize = batch
+    configuration.noise = 0.2
+    configuration.seed = 3
+    let pretrainer = AutoencoderPretrainer(configuration: configuration)
+    var losses: [Double] = []
+    let start = Date()
+    let model = try pretrainer.fit(
+      shard: x.rows(shard.range), communicator: c, hiddenSizes: [64, 32], latentDimension: 5
+    ) { epoch in
+      losses.append(epoch.loss)
+      return .proceed
+    }
+    let seconds = Date().timeIntervalSince(start)
+    var worstLoss = 0.0
+    var worstParameter: Float = 0
+    if c.rank == 0 {
+      var reference: [Double] = []
+      let single = try pretrainer.fit(x, hiddenSizes: [64, 32], latentDimension: 5) { epoch in
+        reference.append(epoch.loss)
+        return .proceed
+      }
+      for (a, b) in zip(losses, reference) {
+        worstLoss = max(worstLoss, abs(a - b) / max(abs(b), 1e-12))
+      }
+      for (a, b) in zip(model.parameters, single.parameters) {
+        for (u, v) in zip(a.value.floats, b.value.floats) {
+          worstParameter = max(worstParameter, abs(u - v))
+        }
+      }
+    }
+    // Every rank ends with rank 0's parameters.
+    let mine = model.parameters.flatMap(\.value.floats)
+    let root: [Float] = try c.broadcastArray(mine, root: 0)
+    require(root == mine, "rank \(c.rank)'s parameters differ from rank 0's", c)
+    let steps = epochs * ((x.shape[0] + batch - 1) / batch)
+    say(
+      c,
+      "pretraining: \(c.size) ranks, \(steps) steps of batch \(min(batch, x.shape[0])): "
+        + "largest relative step-loss difference \(worstLoss), largest parameter difference "
+        + "\(worstParameter), \(String(format: "%.2f", seconds)) s")
+    require(worstLoss <= 1e-5, "step losses differ by \(worstLoss)", c)
+    require(worstParameter <= 1e-4, "parameters differ by \(worstParameter)", c)
+  }
+  say(c, "pretraining: ok")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+let communicator: any Communicator
+do {
+  communicator = try DistributedLaunch.communicator()
+} catch {
+  FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+  exit(1)
+}
+do {
+  for mode in arguments.isEmpty ? ["collectives", "pretraining"] : Array(arguments) {
+    switch mode {
+    case "collectives": try collectives(communicator)
+    case "pretraining": try pretraining(communicator)
+    case "failure":
+      // Rank 1 fails while the others wait in a collective: all must stop, none hang.
+      if communicator.rank == 1 { communicator.abort("deliberate failure on rank 1") }
+      try communicator.barrier()
+      say(communicator, "failure: the barrier returned although rank 1 failed")
+    default:
+      communicator.abort("unknown mode '\(mode)'; use collectives, pretraining or failure")
+    }
+  }
+} catch {
+  communicator.abort("\(error)")
+}
