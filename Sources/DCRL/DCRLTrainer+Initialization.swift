@@ -73,16 +73,7 @@ extension DCRLTrainer {
       throw .invalidInput("n_samples=\(x.shape[0]) should be > n_clusters=\(c.clusters)")
     }
     let codes = autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
-    let umap = n2dUMAPConfiguration(
-      clusters: c.clusters, neighbors: min(20, x.shape[0] - 1), seed: c.seed, threads: nil)
-    let labels: [Int]
-    do {
-      let embedding = try UMAP(configuration: umap).fit(codes)
-      labels = try GaussianMixture(components: c.clusters, covariance: .full, seed: c.seed)
-        .fit(embedding.embedding).labels
-    } catch {
-      throw .invalidInput("UMAP and the Gaussian mixture of the initialisation failed: \(error)")
-    }
+    let labels = try mixturePartition(codes: codes)
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
       clusterMeans(x, labels: labels, clusters: c.clusters, fallback: nil),

@@ -77,6 +77,10 @@ public struct DCRLTrainer {
   public var configuration: DCRLConfiguration
   /// The backend the model trains on; data is moved there.
   public var backend: any Backend
+  /// The threads of the UMAP + mixture start's UMAP; `nil` follows `CPUBackend.blasThreads`.
+  ///
+  /// Its SGD is bit-reproducible with one thread only (tests that compare runs set 1).
+  var startUMAPThreads: Int? = nil
 
   /// Creates a trainer.
   public init(
@@ -181,10 +185,16 @@ public struct DCRLTrainer {
   /// When the configuration's label-change guard fires at the start of an epoch, the state from
   /// before the previous epoch is restored (the previous epoch's updates caused the jump) and
   /// training ends there; the stop is saved in the checkpoint, so a resume ends too.
+  ///
+  /// With `parallel`, `x` and `truth` are this rank's rows, each epoch is the data-parallel one,
+  /// only rank 0 writes checkpoints, a stop from any rank's `onEpoch` stops all, and every
+  /// rank returns the same model with the labels of all rows.
   func train(
     _ initial: DCRLTrainingState, input x: Tensor, labels truth: [Int]?,
-    checkpoints: CheckpointPolicy?, onEpoch: (DCRLEpochReport) -> TrainingControl
+    checkpoints allCheckpoints: CheckpointPolicy?, parallel: ShardContext? = nil,
+    onEpoch: (DCRLEpochReport) -> TrainingControl
   ) throws(DCRLError) -> DCRLModel {
+    let checkpoints = (parallel?.rank ?? 0) == 0 ? allCheckpoints : nil
     var state = initial
     let c = state.configuration
     var snapshot = state.nextEpoch > 0 ? DCRLCheckpoint.Snapshot(state) : nil
@@ -193,7 +203,11 @@ public struct DCRLTrainer {
       let epoch = state.nextEpoch
       let outcome: EpochOutcome
       do {
-        outcome = try runEpoch(state, input: x, truth: truth)
+        if let parallel {
+          outcome = try runParallelEpoch(state, input: x, truth: truth, context: parallel)
+        } else {
+          outcome = try runEpoch(state, input: x, truth: truth)
+        }
       } catch {
         if let checkpoints, let snapshot { try? snapshot.write(to: checkpoints) }
         throw error
@@ -216,7 +230,13 @@ public struct DCRLTrainer {
       if let checkpoints, state.nextEpoch % checkpoints.interval == 0 || last {
         try snapshot?.write(to: checkpoints)
       }
-      if onEpoch(report) == .stop {
+      var stop = onEpoch(report) == .stop
+      if let parallel {
+        // A stop on any rank stops every rank, so that none waits in the next collective.
+        let votes = try parallel.sum([stop ? 1 : 0])
+        stop = votes[0] > 0
+      }
+      if stop {
         if let checkpoints, !last, state.nextEpoch % checkpoints.interval != 0 {
           try snapshot?.write(to: checkpoints)
         }
@@ -224,17 +244,18 @@ public struct DCRLTrainer {
       }
     }
     let codes = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
+    var trainingLabels = softAssignment(
+      codes, centers: state.centers.value, degreesOfFreedom: c.degreesOfFreedom
+    )
+    .argmax(axis: 1)
+    if let parallel { trainingLabels = try parallel.gather(trainingLabels) }
     return DCRLModel(
       configuration: c, autoencoder: state.autoencoder, centers: state.centers.value,
-      trainingLabels: softAssignment(
-        codes, centers: state.centers.value, degreesOfFreedom: c.degreesOfFreedom
-      )
-      .argmax(axis: 1),
-      history: state.reports, labelChangeGuardStop: state.guardStop)
+      trainingLabels: trainingLabels, history: state.reports, labelChangeGuardStop: state.guardStop)
   }
 
   /// What one call of `runEpoch` did.
-  private enum EpochOutcome {
+  enum EpochOutcome {
     /// The epoch ran to its end.
     case finished(DCRLEpochReport)
     /// The label-change guard fired at the start of the epoch; nothing was updated.
@@ -256,42 +277,23 @@ public struct DCRLTrainer {
       weights: weights, configuration: c,
       warmUpPartition: epoch < c.warmUpEpochs ? state.initialPartition : nil)
     let n = x.shape[0]
-    let changed =
-      state.previousLabels.map { previous in
-        Double(zip(previous, structure.labels).filter { $0 != $1 }.count) / Double(n)
-      } ?? 1
-    if let rule = c.stabilization?.labelChangeGuard,
-      let threshold = rule.threshold(
-        epoch: epoch, warmUpEpochs: c.warmUpEpochs, changes: state.reports.map(\.labelChange)),
-      changed > threshold
-    {
+    let changed = labelChange(from: state.previousLabels, to: structure.labels)
+    if let threshold = guardThreshold(epoch: epoch, state: state), changed > threshold {
       return .guardFired(change: changed, threshold: threshold)
     }
     state.inputCenters = structure.inputCenters
     state.previousLabels = structure.labels
 
-    var sums = (clustering: 0.0, reconstruction: 0.0, ranking: 0.0)
-    var counts = (clustering: 0, reconstruction: 0, ranking: 0)
+    var totals = BatchTotals()
     let order = randomPermutation(n, using: &state.rng)
     let divisor = max(1, n / c.batchSize)
     var step = 0
     for batchStart in stride(from: 0, to: n, by: c.batchSize) {
       let indices = Array(order[batchStart..<min(batchStart + c.batchSize, n)])
-      let losses = try state.miniBatchStep(
-        input: x, indices: indices, structure: structure, weights: weights, rankingDivisor: divisor,
-        epoch: epoch, step: step)
-      if let value = losses.clustering {
-        sums.clustering += value
-        counts.clustering += 1
-      }
-      if let value = losses.reconstruction {
-        sums.reconstruction += value
-        counts.reconstruction += 1
-      }
-      if let value = losses.ranking {
-        sums.ranking += value
-        counts.ranking += 1
-      }
+      totals.add(
+        try state.miniBatchStep(
+          input: x, indices: indices, structure: structure, weights: weights,
+          rankingDivisor: divisor, epoch: epoch, step: step))
       step += 1
     }
     var structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?
@@ -299,24 +301,75 @@ public struct DCRLTrainer {
       structureLosses = try state.fullDataStep(
         input: x, structure: structure, weights: weights, epoch: epoch)
     }
-    func mean(_ sum: Double, _ count: Int) -> Double? { count > 0 ? sum / Double(count) : nil }
+    return .finished(
+      epochReport(
+        epoch: epoch, weights: weights, totals: totals, structureLosses: structureLosses,
+        labels: structure.labels, counts: structure.counts, labelChange: changed,
+        truncatedClusters: structure.pairs?.truncatedClusters ?? 0, truth: truth,
+        seconds: (ContinuousClock.now - start).seconds))
+  }
+
+  /// The fraction of labels that differ from the previous epoch's (1 in the first epoch).
+  func labelChange(from previous: [Int]?, to labels: [Int]) -> Double {
+    previous.map { previous in
+      Double(zip(previous, labels).filter { $0 != $1 }.count) / Double(labels.count)
+    } ?? 1
+  }
+
+  /// The label-change guard's threshold for `epoch`, when the configuration has a guard and it
+  /// applies.
+  func guardThreshold(epoch: Int, state: DCRLTrainingState) -> Double? {
+    let c = state.configuration
+    guard let rule = c.stabilization?.labelChangeGuard else { return nil }
+    return rule.threshold(
+      epoch: epoch, warmUpEpochs: c.warmUpEpochs, changes: state.reports.map(\.labelChange))
+  }
+
+  /// The report of a finished epoch.
+  func epochReport(
+    epoch: Int, weights: EpochWeights, totals: BatchTotals,
+    structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?, labels: [Int],
+    counts: [Int], labelChange: Double, truncatedClusters: Int, truth: [Int]?, seconds: Double
+  ) -> DCRLEpochReport {
     var accuracy: Double?
     var nmi: Double?
     if let truth {
-      accuracy = try? clusteringAccuracy(structure.labels, truth)
-      nmi = try? normalizedMutualInformation(structure.labels, truth, normalization: .arithmetic)
+      accuracy = try? clusteringAccuracy(labels, truth)
+      nmi = try? normalizedMutualInformation(labels, truth, normalization: .arithmetic)
     }
-    return .finished(
-      DCRLEpochReport(
-        epoch: epoch, weights: weights, clustering: mean(sums.clustering, counts.clustering),
-        reconstruction: mean(sums.reconstruction, counts.reconstruction),
-        ranking: mean(sums.ranking, counts.ranking) ?? structureLosses?.ranking,
-        isometry: structureLosses?.isometry,
-        alignment: structureLosses?.alignment, clusterSizes: structure.counts, labelChange: changed,
-        emptyClusters: structure.emptyClusters,
-        truncatedClusters: structure.pairs?.truncatedClusters ?? 0,
-        sizeEntropy: normalizedEntropy(structure.counts), accuracy: accuracy, nmi: nmi,
-        seconds: (ContinuousClock.now - start).seconds))
+    return DCRLEpochReport(
+      epoch: epoch, weights: weights, clustering: totals.clustering.mean,
+      reconstruction: totals.reconstruction.mean,
+      ranking: totals.ranking.mean ?? structureLosses?.ranking,
+      isometry: structureLosses?.isometry, alignment: structureLosses?.alignment,
+      clusterSizes: counts, labelChange: labelChange,
+      emptyClusters: counts.filter { $0 == 0 }.count, truncatedClusters: truncatedClusters,
+      sizeEntropy: normalizedEntropy(counts), accuracy: accuracy, nmi: nmi, seconds: seconds)
+  }
+}
+
+/// The running sums of one epoch's mini-batch losses, each over the steps that computed it.
+struct BatchTotals {
+  /// A sum and the number of values in it.
+  struct Total {
+    var sum = 0.0
+    var count = 0
+    /// The mean, `nil` when no step computed the term.
+    var mean: Double? { count > 0 ? sum / Double(count) : nil }
+    mutating func add(_ value: Double?) {
+      guard let value else { return }
+      sum += value
+      count += 1
+    }
+  }
+  var clustering = Total()
+  var reconstruction = Total()
+  var ranking = Total()
+
+  mutating func add(_ losses: BatchLosses) {
+    clustering.add(losses.clustering)
+    reconstruction.add(losses.reconstruction)
+    ranking.add(losses.ranking)
   }
 }
 

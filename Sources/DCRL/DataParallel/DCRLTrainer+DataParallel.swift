@@ -1,0 +1,209 @@
+// DCRLTrainer+DataParallel: DCRL fine-tuning with the rows split over the ranks of a
+// Communicator — the start, the epochs and the model, each rank holding its own block of rows.
+
+import Clustering
+import Distributed
+import Foundation
+import Manifold
+import Metrics
+import Tensor
+
+extension DCRLTrainer {
+  /// Fine-tunes `autoencoder` data-parallel: each rank of `communicator` passes its own
+  /// contiguous block of the rows (rank 0 the first) and, optionally, their labels for the
+  /// per-epoch scores.
+  ///
+  /// Every rank draws the single-process run's batch orders, computes the part of each step
+  /// that falls on its rows, and takes the step after one all-reduce of the gradients, so the
+  /// result equals ``fit(_:labels:autoencoder:checkpoints:onEpoch:onPretrainingEpoch:)`` on all
+  /// rows up to floating-point summation order. The centre initialisation runs on rank 0 (on
+  /// the gathered codes, or the gathered first rows for the t-SNE start) and is broadcast.
+  /// Every rank returns the same model, whose ``DCRLModel/trainingLabels`` cover all rows in
+  /// global order. Only rank 0 writes checkpoints; their state does not depend on the number
+  /// of ranks, so ``resume(shard:communicator:from:labels:checkpoints:onEpoch:)`` may continue
+  /// one with another number of ranks.
+  ///
+  /// Memory per rank: its `n_r × D` rows, one model with its two Adam states, and `O(N·(m + k))`
+  /// for the gathered codes, labels and L_iso pairs. Communication per mini-batch step: one
+  /// all-reduce of the `P + C·m` gradients; per epoch: the structure pass (an all-gather of the
+  /// `N` labels and, in structure epochs, of the `N × m` codes and the `N·k` pairs, plus the
+  /// rows other ranks' pairs reach) and one all-reduce of the encoder's gradients.
+  ///
+  /// - Throws: What the single-process `fit` throws, ``DCRLError/unsupported(_:)`` for the
+  ///   batch-structure ablation, and ``DCRLError/distributed(_:)`` when a collective fails.
+  public func fit(
+    shard x: Tensor, communicator: any Communicator, labels: [Int]? = nil,
+    autoencoder: Autoencoder, checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> DCRLModel {
+    try configuration.validate()
+    let data = x.moved(to: backend)
+    try validateFeatures(data, expectedFeatures: autoencoder.inputDimension)
+    try validateLabels(labels, samples: data.shape[0])
+    let context = try ShardContext.make(
+      rows: data.shape[0], features: data.shape[1], communicator: communicator)
+    guard context.totalRows >= configuration.clusters else {
+      throw .invalidInput(
+        "n_samples=\(context.totalRows) should be >= n_clusters=\(configuration.clusters)")
+    }
+    guard autoencoder.latentDimension == configuration.latentDimension else {
+      throw .invalidInput(
+        "the autoencoder's latent dimension is \(autoencoder.latentDimension), the configuration's \(configuration.latentDimension)"
+      )
+    }
+    if context.rank == 0 { try checkpoints?.checkWritable() }
+    try collective { () throws(DistributedError) in
+      try broadcastParameters(autoencoder.parameters, from: 0, communicator)
+    }
+    let start = try parallelStartingPartition(
+      autoencoder: autoencoder, input: data, context: context)
+    let state = DCRLTrainingState(
+      configuration: configuration, autoencoder: autoencoder, centers: start.centers,
+      inputCenters: start.inputCenters,
+      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
+      onEpoch: onEpoch)
+  }
+
+  /// Continues, data-parallel, the run saved in the checkpoint at `url` (written by a run on any
+  /// number of ranks, or by one process) to the configured number of epochs.
+  public func resume(
+    shard x: Tensor, communicator: any Communicator, from url: URL, labels: [Int]? = nil,
+    checkpoints: CheckpointPolicy? = nil,
+    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+  ) throws(DCRLError) -> DCRLModel {
+    let state = try DCRLCheckpoint.read(from: url, on: backend)
+    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
+    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
+    try validateLabels(labels, samples: data.shape[0])
+    let context = try ShardContext.make(
+      rows: data.shape[0], features: data.shape[1], communicator: communicator)
+    if let previous = state.previousLabels, previous.count != context.totalRows {
+      throw .invalidInput(
+        "the checkpoint's run had \(previous.count) rows; the ranks hold \(context.totalRows)")
+    }
+    if context.rank == 0 { try checkpoints?.checkWritable() }
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
+      onEpoch: onEpoch)
+  }
+
+  /// The starting centres, input centres and (for the UMAP + mixture start) the partition of all
+  /// rows, computed on rank 0 and broadcast.
+  func parallelStartingPartition(
+    autoencoder: Autoencoder, input x: Tensor, context: ShardContext
+  ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor, labels: [Int]?) {
+    let c = configuration
+    let m = c.latentDimension
+    let d = x.shape[1]
+    if c.centerInitialization == .umapThenMixture {
+      // UMAP and the mixture of all codes on rank 0; the partition goes to every rank, which
+      // then forms both kinds of centres from it.
+      let codes = try context.gatherRows(autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize))
+      var labels: [Int] = []
+      if context.rank == 0 {
+        labels = try mixturePartition(codes: codes)
+      }
+      let broadcast = try collective { () throws(DistributedError) in
+        try context.communicator.broadcastArray(labels.map { Int64($0) }, root: 0)
+      }
+      labels = broadcast.map { Int($0) }
+      var counts = [Int](repeating: 0, count: c.clusters)
+      for label in labels { counts[label] += 1 }
+      return (
+        clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
+        try globalClusterMeans(
+          x, localLabels: Array(labels[context.shard.range]), counts: counts, fallback: nil,
+          context: context),
+        labels
+      )
+    }
+    // The t-SNE or k-means start uses the first rows: gathered to every rank, fitted on rank 0.
+    let count = min(context.totalRows, c.initializationSubsetSize)
+    let mine = context.shard.range.clamped(to: 0..<count)
+    let subset = try context.gatherRows(
+      x.rows(
+        (mine.lowerBound - context.shard.range.lowerBound)..<(mine.upperBound
+          - context.shard.range.lowerBound)))
+    var flat: [Double] = []
+    if context.rank == 0 {
+      let start = try startingPartition(autoencoder: autoencoder, input: subset)
+      flat = start.centers.doubles + start.inputCenters.doubles
+    }
+    let values = try collective { () throws(DistributedError) in
+      try context.communicator.broadcastArray(flat, root: 0)
+    }
+    let split = c.clusters * m
+    return (
+      Tensor(
+        converting: Array(values[..<split]), shape: [c.clusters, m], dtype: x.dtype, on: x.backend),
+      Tensor(
+        converting: Array(values[split...]), shape: [c.clusters, d], dtype: x.dtype, on: x.backend),
+      nil
+    )
+  }
+
+  /// One data-parallel epoch: the sharded structure pass, the mini-batch loop over the global
+  /// batches, the full-data step.
+  func runParallelEpoch(
+    _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?, context: ShardContext
+  ) throws(DCRLError) -> EpochOutcome {
+    let c = state.configuration
+    let epoch = state.nextEpoch
+    let start = ContinuousClock.now
+    let weights = EpochWeights(epoch: epoch, configuration: c)
+    let latent = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
+    let structure = try ShardedEpochStructure.compute(
+      input: x, latent: latent, centers: state.centers.value,
+      previousInputCenters: state.inputCenters, weights: weights, configuration: c,
+      warmUpPartition: epoch < c.warmUpEpochs ? state.initialPartition : nil, context: context)
+    let n = context.totalRows
+    let changed = labelChange(from: state.previousLabels, to: structure.labels)
+    if let threshold = guardThreshold(epoch: epoch, state: state), changed > threshold {
+      return .guardFired(change: changed, threshold: threshold)
+    }
+    state.inputCenters = structure.inputCenters
+    state.previousLabels = structure.labels
+    var totals = BatchTotals()
+    let order = randomPermutation(n, using: &state.rng)
+    let divisor = max(1, n / c.batchSize)
+    var step = 0
+    for batchStart in stride(from: 0, to: n, by: c.batchSize) {
+      let indices = Array(order[batchStart..<min(batchStart + c.batchSize, n)])
+      totals.add(
+        try state.parallelMiniBatchStep(
+          input: x, indices: indices, structure: structure, weights: weights,
+          rankingDivisor: divisor, epoch: epoch, step: step, context: context))
+      step += 1
+    }
+    var structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?
+    if weights.fullDataStep {
+      structureLosses = try state.parallelFullDataStep(
+        input: x, structure: structure, weights: weights, epoch: epoch, context: context)
+    }
+    let allTruth = try truth.map { truth throws(DCRLError) in try context.gather(truth) }
+    return .finished(
+      epochReport(
+        epoch: epoch, weights: weights, totals: totals, structureLosses: structureLosses,
+        labels: structure.labels, counts: structure.counts, labelChange: changed,
+        truncatedClusters: structure.pairs?.truncatedClusters ?? 0, truth: allTruth,
+        seconds: (ContinuousClock.now - start).seconds))
+  }
+
+  /// UMAP of `codes` to C dimensions and a Gaussian mixture there (the UMAP + mixture start).
+  func mixturePartition(codes: Tensor) throws(DCRLError) -> [Int] {
+    let c = configuration
+    let umap = n2dUMAPConfiguration(
+      clusters: c.clusters, neighbors: min(20, codes.shape[0] - 1), seed: c.seed,
+      threads: startUMAPThreads)
+    do {
+      let embedding = try UMAP(configuration: umap).fit(codes)
+      return try GaussianMixture(components: c.clusters, covariance: .full, seed: c.seed)
+        .fit(embedding.embedding).labels
+    } catch {
+      throw .invalidInput("UMAP and the Gaussian mixture of the initialisation failed: \(error)")
+    }
+  }
+}
