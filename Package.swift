@@ -117,7 +117,7 @@ let package = Package(
       name: "dcrl-bench",
       dependencies: [
         "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
-        "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
+        "Distributed", "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Run under mpirun: the MPI collectives and data-parallel pretraining against one process.

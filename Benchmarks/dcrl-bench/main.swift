@@ -17,7 +17,7 @@ let commands: [any BenchmarkCommand.Type] = [
   TSNEBenchmark.self, KNNBenchmark.self, UMAPBenchmark.self, GPUCheckBenchmark.self,
   DCRLEpochBenchmark.self, ClassifiersBenchmark.self, TableBenchmark.self, SweepBenchmark.self,
   ReplayBenchmark.self,
-  DigitsBenchmark.self,
+  DigitsBenchmark.self, ScaleBenchmark.self,
 ]
 
 @MainActor func printTopLevelUsage() {

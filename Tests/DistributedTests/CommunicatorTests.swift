@@ -163,3 +163,24 @@ struct CommunicatorTests {
     }
   }
 }
+
+@Suite("Timed communicator")
+struct TimedCommunicatorTests {
+  @Test("counts calls and bytes per operation and passes results through unchanged")
+  func totals() throws {
+    let results = try ThreadGroup.run(ranks: 2) { base -> [String: Int] in
+      let timed = TimedCommunicator(base)
+      var buffer: [Float] = [1, 2, 3]
+      try timed.allReduceSum(&buffer)
+      guard buffer == [2, 4, 6] else { return [:] }
+      _ = try timed.allGather([Double(timed.rank)])
+      try timed.barrier()
+      var totals: [String: Int] = [:]
+      for (name, value) in timed.byOperation { totals[name] = value.calls * 1000 + value.bytes }
+      return totals
+    }
+    for totals in results {
+      #expect(totals == ["allReduce": 1012, "allGather": 1008, "barrier": 1000])
+    }
+  }
+}

@@ -64,13 +64,16 @@ private func runRanks(_ ranks: Int, _ modes: [String], timeout: Double = 180) th
     "mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev) to run the 2-rank tests"
   ))
 struct MPITests {
-  @Test("2 ranks: every collective, then pretraining equal to one process (20 steps, 1 epoch)")
+  @Test(
+    "2 ranks: every collective, then pretraining and DCRL fine-tuning equal to one process")
   func twoRanks() throws {
-    let (status, output, _) = try runRanks(2, ["collectives", "pretraining"])
+    let (status, output, _) = try runRanks(2, ["collectives", "pretraining", "fine-tuning"])
     #expect(status == 0, "\(output)")
     #expect(output.contains("collectives: ok on 2 ranks"), "\(output)")
     #expect(output.contains("pretraining: 2 ranks, 20 steps"), "\(output)")
     #expect(output.contains("pretraining: ok"), "\(output)")
+    #expect(output.contains("fine-tuning: 2 ranks, 20 epochs"), "\(output)")
+    #expect(output.contains("fine-tuning: ok"), "\(output)")
   }
 
   @Test("a failure on rank 1 stops rank 0 waiting in a barrier, with the message, no hang")

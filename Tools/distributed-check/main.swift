@@ -4,6 +4,7 @@
 //
 //   mpirun -np 2 distributed-check collectives
 //   mpirun -np 2 distributed-check pretraining
+//   mpirun -np 2 distributed-check fine-tuning
 //   mpirun -np 2 distributed-check failure     (rank 1 fails; every rank must stop, exit 1)
 
 import DCRL
@@ -112,6 +113,72 @@ func pretraining(_ c: any Communicator) throws {
   say(c, "pretraining: ok")
 }
 
+/// DCRL fine-tuning on the ranks and, on rank 0, on one process from the same autoencoder:
+/// 20 one-step epochs (a batch larger than the data) compared step by step, then one epoch of
+/// five steps compared parameter by parameter.
+func fineTuning(_ c: any Communicator) throws {
+  let x = blobs()
+  let shard = try RowShard.balanced(rows: x.shape[0], ranks: c.size, rank: c.rank)
+  var configuration = DCRLConfiguration.paper(for: .mnistTest)
+  configuration.hiddenSizes = [32, 16]
+  configuration.latentDimension = 5
+  configuration.clusters = 5
+  configuration.centerInitialization = .kMeans
+  configuration.initializationSubsetSize = 300
+  configuration.pretraining.epochs = 10
+  configuration.pretraining.batchSize = 64
+  let pretrained = try DCRLTrainer(configuration: configuration).pretrain(x)
+  for (epochs, batch) in [(20, 512), (1, 64)] {
+    configuration.epochs = epochs
+    configuration.warmUpEpochs = min(5, epochs)
+    configuration.scheduleEnd = 15
+    configuration.batchSize = batch
+    let trainer = DCRLTrainer(configuration: configuration)
+    let autoencoder = pretrained.copy()
+    let start = Date()
+    let model = try trainer.fit(
+      shard: x.rows(shard.range), communicator: c, autoencoder: autoencoder)
+    let seconds = Date().timeIntervalSince(start)
+    // fit(shard:) made every rank's autoencoder rank 0's first: the reference starts there.
+    var worstLoss = 0.0
+    var worstParameter: Float = 0
+    var agreement = 1.0
+    if c.rank == 0 {
+      let single = try trainer.fit(x, autoencoder: pretrained.copy())
+      func terms(_ r: DCRLEpochReport) -> [Double?] {
+        [r.clustering, r.reconstruction, r.ranking, r.isometry, r.alignment]
+      }
+      for (a, b) in zip(model.history, single.history) {
+        for case (let u?, let v?) in zip(terms(a), terms(b)) {
+          worstLoss = max(worstLoss, abs(u - v) / max(abs(v), 1e-12))
+        }
+      }
+      let mine = model.autoencoder.parameters.map(\.value) + [model.centers]
+      let theirs = single.autoencoder.parameters.map(\.value) + [single.centers]
+      for (a, b) in zip(mine, theirs) {
+        for (u, v) in zip(a.floats, b.floats) { worstParameter = max(worstParameter, abs(u - v)) }
+      }
+      agreement =
+        Double(zip(model.trainingLabels, single.trainingLabels).filter { $0 == $1 }.count)
+        / Double(x.shape[0])
+    }
+    let mine = model.autoencoder.parameters.flatMap(\.value.floats) + model.centers.floats
+    let root: [Float] = try c.broadcastArray(mine, root: 0)
+    require(root == mine, "rank \(c.rank)'s model differs from rank 0's", c)
+    say(
+      c,
+      "fine-tuning: \(c.size) ranks, \(epochs) epochs of batch \(min(batch, x.shape[0])): "
+        + "largest relative loss difference \(worstLoss), largest parameter difference "
+        + "\(worstParameter), labels agreeing \(agreement), \(String(format: "%.2f", seconds)) s")
+    require(worstLoss <= 1e-3, "losses differ by \(worstLoss)", c)
+    require(agreement >= 0.999, "labels agree on \(agreement) only", c)
+    if epochs == 1 {
+      require(worstParameter <= 1e-4, "parameters differ by \(worstParameter)", c)
+    }
+  }
+  say(c, "fine-tuning: ok")
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 let communicator: any Communicator
 do {
@@ -121,17 +188,19 @@ do {
   exit(1)
 }
 do {
-  for mode in arguments.isEmpty ? ["collectives", "pretraining"] : Array(arguments) {
+  for mode in arguments.isEmpty ? ["collectives", "pretraining", "fine-tuning"] : Array(arguments) {
     switch mode {
     case "collectives": try collectives(communicator)
     case "pretraining": try pretraining(communicator)
+    case "fine-tuning": try fineTuning(communicator)
     case "failure":
       // Rank 1 fails while the others wait in a collective: all must stop, none hang.
       if communicator.rank == 1 { communicator.abort("deliberate failure on rank 1") }
       try communicator.barrier()
       say(communicator, "failure: the barrier returned although rank 1 failed")
     default:
-      communicator.abort("unknown mode '\(mode)'; use collectives, pretraining or failure")
+      communicator.abort(
+        "unknown mode '\(mode)'; use collectives, pretraining, fine-tuning or failure")
     }
   }
 } catch {
