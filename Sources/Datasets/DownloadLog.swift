@@ -1,6 +1,5 @@
 // DownloadLog: prints the dataset store's events, with download progress every two seconds.
 
-import Datasets
 import Foundation
 
 /// Prints the dataset store's events on standard error: each download's start, its progress

@@ -97,6 +97,34 @@ public enum NPY {
   ///   ``DatasetError/payloadSizeMismatch(path:dimensions:expectedBytes:foundBytes:)`` when the
   ///   shape disagrees with the bytes after the header.
   public static func decode(_ data: Data, path: String) throws(DatasetError) -> NPYArray {
+    let layout = try layout(of: data, path: path, fileSize: data.count)
+    let (elementType, swapBytes, header, dataStart) = (
+      layout.elementType, layout.swapBytes, layout.header, layout.dataStart
+    )
+    var payload = data.subdata(in: (data.startIndex + dataStart)..<data.endIndex)
+    if swapBytes && elementType.byteSize > 1 {
+      payload.withUnsafeMutableBytes { buffer in
+        let size = elementType.byteSize
+        for start in stride(from: 0, to: buffer.count, by: size) {
+          buffer[start..<(start + size)].reverse()
+        }
+      }
+    }
+    if header.fortranOrder && header.shape.count > 1 {
+      payload = fortranToC(payload, shape: header.shape, elementSize: elementType.byteSize)
+    }
+    return NPYArray(elementType: elementType, shape: header.shape, data: payload, source: path)
+  }
+
+  /// The header of a `.npy` file and where its elements start, from `data` (the file, or at
+  /// least its first bytes up to the end of the header) and the file's size in bytes.
+  ///
+  /// - Throws: What ``decode(_:path:)`` throws for a bad preamble or header, and
+  ///   ``DatasetError/payloadSizeMismatch(path:dimensions:expectedBytes:foundBytes:)`` when the
+  ///   shape disagrees with `fileSize`.
+  static func layout(of data: Data, path: String, fileSize: Int) throws(DatasetError)
+    -> NPYLayout
+  {
     let bytes = [UInt8](data.prefix(12))
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     guard bytes.count >= 8 else {
@@ -141,25 +169,14 @@ public enum NPY {
     }
     let (byteCount, byteOverflow) = elementCount.multipliedReportingOverflow(
       by: elementType.byteSize)
-    let found = data.count - dataStart
+    let found = fileSize - dataStart
     guard !overflow, !byteOverflow, byteCount == found else {
       throw .payloadSizeMismatch(
         path: path, dimensions: header.shape,
         expectedBytes: overflow || byteOverflow ? Int.max : byteCount, foundBytes: found)
     }
-    var payload = data.subdata(in: (data.startIndex + dataStart)..<data.endIndex)
-    if swapBytes && elementType.byteSize > 1 {
-      payload.withUnsafeMutableBytes { buffer in
-        let size = elementType.byteSize
-        for start in stride(from: 0, to: buffer.count, by: size) {
-          buffer[start..<(start + size)].reverse()
-        }
-      }
-    }
-    if header.fortranOrder && header.shape.count > 1 {
-      payload = fortranToC(payload, shape: header.shape, elementSize: elementType.byteSize)
-    }
-    return NPYArray(elementType: elementType, shape: header.shape, data: payload, source: path)
+    return NPYLayout(
+      header: header, elementType: elementType, swapBytes: swapBytes, dataStart: dataStart)
   }
 
   /// The supported type and whether its bytes need swapping, for a `descr` such as `<f4`.

@@ -53,6 +53,30 @@ struct NPYTests {
     #expect(NPY.encode(array) == bytes)
   }
 
+  @Test(
+    "a block of rows read alone equals those rows of the whole file (every numpy fixture)",
+    .tags(.golden), arguments: canonical + converted)
+  func rowBlocks(name: String) throws {
+    let url = try fixtureURL("numpy/\(name).npy")
+    let whole = try NPY.read(from: url)
+    #expect(try NPY.shape(of: url) == whole.shape)
+    guard let count = whole.shape.first, count > 0 else { return }
+    let rowBytes = whole.shape.dropFirst().reduce(whole.elementType.byteSize, *)
+    for rows in Set([0..<count, 0..<1, (count / 2)..<count, (count - 1)..<count, 1..<1]) {
+      guard rows.upperBound <= count else { continue }
+      let part = try NPY.read(rows: rows, from: url)
+      #expect(part.shape == [rows.count] + whole.shape.dropFirst())
+      #expect(part.elementType == whole.elementType)
+      let start = whole.data.startIndex
+      #expect(
+        part.data
+          == whole.data.subdata(
+            in: (start + rows.lowerBound * rowBytes)..<(start + rows.upperBound * rowBytes)),
+        "\(name) rows \(rows)")
+    }
+    #expect(throws: DatasetError.self) { try NPY.read(rows: 0..<(count + 1), from: url) }
+  }
+
   @Test("headers are padded to 64 bytes; version 2.0 only when 1.0 cannot hold the header")
   func headerLayout() throws {
     for shape in [[], [1], [3, 4], [Int](repeating: 1, count: 30), [123_456_789_012, 0]] {
