@@ -101,10 +101,12 @@ let package = Package(
       swiftSettings: swiftFlags),
 
     // MARK: Executables
+    // The command line lives in Tools/ so that its folder cannot collide with Sources/DCRL on a
+    // case-insensitive volume (the default on macOS).
     .executableTarget(
       name: "dcrl",
       dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
-      swiftSettings: swiftFlags),
+      path: "Tools/dcrl", swiftSettings: swiftFlags),
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
