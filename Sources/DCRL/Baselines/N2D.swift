@@ -27,7 +27,7 @@ public struct N2DMethod: ClusteringMethod {
   public var threads: Int?
   /// The number of mixture runs, each from its own k-means start.
   ///
-  /// The highest likelihood wins (``GaussianMixture/Configuration/runs``); N2D's recipe makes
+  /// The highest likelihood wins (`GaussianMixture.Configuration.runs`); N2D's recipe makes
   /// one.
   public var mixtureRuns: Int
 
