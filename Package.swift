@@ -40,7 +40,7 @@ let package = Package(
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
-    .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Clustering", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
     // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
