@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Manifold", targets: ["Manifold"]),
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
+    .library(name: "Baselines", targets: ["Baselines"]),
     .library(name: "Classifiers", targets: ["Classifiers"]),
     .executable(name: "dcrl", targets: ["dcrl"]),
     .executable(name: "dcrl-bench", targets: ["dcrl-bench"]),
@@ -50,6 +51,11 @@ let package = Package(
       name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics"],
       swiftSettings: swiftFlags),
     .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
+    // The methods DCRL is compared with (K-Means, SC-Ncut, AE+K-Means, DEC, IDEC, N2D) and DCRL
+    // itself behind one ClusteringMethod interface, for dcrl-bench's tables.
+    .target(
+      name: "Baselines", dependencies: ["DCRL", "NN", "Autograd", "Clustering", "Manifold"],
+      swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -90,14 +96,17 @@ let package = Package(
     .testTarget(
       name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
     .testTarget(
-      name: "DCRLTests", dependencies: ["DCRL", "Datasets", "Metrics", "_TestSupport"],
+      name: "DCRLTests",
+      dependencies: ["DCRL", "Baselines", "Datasets", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     // Cross-cutting: the RELIABILITY coverage table (Docs/Reliability.md) and the estimator
     // conformance suite over every estimator.
     .testTarget(
       name: "ReliabilityTests",
-      dependencies: ["DCRL", "Clustering", "Manifold", "Metrics", "NN", "Tensor", "_TestSupport"],
+      dependencies: [
+        "DCRL", "Baselines", "Clustering", "Manifold", "Metrics", "NN", "Tensor", "_TestSupport",
+      ],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
@@ -110,8 +119,8 @@ let package = Package(
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
-        "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
+        "NN", "DCRL", "Baselines", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting",
+        "Classifiers", "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Built normally it replays a seeded mutation loop; Scripts/fuzz/loaders.sh builds it with
