@@ -13,7 +13,8 @@
 /// in `Double` for both dtypes, so the oracle is at least as accurate as what it checks.
 /// Element-wise operations are written apart from the fast path's: each element is computed in
 /// `Double` with the platform's libm and rounded once to the element type, so a wrong
-/// definition on either side shows up in the parity tests. Supports ``DType/float32`` and ``DType/float64``.
+/// definition on either side shows up in the parity tests. Supports ``DType/float32`` and
+/// ``DType/float64``.
 public final class ReferenceBackend: Backend {
   /// Creates a reference backend.
   public init() {}
@@ -330,7 +331,7 @@ private func referenceBinary(_ op: BinaryOp, _ a: Double, _ b: Double) -> Double
   case .subtract: return a - b
   case .multiply: return a * b
   case .divide: return a / b
-  // As Swift.max and Swift.min: ties go to the second operand, and a NaN operand to the first.
+  // The comparisons of Swift.max and Swift.min, so that ties and NaN pick the same operand.
   case .maximum: return b >= a ? b : a
   case .minimum: return b < a ? b : a
   case .reluGradient: return b > 0 ? a : 0
