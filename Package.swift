@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Manifold", targets: ["Manifold"]),
     .library(name: "Plotting", targets: ["Plotting"]),
     .library(name: "DCRL", targets: ["DCRL"]),
+    .library(name: "Baselines", targets: ["Baselines"]),
     .library(name: "Classifiers", targets: ["Classifiers"]),
     .library(name: "Distributed", targets: ["Distributed"]),
     .executable(name: "dcrl", targets: ["dcrl"]),
@@ -43,7 +44,7 @@ let package = Package(
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
-    .target(name: "Clustering", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
+    .target(name: "Clustering", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
     // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
@@ -54,6 +55,11 @@ let package = Package(
       swiftSettings: swiftFlags),
     .target(name: "Classifiers", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Distributed", dependencies: ["CMPI"], swiftSettings: swiftFlags),
+    // The methods DCRL is compared with (K-Means, SC-Ncut, AE+K-Means, DEC, IDEC, N2D) and DCRL
+    // itself behind one ClusteringMethod interface, for dcrl-bench's tables.
+    .target(
+      name: "Baselines", dependencies: ["DCRL", "NN", "Autograd", "Clustering", "Manifold"],
+      swiftSettings: swiftFlags),
 
     // MARK: Support targets
     .target(name: "_TestSupport", dependencies: ["Tensor", "Autograd"], swiftSettings: swiftFlags),
@@ -98,26 +104,30 @@ let package = Package(
       name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
     .testTarget(
       name: "DCRLTests",
-      dependencies: ["DCRL", "Datasets", "Distributed", "Metrics", "_TestSupport"],
+      dependencies: ["DCRL", "Baselines", "Datasets", "Distributed", "Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: swiftFlags),
     // Cross-cutting: the RELIABILITY coverage table (Docs/Reliability.md) and the estimator
     // conformance suite over every estimator.
     .testTarget(
       name: "ReliabilityTests",
-      dependencies: ["DCRL", "Clustering", "Manifold", "Metrics", "NN", "Tensor", "_TestSupport"],
+      dependencies: [
+        "DCRL", "Baselines", "Clustering", "Manifold", "Metrics", "NN", "Tensor", "_TestSupport",
+      ],
       swiftSettings: swiftFlags),
 
     // MARK: Executables
+    // The command line lives in Tools/ so that its folder cannot collide with Sources/DCRL on a
+    // case-insensitive volume (the default on macOS).
     .executableTarget(
       name: "dcrl",
       dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
-      swiftSettings: swiftFlags),
+      path: "Tools/dcrl", swiftSettings: swiftFlags),
     .executableTarget(
       name: "dcrl-bench",
       dependencies: [
-        "NN", "DCRL", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting", "Classifiers",
-        "Distributed", "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
+        "NN", "DCRL", "Baselines", "Datasets", "Clustering", "Metrics", "Manifold", "Plotting",
+        "Classifiers", "Distributed", "COpenBLAS", "CZlib", "_CommandLineSupport", "_ParitySupport",
       ],
       path: "Benchmarks/dcrl-bench", swiftSettings: swiftFlags),
     // Run under mpirun: the MPI collectives and data-parallel pretraining against one process.

@@ -1,6 +1,6 @@
 // dcrl-bench gpu-check: everything a GPU session must run, in one command — the CUDA backend's
 // parity with the reference backend, GEMM and autoencoder-step timings against PyTorch CUDA,
-// and the DCRL epoch proxy on MNIST-full.
+// and DCRLTrainer's fine-tuning epoch on MNIST-full.
 
 import Autograd
 import Foundation
@@ -12,7 +12,7 @@ import _ParitySupport
 enum GPUCheckBenchmark: BenchmarkCommand {
   static let specification = CommandSpecification(
     name: "dcrl-bench gpu-check",
-    summary: "CUDA backend: parity vs the reference, AE step vs PyTorch CUDA, DCRL epoch proxy",
+    summary: "CUDA backend: parity vs the reference, AE step vs PyTorch CUDA, DCRL epoch",
     flags: [
       .option("device", "N", help: "CUDA device ordinal", default: "0"),
       .option(
@@ -27,9 +27,9 @@ enum GPUCheckBenchmark: BenchmarkCommand {
         "peer", "PATH", help: "PyTorch peer script", default: "Scripts/peer/torch_ae_step.py"),
       .switch("no-peer", help: "skip the PyTorch peer"),
       .option("data", "DIR", help: "data directory holding mnist/ [DCRL_DATA, then the cache]"),
-      .option("epoch-samples", "N", help: "images for the epoch proxy (0: all)", default: "0"),
-      .switch("no-epoch", help: "skip the DCRL epoch proxy"),
-      .switch("no-timing", help: "skip every timing (GEMM, autoencoder step, epoch proxy)"),
+      .option("epoch-samples", "N", help: "images for the DCRL epoch (0: all)", default: "0"),
+      .switch("no-epoch", help: "skip the DCRL epoch"),
+      .switch("no-timing", help: "skip every timing (GEMM, autoencoder step, DCRL epoch)"),
       .option("out", "FILE", help: "also write the Markdown report to FILE"),
     ])
 
@@ -97,9 +97,9 @@ enum GPUCheckBenchmark: BenchmarkCommand {
     }
   }
 
-  /// The GEMM table, the autoencoder step against PyTorch and the DCRL epoch proxy.
+  /// The GEMM table, the autoencoder step against PyTorch and DCRLTrainer's epoch.
   ///
-  /// `peer` is the PyTorch script (`nil`: skip); `epochSamples` the images of the epoch proxy
+  /// `peer` is the PyTorch script (`nil`: skip); `epochSamples` the images of the DCRL epoch
   /// (`nil`: skip it, 0: all).
   static func timings(
     _ backend: CUDABackend, batch: Int, budget: Double, peer: String?, epochSamples: Int?,
@@ -113,7 +113,7 @@ enum GPUCheckBenchmark: BenchmarkCommand {
           on: backend, data: data, samples: epochSamples, epochs: 2)
         emit("\n" + lines.joined(separator: "\n"))
       } catch {
-        emit("\nDCRL epoch proxy failed: \(error)")
+        emit("\nDCRL epoch failed: \(error)")
       }
     }
   }

@@ -3,4 +3,4 @@
 # .swift-format (2-space indent, 100 columns, documented public declarations).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift format lint --strict --recursive Sources Tests Examples Benchmarks
+swift format lint --strict --recursive Sources Tests Tools Examples Benchmarks

@@ -2,12 +2,12 @@
 # The one command a session with a GPU machine runs: unpacks the static dcrl-bench, finds the
 # CUDA libraries that PyTorch's wheels (or a toolkit) installed, prints the machine, and runs
 # `dcrl-bench gpu-check` (CUDA parity suite, cuBLAS GEMM table, autoencoder step against the
-# PyTorch CUDA peer, DCRL epoch proxy on MNIST-full), writing everything under OUT.
+# PyTorch CUDA peer, DCRLTrainer's epoch on MNIST-full), writing everything under OUT.
 #
 # Usage (from the repository root, on the GPU machine):
 #   Scripts/gpu/run-gpu-check.sh [BINARY] [DATA] [OUT]
 #     BINARY  dcrl-bench or dcrl-bench.xz from Scripts/gpu/build-static.sh (default .gpu/dcrl-bench.xz)
-#     DATA    directory holding mnist/*.gz (default .gpu/data; the epoch proxy skips without it)
+#     DATA    directory holding mnist/*.gz (default .gpu/data; the DCRL epoch skips without it)
 #     OUT     result directory (default $OUT, else /tmp/dcrl-gpu-check)
 #
 # Preparing a device session (on the build machine, in the checkout the device tool sends;
@@ -18,7 +18,7 @@
 # Expected: about 1.5 min for gpu-check and up to 2 min for the memcheck pass; the caps below
 # (240 + 120 + 180 s) keep the worst case under 10 minutes. The files under OUT come back.
 #
-# Steps: (1) gpu-check: thorough parity, GEMM table, AE step vs PyTorch CUDA, epoch proxy
+# Steps: (1) gpu-check: thorough parity, GEMM table, AE step vs PyTorch CUDA, DCRL epoch
 # (OUT/gpu-check.md); (2) where compute-sanitizer exists, memcheck over the quick parity suite
 # (OUT/memcheck.log: out-of-bounds or misaligned device accesses that parity may not see);
 # (3) only if (1) crashed (a CUDA fault stops the process): the timings without parity

@@ -1,17 +1,17 @@
 // SoftAssignment: DEC's Student-t soft assignment Q and target distribution P (DCRL paper
-// Eqs. 1–2; Docs/Algorithm.md#model), as tensor functions and as Autograd operations.
+// Eqs. 1–2; Docs/Algorithm.md#model) as tensor functions. DCRL's Autograd operations of the
+// same formulas (SoftAssignment+Autograd.swift there) share the helpers below.
 
-import Autograd
 import Tensor
 
 /// The Student-t logits `s_ij = −((ν + 1)/2) · log(1 + d²_ij/ν)`, so that `q = softmax(s)`.
-private func studentTLogits(_ squaredDistances: Tensor, _ nu: Double) -> Tensor {
+package func studentTLogits(_ squaredDistances: Tensor, _ nu: Double) -> Tensor {
   (squaredDistances * (1 / nu) + 1).log() * (-(nu + 1) / 2)
 }
 
 /// Row-wise `softmax` and `log softmax` of `[n, c]` logits, shifted by each row's maximum so
 /// that no row underflows to all zeros (RELIABILITY D2).
-private func rowSoftmax(_ logits: Tensor) -> (probabilities: Tensor, logarithms: Tensor) {
+package func rowSoftmax(_ logits: Tensor) -> (probabilities: Tensor, logarithms: Tensor) {
   let n = logits.shape[0]
   let shifted = logits - logits.max(axis: 1).reshaped([n, 1])
   let exponentials = shifted.exp()
@@ -19,7 +19,10 @@ private func rowSoftmax(_ logits: Tensor) -> (probabilities: Tensor, logarithms:
   return (exponentials / totals, shifted - totals.log())
 }
 
-private func checkShapes(_ z: Tensor, _ centers: Tensor, _ nu: Double, _ op: String) {
+/// The preconditions of the soft-assignment operations, named after `op`.
+package func checkSoftAssignmentShapes(
+  _ z: Tensor, _ centers: Tensor, _ nu: Double, _ op: String
+) {
   precondition(
     z.rank == 2 && centers.rank == 2 && z.shape[1] == centers.shape[1] && centers.shape[0] > 0,
     "\(op): shapes \(z.shape) and \(centers.shape) are not [n, d] and [c ≥ 1, d]")
@@ -48,72 +51,22 @@ private func checkShapes(_ z: Tensor, _ centers: Tensor, _ nu: Double, _ op: Str
 public func softAssignment(
   _ z: Tensor, centers: Tensor, degreesOfFreedom: Double = 1
 ) -> Tensor {
-  checkShapes(z, centers, degreesOfFreedom, "softAssignment")
+  checkSoftAssignmentShapes(z, centers, degreesOfFreedom, "softAssignment")
   let logits = studentTLogits(pairwiseSquaredDistances(z, centers), degreesOfFreedom)
   return rowSoftmax(logits).probabilities
 }
 
-/// `log q_ij` of ``softAssignment(_:centers:degreesOfFreedom:)-(Tensor,_,_)``, computed
+/// `log q_ij` of ``softAssignment(_:centers:degreesOfFreedom:)``, computed
 /// without forming `q`, so it stays finite where `q` underflows to 0.
 ///
 /// Shape: `z` is `[n, d]`, `centers` is `[c, d]`; the result is `[n, c]`.
-/// - Precondition: as for ``softAssignment(_:centers:degreesOfFreedom:)-(Tensor,_,_)``.
+/// - Precondition: as for ``softAssignment(_:centers:degreesOfFreedom:)``.
 public func logSoftAssignment(
   _ z: Tensor, centers: Tensor, degreesOfFreedom: Double = 1
 ) -> Tensor {
-  checkShapes(z, centers, degreesOfFreedom, "logSoftAssignment")
+  checkSoftAssignmentShapes(z, centers, degreesOfFreedom, "logSoftAssignment")
   let logits = studentTLogits(pairwiseSquaredDistances(z, centers), degreesOfFreedom)
   return rowSoftmax(logits).logarithms
-}
-
-/// DEC's soft assignment as a differentiable operation; see the tensor version for the
-/// formula.
-///
-/// The backward pass is written out: with `a = (ν + 1)/2`, upstream `G` and
-/// `g_s = q ⊙ (G − rowsum(G ⊙ q))` (the softmax VJP), the gradient reaching `d²_ij` is
-/// `−a·g_s,ij/(ν + d²_ij)`, which Autograd's `pairwiseSquaredDistances(_:_:)` carries on
-/// to `z` and `μ`. For `L = KL(P‖Q)` with `P` fixed this gives Docs/Algorithm.md#losses's
-/// `∂L/∂z_i = ((ν + 1)/ν) Σ_j (p_ij − q_ij)(z_i − μ_j)/(1 + d²_ij/ν)`, i.e. DEC's Eq. (4) for
-/// ν = 1.
-///
-/// Shape: `z` is `[n, d]`, `centers` is `[c, d]`; the result is `[n, c]`.
-/// - Precondition: as for the tensor version.
-public func softAssignment(
-  _ z: Variable, centers: Variable, degreesOfFreedom: Double = 1
-) -> Variable {
-  checkShapes(z.value, centers.value, degreesOfFreedom, "softAssignment")
-  let nu = degreesOfFreedom
-  let squared = pairwiseSquaredDistances(z, centers)
-  let d2 = squared.value
-  let (q, _) = rowSoftmax(studentTLogits(d2, nu))
-  return Variable.record(q, inputs: [squared]) { g, _ in
-    let n = q.shape[0]
-    let logitGradient = q * (g - (g * q).sum(axis: 1).reshaped([n, 1]))
-    return [logitGradient * (-(nu + 1) / 2) / (d2 + nu)]
-  }
-}
-
-/// `log q_ij` as a differentiable operation, finite where `q` underflows: the form to build
-/// `KL(P‖Q) = Σ p·(log p − log q)` from (RELIABILITY D2).
-///
-/// Its VJP is `g_s = G − q·rowsum(G)` (the log-softmax VJP), then as for
-/// ``softAssignment(_:centers:degreesOfFreedom:)-(Variable,_,_)``.
-///
-/// Shape: `z` is `[n, d]`, `centers` is `[c, d]`; the result is `[n, c]`.
-/// - Precondition: as for the tensor version.
-public func logSoftAssignment(
-  _ z: Variable, centers: Variable, degreesOfFreedom: Double = 1
-) -> Variable {
-  checkShapes(z.value, centers.value, degreesOfFreedom, "logSoftAssignment")
-  let nu = degreesOfFreedom
-  let squared = pairwiseSquaredDistances(z, centers)
-  let d2 = squared.value
-  let (q, logQ) = rowSoftmax(studentTLogits(d2, nu))
-  return Variable.record(logQ, inputs: [squared]) { g, _ in
-    let n = q.shape[0]
-    let logitGradient = g - q * g.sum(axis: 1).reshaped([n, 1])
-    return [logitGradient * (-(nu + 1) / 2) / (d2 + nu)]
-  }
 }
 
 /// DEC's target distribution: the soft assignments sharpened and balanced by cluster size.
@@ -126,7 +79,7 @@ public func logSoftAssignment(
 ///
 /// Shape: `[n, c]` in and out.
 /// - Parameter q: Soft assignments, rows summing to 1 (e.g. from
-/// ``softAssignment(_:centers:degreesOfFreedom:)-(Tensor,_,_)``).
+/// ``softAssignment(_:centers:degreesOfFreedom:)``).
 /// - Returns: The target distribution, rows summing to 1.
 /// - Precondition: `q` is a matrix with at least one column.
 /// - Complexity: O(n·c).

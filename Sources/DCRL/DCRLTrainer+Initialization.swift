@@ -81,3 +81,18 @@ extension DCRLTrainer {
     )
   }
 }
+
+/// N2D's UMAP: `clusters` output dimensions, `min_dist` 0, euclidean; shared by the UMAP +
+/// mixture start of DCRL (``CenterInitialization/umapThenMixture``) and the Baselines module's
+/// `N2DMethod`.
+package func n2dUMAPConfiguration(clusters: Int, neighbors: Int, seed: UInt64, threads: Int?)
+  -> UMAPConfiguration
+{
+  var umap = UMAPConfiguration()
+  umap.components = clusters
+  umap.neighbors = neighbors
+  umap.minimumDistance = 0
+  umap.seed = seed
+  umap.threads = threads
+  return umap
+}

@@ -3,7 +3,8 @@
 import Tensor
 
 /// Checks that `x` is a non-empty, finite `[n, d]` matrix, with `d == features` when given.
-func validateFeatures(_ x: Tensor, expectedFeatures features: Int? = nil) throws(DCRLError) {
+package func validateFeatures(_ x: Tensor, expectedFeatures features: Int? = nil) throws(DCRLError)
+{
   guard x.rank == 2 else {
     throw .invalidInput("expected a [samples, features] matrix, got shape \(x.shape)")
   }

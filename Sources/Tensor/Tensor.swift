@@ -19,7 +19,10 @@ public struct Tensor: Sendable {
   /// The size of each dimension, outermost first.
   public private(set) var shape: [Int]
   /// The buffer holding the elements.
-  public private(set) var storage: TensorStorage
+  ///
+  /// `package`: only this package's modules reach the buffer, so code outside cannot write
+  /// around copy-on-write; users read elements with ``floats`` and ``doubles``.
+  package private(set) var storage: TensorStorage
 
   /// Wraps `storage` with a shape whose element count matches it.
   ///

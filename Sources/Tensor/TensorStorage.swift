@@ -16,7 +16,10 @@ public final class TensorStorage: @unchecked Sendable {
   /// The number of elements.
   public let count: Int
   /// The start of the buffer: host memory or a device address, depending on the backend.
-  public let address: UnsafeMutableRawPointer
+  ///
+  /// `package`, as are ``floats`` and ``doubles``: a mutable pointer into a buffer that several
+  /// tensors may share is for this package's backends and kernels only.
+  @usableFromInline package let address: UnsafeMutableRawPointer
 
   /// Wraps a buffer that `backend` has just allocated.
   ///
@@ -37,14 +40,14 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// The buffer as `Float` elements (host backends only).
   @inlinable
-  public var floats: UnsafeMutablePointer<Float> {
+  package var floats: UnsafeMutablePointer<Float> {
     precondition(dtype == .float32, "TensorStorage.floats: storage holds \(dtype)")
     return address.assumingMemoryBound(to: Float.self)
   }
 
   /// The buffer as `Double` elements (host backends only).
   @inlinable
-  public var doubles: UnsafeMutablePointer<Double> {
+  package var doubles: UnsafeMutablePointer<Double> {
     precondition(dtype == .float64, "TensorStorage.doubles: storage holds \(dtype)")
     return address.assumingMemoryBound(to: Double.self)
   }

@@ -1,7 +1,6 @@
 // Tests of DEC's soft assignment and target distribution: hand-computed values, goldens,
-// invariants, underflow, and gradients against finite differences and Docs/Algorithm.md#losses.
+// invariants and underflow. The Autograd operations are tested in DCRLTests.
 
-import Autograd
 import Foundation
 import Tensor
 import Testing
@@ -36,8 +35,6 @@ struct SoftAssignmentTests {
       expectClose(
         logSoftAssignment(z, centers: mu, degreesOfFreedom: nu).doubles,
         d.doubles("q_\(nu)").map { log($0) }, rtol: 1e-12)
-      let variable = softAssignment(Variable(z), centers: Variable(mu), degreesOfFreedom: nu)
-      expectClose(variable.value.doubles, d.doubles("q_\(nu)"), rtol: 1e-13)
     }
   }
 
@@ -64,54 +61,5 @@ struct SoftAssignmentTests {
     // A column whose every q is 0 gives 0 in P, not 0/0.
     let degenerate = Tensor(converting: [1, 0, 1, 0], shape: [2, 2], dtype: dtype)
     #expect(targetDistribution(degenerate).doubles == [1, 0, 1, 0])
-  }
-
-  @Test("the Autograd ops pass float64 gradient checks", .tags(.gradient), arguments: [1.0, 2.5])
-  func gradientCheck(nu: Double) {
-    var rng = Xoshiro256(seed: 2)
-    let z = Tensor.randomNormal([5, 3], dtype: .float64, using: &rng)
-    let mu = Tensor.randomNormal([4, 3], dtype: .float64, using: &rng)
-    let weights = Tensor.randomNormal([5, 4], dtype: .float64, using: &rng)
-    checkGradient(
-      of: { (softAssignment($0[0], centers: $0[1], degreesOfFreedom: nu) * weights).sum() },
-      at: [z, mu])
-    checkGradient(
-      of: { (logSoftAssignment($0[0], centers: $0[1], degreesOfFreedom: nu) * weights).sum() },
-      at: [z, mu])
-  }
-
-  @Test(
-    "the KL gradient equals Docs/Algorithm.md#losses's closed form (DEC Eq. 4)", .tags(.gradient),
-    arguments: [1.0, 2.5])
-  func klClosedForm(nu: Double) {
-    var rng = Xoshiro256(seed: 4)
-    let (n, c, d) = (6, 3, 2)
-    let zValue = Tensor.randomNormal([n, d], dtype: .float64, using: &rng)
-    let muValue = Tensor.randomNormal([c, d], dtype: .float64, using: &rng)
-    let q = softAssignment(zValue, centers: muValue, degreesOfFreedom: nu)
-    let p = targetDistribution(q)
-    let z = Parameter(zValue)
-    let mu = Parameter(muValue)
-    // L = Σ p (log p − log q) with P held fixed.
-    let (_, gradients) = valueWithGradient(at: [z, mu]) {
-      let logQ = logSoftAssignment(z.variable, centers: mu.variable, degreesOfFreedom: nu)
-      return (Variable(p * p.log()) - Variable(p) * logQ).sum()
-    }
-    // ∂L/∂z_i = ((ν+1)/ν) Σ_j (p_ij − q_ij)(z_i − μ_j)/(1 + d²_ij/ν); ∂L/∂μ_j the negative sum.
-    let (zs, mus, ps, qs) = (zValue.doubles, muValue.doubles, p.doubles, q.doubles)
-    var expectedZ = [Double](repeating: 0, count: n * d)
-    var expectedMu = [Double](repeating: 0, count: c * d)
-    for i in 0..<n {
-      for j in 0..<c {
-        let d2 = (0..<d).reduce(0.0) { $0 + pow(zs[i * d + $1] - mus[j * d + $1], 2) }
-        let factor = (nu + 1) / nu * (ps[i * c + j] - qs[i * c + j]) / (1 + d2 / nu)
-        for a in 0..<d {
-          expectedZ[i * d + a] += factor * (zs[i * d + a] - mus[j * d + a])
-          expectedMu[j * d + a] -= factor * (zs[i * d + a] - mus[j * d + a])
-        }
-      }
-    }
-    expectClose(gradients[0].doubles, expectedZ, rtol: 1e-10, atol: 1e-12)
-    expectClose(gradients[1].doubles, expectedMu, rtol: 1e-10, atol: 1e-12)
   }
 }

@@ -10,6 +10,7 @@ import Tensor
 import Testing
 import _TestSupport
 
+@testable import Baselines
 @testable import DCRL
 
 @Suite("Baselines")

@@ -1,5 +1,6 @@
 // DCRLTrainer and DCRLModel: resume bit-identity, save/load, bad input and numerical failure.
 
+import Baselines
 import Foundation
 import Metrics
 import Tensor

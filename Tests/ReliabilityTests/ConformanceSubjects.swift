@@ -1,6 +1,7 @@
 // The estimators of the conformance suite behind one shape: fit, the learned state, the methods
 // that apply a fitted model to new rows, and (where the estimator saves) a save/load round trip.
 
+import Baselines
 import Clustering
 import DCRL
 import Foundation

@@ -152,7 +152,6 @@ struct Sweep {
     let policy = CheckpointPolicy(
       directory: directory.appendingPathComponent("checkpoint", isDirectory: true), interval: 10)
     let trainer = DCRLTrainer(configuration: configuration)
-    let logFile = directory.appendingPathComponent("epochs.csv")
     let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
       if branchEpochs.contains(report.epoch + 1) {
         let keep = branchFile(seed: seed, epoch: report.epoch + 1, variant: index)

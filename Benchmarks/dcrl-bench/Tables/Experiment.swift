@@ -1,6 +1,7 @@
 // Experiment: data, shared pretraining and methods for the table reproductions, with a quick
 // mode that shrinks everything so every table runs end to end in minutes.
 
+import Baselines
 import DCRL
 import Datasets
 import Foundation

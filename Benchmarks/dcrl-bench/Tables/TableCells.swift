@@ -1,5 +1,6 @@
 // TableCells: computing one cell of each table — fit a method, score it, store it.
 
+import Baselines
 import Classifiers
 import DCRL
 import Datasets

@@ -1,11 +1,20 @@
 // ReferenceBackend: every primitive as plain scalar loops, the oracle the fast backends match.
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The reference backend: each primitive written as the plainest possible scalar loop.
 ///
 /// It is slow on purpose. Its job is to be obviously correct, so that ``CPUBackend`` and
 /// the CUDA backend can be tested against it primitive by primitive. Matrix products accumulate
 /// in `Double` for both dtypes, so the oracle is at least as accurate as what it checks.
-/// Supports ``DType/float32`` and ``DType/float64``.
+/// Element-wise operations are written apart from the fast path's: each element is computed in
+/// `Double` with the platform's libm and rounded once to the element type, so a wrong
+/// definition on either side shows up in the parity tests. Supports ``DType/float32`` and
+/// ``DType/float64``.
 public final class ReferenceBackend: Backend {
   /// Creates a reference backend.
   public init() {}
@@ -114,7 +123,7 @@ public final class ReferenceBackend: Backend {
     let count = out.count
     let x = x.elements(T.self)
     let out = out.elements(T.self)
-    for i in 0..<count { out[i] = op.apply(x[i]) }
+    for i in 0..<count { out[i] = T(referenceUnary(op, Double(x[i]), rounding: T.self)) }
   }
 
   /// Applies `op` to two broadcast operands.
@@ -139,7 +148,7 @@ public final class ReferenceBackend: Backend {
       for column in 0..<columns {
         let aValue = a[aLayout.index(row: row, column: column, columns: columns)]
         let bValue = b[bLayout.index(row: row, column: column, columns: columns)]
-        out[row * columns + column] = op.apply(aValue, bValue)
+        out[row * columns + column] = T(referenceBinary(op, Double(aValue), Double(bValue)))
       }
     }
   }
@@ -274,4 +283,57 @@ public final class ReferenceBackend: Backend {
 
   /// Waits for queued work; host work is synchronous, so this returns at once.
   public func synchronize() {}
+}
+
+/// `op` on one element in `Double`, written independently of the fast path's `_ScalarMath`.
+///
+/// The caller rounds the result once to the element type `T`. For `+`, `−`, `×`, `÷` and `√` of
+/// `Float` operands this gives the correctly rounded `Float` result (a `Double` carries more than
+/// 2·24 + 2 bits), so only the libm functions (exp, log, tanh, pow, and sigmoid through exp) can
+/// differ from `Float`'s own by the accuracy of its float routines. A scalar parameter is
+/// rounded to `T` first, as the operation defines it at that element type.
+private func referenceUnary<T: BinaryFloatingPoint>(
+  _ op: UnaryOp, _ x: Double, rounding _: T.Type
+) -> Double {
+  func parameter(_ value: Double) -> Double { Double(T(value)) }
+  switch op {
+  case .negate: return -x
+  case .exp: return exp(x)
+  case .log: return log(x)
+  case .sqrt: return sqrt(x)
+  case .square: return x * x
+  case .reciprocal: return 1 / x
+  case .abs: return fabs(x)
+  // 0 for ±0 and NaN, else ±1 with the sign of x.
+  case .sign: return x == 0 || x.isNaN ? 0 : copysign(1, x)
+  case .relu: return x > 0 ? x : 0
+  case .sigmoid: return 1 / (1 + exp(-x))
+  case .tanh: return tanh(x)
+  case .addScalar(let value): return x + parameter(value)
+  case .multiplyScalar(let value): return x * parameter(value)
+  case .powScalar(let p): return pow(x, parameter(p))
+  case .clamp(let lower, let upper):
+    // NaN stays NaN, as in min(max(x, lower), upper).
+    let low = parameter(lower)
+    let high = parameter(upper)
+    let raised = low >= x ? low : x
+    return high < raised ? high : raised
+  case .indicatorInRange(let lower, let upper):
+    return x >= parameter(lower) && x <= parameter(upper) ? 1 : 0
+  }
+}
+
+/// `op` on one pair of elements in `Double`; rounded once to the element type by the caller, it
+/// equals the element type's own arithmetic (see `referenceUnary`).
+private func referenceBinary(_ op: BinaryOp, _ a: Double, _ b: Double) -> Double {
+  switch op {
+  case .add: return a + b
+  case .subtract: return a - b
+  case .multiply: return a * b
+  case .divide: return a / b
+  // The comparisons of Swift.max and Swift.min, so that ties and NaN pick the same operand.
+  case .maximum: return b >= a ? b : a
+  case .minimum: return b < a ? b : a
+  case .reluGradient: return b > 0 ? a : 0
+  }
 }

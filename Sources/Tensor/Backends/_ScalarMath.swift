@@ -1,5 +1,5 @@
-// _ScalarMath: the per-element definition of every UnaryOp and BinaryOp, shared by the host
-// backends so that the fast loops and the reference loops agree by construction.
+// _ScalarMath: the per-element definition of every UnaryOp and BinaryOp for CPUBackend's loops.
+// ReferenceBackend writes its own in Double, so that parity tests compare two definitions.
 
 extension UnaryOp {
   /// The result of this operation on one element.

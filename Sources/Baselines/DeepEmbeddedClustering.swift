@@ -3,6 +3,7 @@
 
 import Autograd
 import Clustering
+import DCRL
 import NN
 import Tensor
 
@@ -17,7 +18,7 @@ import Tensor
 /// They start from ``MethodContext/autoencoder``, which the benchmark pretrains end to end as
 /// DCRL's (Docs/Algorithm.md#training). DEC's paper pretrained greedily, layer by layer, with
 /// dropout; for that,
-/// pretrain the autoencoder with ``PretrainingConfiguration/layerWise`` set and pass it in the
+/// pretrain the autoencoder with `PretrainingConfiguration.layerWise` set and pass it in the
 /// context.
 public struct DECConfiguration: Sendable, Codable, Hashable {
   /// DEC or IDEC.

@@ -2,6 +2,7 @@
 // autoencoder's codes — thin configurations over the Clustering module.
 
 import Clustering
+import DCRL
 import Tensor
 
 /// Wraps a clustering-module error as a DCRL input error naming the method.

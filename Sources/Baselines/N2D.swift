@@ -2,6 +2,7 @@
 // embedded by UMAP into as many dimensions as clusters, clustered by a Gaussian mixture.
 
 import Clustering
+import DCRL
 import Manifold
 import Tensor
 
@@ -113,18 +114,4 @@ struct FittedN2D: FittedClusteringMethod {
       throw methodError("N2D", error)
     }
   }
-}
-
-/// N2D's UMAP: `clusters` output dimensions, `min_dist` 0, euclidean; shared by ``N2DMethod`` and
-/// the UMAP + mixture start of DCRL (``CenterInitialization/umapThenMixture``).
-func n2dUMAPConfiguration(clusters: Int, neighbors: Int, seed: UInt64, threads: Int?)
-  -> UMAPConfiguration
-{
-  var umap = UMAPConfiguration()
-  umap.components = clusters
-  umap.neighbors = neighbors
-  umap.minimumDistance = 0
-  umap.seed = seed
-  umap.threads = threads
-  return umap
 }

@@ -1,6 +1,7 @@
 // ClusteringMethod: the one interface through which the benchmark runs DCRL and every method
 // the paper compares it with.
 
+import DCRL
 import Foundation
 import Tensor
 
@@ -82,14 +83,14 @@ public protocol FittedClusteringMethod {
   var trainingEmbedding: Tensor? { get }
   /// The clusters of new samples.
   ///
-  /// - Throws: ``DCRLError/unsupported(_:)`` for transductive methods (SC-Ncut).
+  /// - Throws: `DCRLError.unsupported(_:)` for transductive methods (SC-Ncut).
   func predict(_ x: Tensor) throws(DCRLError) -> [Int]
   /// The representation of new samples, or `nil` when the method has none.
   func embed(_ x: Tensor) throws(DCRLError) -> Tensor?
 }
 
 extension DCRLModel: FittedClusteringMethod {
-  /// The latent codes are computed on demand; see ``transform(_:)``.
+  /// The latent codes are computed on demand; see `DCRLModel.transform(_:)`.
   public var trainingEmbedding: Tensor? { nil }
 
   /// The latent codes of `x`.
@@ -115,7 +116,7 @@ public struct DCRLMethod: ClusteringMethod {
   /// ``MethodContext/checkpoints`` when that holds a run of this configuration, `nil` when there
   /// is none or it holds another configuration.
   ///
-  /// - Throws: ``DCRLError`` for a checkpoint file that cannot be read.
+  /// - Throws: `DCRLError` for a checkpoint file that cannot be read.
   public func resumableEpoch(in context: MethodContext) throws(DCRLError) -> Int? {
     guard let policy = context.checkpoints,
       FileManager.default.fileExists(atPath: policy.file.path)
