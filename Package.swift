@@ -121,7 +121,9 @@ let package = Package(
     // case-insensitive volume (the default on macOS).
     .executableTarget(
       name: "dcrl",
-      dependencies: ["DCRL", "Datasets", "Manifold", "Metrics", "Plotting", "_CommandLineSupport"],
+      dependencies: [
+        "DCRL", "Datasets", "Distributed", "Manifold", "Metrics", "Plotting", "_CommandLineSupport",
+      ],
       path: "Tools/dcrl", swiftSettings: swiftFlags),
     .executableTarget(
       name: "dcrl-bench",

@@ -2,6 +2,7 @@
 
 import DCRL
 import Datasets
+import Distributed
 import Foundation
 import Metrics
 import Tensor
@@ -65,6 +66,9 @@ enum FitCommand: Subcommand {
     ] + trainingFlags)
 
   static func run(_ arguments: ParsedArguments) throws {
+    if let ranks = DistributedLaunch.launchedRanks, ranks > 1 {
+      return try runDistributed(arguments)
+    }
     guard let inputName = arguments.string("input") else { throw UsageError("--input is required") }
     guard let outPath = arguments.string("out") else { throw UsageError("--out is required") }
     let force = arguments.isSet("force")

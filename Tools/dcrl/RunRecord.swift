@@ -26,6 +26,28 @@ struct InputFingerprint: Codable, Equatable, CustomStringConvertible {
     sha256 = hash.finalize().hexadecimal
   }
 
+  /// The fingerprint of the `.npy` file at `url` as `x` would be loaded from it, read in blocks
+  /// of rows so that the whole array is never in memory: the same fingerprint as
+  /// `init(_:)` of the loaded tensor.
+  init(npy url: URL, rows: Int, columns: Int, blockRows: Int = 8192) throws {
+    shape = [rows, columns]
+    var hash = SHA256()
+    var dtypeName = "float32"
+    var start = 0
+    while start < rows {
+      let block = try NPY.read(rows: start..<min(start + blockRows, rows), from: url).tensor()
+      dtypeName = "\(block.dtype)"
+      if block.dtype == .float32 {
+        block.floats.withUnsafeBytes { hash.update(buffer: $0) }
+      } else {
+        block.doubles.withUnsafeBytes { hash.update(buffer: $0) }
+      }
+      start += blockRows
+    }
+    dtype = dtypeName
+    sha256 = hash.finalize().hexadecimal
+  }
+
   /// Writes the fingerprint into a model folder as `input.json` (atomically).
   func save(in modelDirectory: URL) throws {
     let encoder = JSONEncoder()

@@ -135,12 +135,23 @@ final class TrainingSession {
   /// with ground truth, prints ACC/NMI and returns ACC.
   @discardableResult
   func finish(_ model: DCRLModel, x: Tensor, labels: [Int]?, record: RunRecord) throws -> Double? {
+    try finish(
+      model, latent: try model.transform(x), predicted: try model.predict(x), labels: labels,
+      record: record)
+  }
+
+  /// Saves the model with its scaling and input fingerprint, and writes the given codes and
+  /// labels of every row (a data-parallel run gathers them first); with ground truth, prints
+  /// ACC/NMI and returns ACC.
+  @discardableResult
+  func finish(
+    _ model: DCRLModel, latent: Tensor, predicted: [Int], labels: [Int]?, record: RunRecord
+  ) throws -> Double? {
     let modelDirectory = out.appendingPathComponent("model")
     try model.save(to: modelDirectory)
     try record.preprocessing.save(in: modelDirectory)
     try record.input.save(in: modelDirectory)
-    try NPY.write(try model.transform(x), to: out.appendingPathComponent("latent.npy"))
-    let predicted = try model.predict(x)
+    try NPY.write(latent, to: out.appendingPathComponent("latent.npy"))
     try NPY.write(labels: predicted, to: out.appendingPathComponent("labels.npy"))
     print(
       "saved: \(modelDirectory.path), \(out.path)/latent.npy, \(out.path)/labels.npy, \(out.path)/epochs.csv"
