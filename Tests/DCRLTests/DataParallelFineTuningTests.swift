@@ -188,6 +188,44 @@ struct DataParallelFineTuningTests {
     }
   }
 
+  @Test("a run stopped on 2 ranks and resumed on 2 ranks is bit-identical to an uninterrupted one")
+  func resumeSameRanks() throws {
+    let f = Unchecked(value: Self.fixture)
+    let c = Self.configuration(start: .kMeans)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "dcrl-parallel-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let policy = CheckpointPolicy(directory: directory, interval: 3)
+    let autoencoders = Unchecked(value: (0..<4).map { _ in Self.fixture.autoencoder.copy() })
+    @Sendable func fit(
+      _ rank: Int, stopAt: Int?, checkpoints: CheckpointPolicy?, _ communicator: any Communicator
+    ) throws -> Run {
+      let f = f.value
+      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 2, rank: rank)
+      return Self.run(
+        try DCRLTrainer(configuration: c).fit(
+          shard: f.x.rows(shard.range), communicator: communicator,
+          autoencoder: autoencoders.value[rank + (stopAt == nil ? 0 : 2)], checkpoints: checkpoints
+        ) { report in report.epoch == stopAt ? .stop : .proceed })
+    }
+    let uninterrupted = try ThreadGroup.run(ranks: 2) { c in
+      try fit(c.rank, stopAt: nil, checkpoints: nil, c)
+    }
+    _ = try ThreadGroup.run(ranks: 2) { c in try fit(c.rank, stopAt: 4, checkpoints: policy, c) }
+    let resumed = try ThreadGroup.run(ranks: 2) { communicator in
+      let f = f.value
+      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 2, rank: communicator.rank)
+      return Self.run(
+        try DCRLTrainer(configuration: c).resume(
+          shard: f.x.rows(shard.range), communicator: communicator, from: policy.file))
+    }
+    for (a, b) in zip(resumed, uninterrupted) {
+      #expect(a.parameters == b.parameters, "parameters differ after the resume")
+      #expect(a.labels == b.labels)
+      #expect(a.reports.count == b.reports.count)
+    }
+  }
+
   @Test("a run stopped on 2 ranks continues on 3 ranks to the uninterrupted run's end")
   func resumeAcrossRankCounts() throws {
     let f = Unchecked(value: Self.fixture)

@@ -2,6 +2,7 @@
 // metrics, plot, resume, data.
 
 import DCRL
+import Distributed
 import Foundation
 import _CommandLineSupport
 
@@ -55,6 +56,14 @@ guard let command = subcommands.first(where: { $0.specification.name == "dcrl " 
   exit(2)
 }
 Interrupt.install()
+if name != "fit", let ranks = DistributedLaunch.launchedRanks, ranks > 1 {
+  // Every rank would run the command alone and write the same files.
+  FileHandle.standardError.write(
+    Data(
+      ("dcrl \(name): only 'dcrl fit' runs on several ranks; run '\(name)' as one process "
+        + "(without mpirun or srun)\n").utf8))
+  exit(2)
+}
 do {
   try command.run(try command.specification.parse(Array(arguments.dropFirst())))
 } catch let error as InterruptedError {
