@@ -125,11 +125,7 @@ final class DCRLTrainingState {
         losses.ranking = term.value.scalarValue
         return term * (1 / Double(rankingDivisor))
       }
-      for parameter in autoencoder.parameters {
-        let key = ObjectIdentifier(parameter)
-        if zeroGradients[key] == nil { zeroGradients[key] = parameter.value.zerosLike() }
-        parameter.gradient = zeroGradients[key]
-      }
+      zeroNetworkGradients()
     } else {
       return losses
     }
@@ -141,6 +137,15 @@ final class DCRLTrainingState {
     if let failure { throw .nonFinite(epoch: epoch, step: step, term: failure) }
     batchOptimizer.update(allParameters)
     return losses
+  }
+
+  /// Sets the network's gradients to zero tensors, made once per parameter and reused.
+  func zeroNetworkGradients() {
+    for parameter in autoencoder.parameters {
+      let key = ObjectIdentifier(parameter)
+      if zeroGradients[key] == nil { zeroGradients[key] = parameter.value.zerosLike() }
+      parameter.gradient = zeroGradients[key]
+    }
   }
 
   // MARK: Full-data step (equation 10)

@@ -37,7 +37,7 @@ extension DCRLTrainingState {
         losses.ranking = term.value.scalarValue
         return term * (1 / Double(rankingDivisor))
       }
-      for parameter in autoencoder.parameters { parameter.gradient = parameter.value.zerosLike() }
+      zeroNetworkGradients()
       if let value = losses.ranking, !value.isFinite {
         throw .nonFinite(epoch: epoch, step: step, term: "L_rank")
       }
@@ -48,7 +48,8 @@ extension DCRLTrainingState {
     let share = Double(localRows.count) / Double(indices.count)
     var partial = (clustering: 0.0, reconstruction: 0.0)
     if localRows.isEmpty && !(weights.ranking && context.rank == 0) {
-      for parameter in allParameters { parameter.gradient = parameter.value.zerosLike() }
+      zeroNetworkGradients()
+      centers.gradient = centers.value.zerosLike()
     } else {
       _ = valueWithGradient(at: allParameters) { () -> Variable in
         var total = centers.variable.sum() * 0

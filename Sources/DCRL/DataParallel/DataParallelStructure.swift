@@ -145,7 +145,7 @@ func shardedIsometryPairs(
   let fetched = try context.fetchRows(remote, from: x)
   var slot: [Int: Int] = [:]
   for (index, row) in remote.enumerated() { slot[row] = x.shape[0] + index }
-  let rows = Tensor.concatenatingRows([x, fetched])
+  let rows = remote.isEmpty ? x : Tensor.concatenatingRows([x, fetched])
   let base = range.lowerBound
   let scale = 1 / Double(x.shape[1]).squareRoot()
   let chunkSize = 8192
