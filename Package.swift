@@ -101,7 +101,8 @@ let package = Package(
       name: "MetricsTests", dependencies: ["Metrics", "_TestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: swiftFlags),
     .testTarget(
-      name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor"], swiftSettings: swiftFlags),
+      name: "CLITests", dependencies: ["dcrl", "Datasets", "Tensor", "_TestSupport"],
+      swiftSettings: swiftFlags),
     .testTarget(
       name: "DCRLTests",
       dependencies: ["DCRL", "Baselines", "Datasets", "Distributed", "Metrics", "_TestSupport"],

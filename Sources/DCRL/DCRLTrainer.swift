@@ -203,11 +203,7 @@ public struct DCRLTrainer {
       let epoch = state.nextEpoch
       let outcome: EpochOutcome
       do {
-        if let parallel {
-          outcome = try runParallelEpoch(state, input: x, truth: truth, context: parallel)
-        } else {
-          outcome = try runEpoch(state, input: x, truth: truth)
-        }
+        outcome = try runEpoch(state, input: x, truth: truth, context: parallel)
       } catch {
         if let checkpoints, let snapshot { try? snapshot.write(to: checkpoints) }
         throw error
@@ -255,7 +251,7 @@ public struct DCRLTrainer {
   }
 
   /// What one call of `runEpoch` did.
-  enum EpochOutcome {
+  private enum EpochOutcome {
     /// The epoch ran to its end.
     case finished(DCRLEpochReport)
     /// The label-change guard fired at the start of the epoch; nothing was updated.
@@ -263,20 +259,31 @@ public struct DCRLTrainer {
   }
 
   /// One epoch: structure pass, mini-batch loop, full-data step (Docs/Algorithm.md#training).
+  ///
+  /// With `context`, `x` and `truth` are this rank's rows and the structure pass and both steps
+  /// are the data-parallel ones.
   private func runEpoch(
-    _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?
+    _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?, context: ShardContext?
   ) throws(DCRLError) -> EpochOutcome {
     let c = state.configuration
     let epoch = state.nextEpoch
     let start = ContinuousClock.now
     let weights = EpochWeights(epoch: epoch, configuration: c)
     let latent = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
-    let structure = try EpochStructure.compute(
-      input: x, latent: latent, centers: state.centers.value,
-      previousInputCenters: state.inputCenters,
-      weights: weights, configuration: c,
-      warmUpPartition: epoch < c.warmUpEpochs ? state.initialPartition : nil)
-    let n = x.shape[0]
+    let warmUpPartition = epoch < c.warmUpEpochs ? state.initialPartition : nil
+    let structure: EpochStructure
+    if let context {
+      structure = try EpochStructure.computeSharded(
+        input: x, latent: latent, centers: state.centers.value,
+        previousInputCenters: state.inputCenters, weights: weights, configuration: c,
+        warmUpPartition: warmUpPartition, context: context)
+    } else {
+      structure = try EpochStructure.compute(
+        input: x, latent: latent, centers: state.centers.value,
+        previousInputCenters: state.inputCenters,
+        weights: weights, configuration: c, warmUpPartition: warmUpPartition)
+    }
+    let n = context?.totalRows ?? x.shape[0]
     let changed = labelChange(from: state.previousLabels, to: structure.labels)
     if let threshold = guardThreshold(epoch: epoch, state: state), changed > threshold {
       return .guardFired(change: changed, threshold: threshold)
@@ -290,22 +297,36 @@ public struct DCRLTrainer {
     var step = 0
     for batchStart in stride(from: 0, to: n, by: c.batchSize) {
       let indices = Array(order[batchStart..<min(batchStart + c.batchSize, n)])
-      totals.add(
-        try state.miniBatchStep(
-          input: x, indices: indices, structure: structure, weights: weights,
-          rankingDivisor: divisor, epoch: epoch, step: step))
+      if let context {
+        totals.add(
+          try state.parallelMiniBatchStep(
+            input: x, indices: indices, structure: structure, weights: weights,
+            rankingDivisor: divisor, epoch: epoch, step: step, context: context))
+      } else {
+        totals.add(
+          try state.miniBatchStep(
+            input: x, indices: indices, structure: structure, weights: weights,
+            rankingDivisor: divisor, epoch: epoch, step: step))
+      }
       step += 1
     }
     var structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?
     if weights.fullDataStep {
-      structureLosses = try state.fullDataStep(
-        input: x, structure: structure, weights: weights, epoch: epoch)
+      if let context {
+        structureLosses = try state.parallelFullDataStep(
+          input: x, structure: structure, weights: weights, epoch: epoch, context: context)
+      } else {
+        structureLosses = try state.fullDataStep(
+          input: x, structure: structure, weights: weights, epoch: epoch)
+      }
     }
+    var allTruth = truth
+    if let context, let truth { allTruth = try context.gather(truth) }
     return .finished(
       epochReport(
         epoch: epoch, weights: weights, totals: totals, structureLosses: structureLosses,
         labels: structure.labels, counts: structure.counts, labelChange: changed,
-        truncatedClusters: structure.pairs?.truncatedClusters ?? 0, truth: truth,
+        truncatedClusters: structure.pairs?.truncatedClusters ?? 0, truth: allTruth,
         seconds: (ContinuousClock.now - start).seconds))
   }
 

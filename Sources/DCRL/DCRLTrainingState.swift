@@ -148,6 +148,34 @@ final class DCRLTrainingState {
     }
   }
 
+  /// Sets the encoder's gradients to those of `Σ_chunks ⟨f(x_chunk), G_chunk⟩` for the code
+  /// gradient `G = ∂L/∂Z` of the rows `x`: the same parameter gradient as L's, with memory
+  /// bounded by one chunk's activations.
+  func setEncoderGradients(input x: Tensor, codeGradient: Tensor) {
+    let n = x.shape[0]
+    let chunk = configuration.fullPassChunkSize
+    let encoderParameters = autoencoder.encoder.parameters
+    var accumulated: [Tensor]?
+    var start = 0
+    while start < n {
+      let rows = start..<min(start + chunk, n)
+      let upstream = codeGradient.rows(rows)
+      let (_, gradients) = valueWithGradient(at: encoderParameters) {
+        (autoencoder.encode(Variable(x.rows(rows))) * upstream).sum()
+      }
+      if var sums = accumulated {
+        for index in sums.indices { sums[index].add(gradients[index]) }
+        accumulated = sums
+      } else {
+        accumulated = gradients
+      }
+      start = rows.upperBound
+    }
+    for (parameter, gradient) in zip(encoderParameters, accumulated ?? []) {
+      parameter.gradient = gradient
+    }
+  }
+
   // MARK: Full-data step (equation 10)
 
   /// One Adam #2 step on `β·L_iso + L_align` (plus L_rank when
@@ -161,20 +189,9 @@ final class DCRLTrainingState {
     guard let pairs = structure.pairs else { return (.nan, .nan, nil) }
     let n = x.shape[0]
     let chunk = configuration.fullPassChunkSize
-    var isometry = 0.0
-    var alignment = 0.0
-    var ranking: Double?
+    var values = StructureLossValues()
     func losses(_ z: Variable) -> Variable {
-      let iso = isometryLoss(latent: z, pairs: pairs)
-      let align = alignmentLoss(latent: z, labels: structure.labels, centers: centers.variable)
-      isometry = iso.value.scalarValue
-      alignment = align.value.scalarValue
-      guard weights.rankingInFullDataStep else { return iso * weights.beta + align }
-      let rank = rankingLoss(
-        centers: centers.variable, inputCenters: structure.inputCenters,
-        scale: configuration.rankingScale)
-      ranking = rank.value.scalarValue
-      return iso * weights.beta + align + rank
+      structureLoss(z, pairs: pairs, structure: structure, weights: weights, values: &values)
     }
     if n <= chunk {
       _ = valueWithGradient(at: structureParameters) {
@@ -186,32 +203,44 @@ final class DCRLTrainingState {
       // gradient as L, and memory stays bounded by one chunk's activations.
       let codes = Parameter(autoencoder.encodeAll(x, chunkSize: chunk))
       let (_, outer) = valueWithGradient(at: [codes, centers]) { losses(codes.variable) }
-      let encoderParameters = autoencoder.encoder.parameters
-      var accumulated: [Tensor]?
-      var start = 0
-      while start < n {
-        let rows = start..<min(start + chunk, n)
-        let upstream = outer[0].rows(rows)
-        let (_, gradients) = valueWithGradient(at: encoderParameters) {
-          (autoencoder.encode(Variable(x.rows(rows))) * upstream).sum()
-        }
-        if var sums = accumulated {
-          for index in sums.indices { sums[index].add(gradients[index]) }
-          accumulated = sums
-        } else {
-          accumulated = gradients
-        }
-        start = rows.upperBound
-      }
-      for (parameter, gradient) in zip(encoderParameters, accumulated ?? []) {
-        parameter.gradient = gradient
-      }
+      setEncoderGradients(input: x, codeGradient: outer[0])
       centers.gradient = outer[1]
     }
-    if !isometry.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_iso") }
-    if !alignment.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_align") }
-    if let ranking, !ranking.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_rank") }
-    fullDataOptimizer.update(structureParameters)
-    return (isometry, alignment, ranking)
+    try checkAndStep(values, epoch: epoch)
+    return (values.isometry, values.alignment, values.ranking)
   }
+
+  /// `β·L_iso + L_align (+ L_rank)` on the codes `z` of all rows, recording each term's value.
+  func structureLoss(
+    _ z: Variable, pairs: IsometryPairs, structure: EpochStructure, weights: EpochWeights,
+    values: inout StructureLossValues
+  ) -> Variable {
+    let iso = isometryLoss(latent: z, pairs: pairs)
+    let align = alignmentLoss(latent: z, labels: structure.labels, centers: centers.variable)
+    values.isometry = iso.value.scalarValue
+    values.alignment = align.value.scalarValue
+    guard weights.rankingInFullDataStep else { return iso * weights.beta + align }
+    let rank = rankingLoss(
+      centers: centers.variable, inputCenters: structure.inputCenters,
+      scale: configuration.rankingScale)
+    values.ranking = rank.value.scalarValue
+    return iso * weights.beta + align + rank
+  }
+
+  /// Throws for a non-finite structure loss; otherwise takes Adam #2's step.
+  func checkAndStep(_ values: StructureLossValues, epoch: Int) throws(DCRLError) {
+    if !values.isometry.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_iso") }
+    if !values.alignment.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_align") }
+    if let ranking = values.ranking, !ranking.isFinite {
+      throw .nonFinite(epoch: epoch, step: -1, term: "L_rank")
+    }
+    fullDataOptimizer.update(structureParameters)
+  }
+}
+
+/// The values of the full-data step's loss terms.
+struct StructureLossValues {
+  var isometry = 0.0
+  var alignment = 0.0
+  var ranking: Double?
 }

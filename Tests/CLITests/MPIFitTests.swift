@@ -6,47 +6,19 @@ import Datasets
 import Foundation
 import Tensor
 import Testing
-
-/// `mpirun` on the PATH, if any.
-private let mpirun: URL? = {
-  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-  for directory in path.split(separator: ":") {
-    let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("mpirun")
-    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-  }
-  return nil
-}()
+import _TestSupport
 
 /// Runs `mpirun -np ranks dcrl arguments…`; returns the status and the merged output.
 private func dcrlOnRanks(_ ranks: Int, _ arguments: [String]) throws -> (
   status: Int32, output: String
 ) {
-  let process = Process()
-  process.executableURL = mpirun!
-  process.arguments =
-    ["--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", try executable().path]
-    + arguments
-  var environment = ProcessInfo.processInfo.environment
-  environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
-  process.environment = environment
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  try process.run()
-  let timer = DispatchWorkItem { process.terminate() }
-  DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: timer)
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  timer.cancel()
-  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  let result = try runOnRanks(ranks, try executable(), arguments)
+  return (result.status, result.output)
 }
 
 @Suite(
   "dcrl fit on MPI ranks", .serialized,
-  .enabled(
-    if: mpirun != nil,
-    "mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev) to run dcrl on several ranks"
-  ))
+  .enabled(if: mpirunExecutable != nil, mpirunMissing("run dcrl on several ranks")))
 struct MPIFitTests {
   @Test("2 ranks write what one process writes: same labels, fingerprint and scores")
   func twoRanks() throws {

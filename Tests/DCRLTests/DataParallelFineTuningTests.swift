@@ -73,18 +73,7 @@ struct DataParallelFineTuningTests {
   }
 
   private static func parallel(_ c: DCRLConfiguration, ranks: Int) throws -> [Run] {
-    let f = Unchecked(value: fixture)
-    let autoencoders = Unchecked(value: (0..<ranks).map { _ in fixture.autoencoder.copy() })
-    return try ThreadGroup.run(ranks: ranks) { communicator in
-      let f = f.value
-      let shard = try RowShard.balanced(
-        rows: f.x.shape[0], ranks: communicator.size, rank: communicator.rank)
-      return run(
-        try trainer(c).fit(
-          shard: f.x.rows(shard.range), communicator: communicator,
-          labels: Array(f.labels[shard.range]),
-          autoencoder: autoencoders.value[communicator.rank]))
-    }
+    try fitOnRanks(ranks, c)
   }
 
   private static func expectEquivalent(_ runs: [Run], _ reference: Run) {
@@ -168,7 +157,7 @@ struct DataParallelFineTuningTests {
         rows: RowShard.balanced(rows: x.shape[0], ranks: 3, rank: communicator.rank).count,
         features: x.shape[1], communicator: communicator)
       let range = context.shard.range
-      let structure = try ShardedEpochStructure.compute(
+      let structure = try EpochStructure.computeSharded(
         input: x.rows(range), latent: latent.rows(range), centers: centers,
         previousInputCenters: nil, weights: weights, configuration: configuration,
         warmUpPartition: nil, context: context)
@@ -188,37 +177,58 @@ struct DataParallelFineTuningTests {
     }
   }
 
-  @Test("a run stopped on 2 ranks and resumed on 2 ranks is bit-identical to an uninterrupted one")
-  func resumeSameRanks() throws {
-    let f = Unchecked(value: Self.fixture)
-    let c = Self.configuration(start: .kMeans)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "dcrl-parallel-\(UUID())")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let policy = CheckpointPolicy(directory: directory, interval: 3)
-    let autoencoders = Unchecked(value: (0..<4).map { _ in Self.fixture.autoencoder.copy() })
-    @Sendable func fit(
-      _ rank: Int, stopAt: Int?, checkpoints: CheckpointPolicy?, _ communicator: any Communicator
-    ) throws -> Run {
+  /// Fits on `ranks` thread ranks from the fixture's autoencoder, stopping after epoch
+  /// `stopAt` when given, with checkpoints in `policy`.
+  private static func fitOnRanks(
+    _ ranks: Int, _ c: DCRLConfiguration, stopAt: Int? = nil, checkpoints: CheckpointPolicy? = nil
+  ) throws -> [Run] {
+    let f = Unchecked(value: fixture)
+    let autoencoders = Unchecked(value: (0..<ranks).map { _ in fixture.autoencoder.copy() })
+    return try ThreadGroup.run(ranks: ranks) { communicator in
       let f = f.value
-      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 2, rank: rank)
-      return Self.run(
-        try DCRLTrainer(configuration: c).fit(
+      let shard = try RowShard.balanced(
+        rows: f.x.shape[0], ranks: ranks, rank: communicator.rank)
+      return run(
+        try trainer(c).fit(
           shard: f.x.rows(shard.range), communicator: communicator,
-          autoencoder: autoencoders.value[rank + (stopAt == nil ? 0 : 2)], checkpoints: checkpoints
+          labels: Array(f.labels[shard.range]),
+          autoencoder: autoencoders.value[communicator.rank], checkpoints: checkpoints
         ) { report in report.epoch == stopAt ? .stop : .proceed })
     }
-    let uninterrupted = try ThreadGroup.run(ranks: 2) { c in
-      try fit(c.rank, stopAt: nil, checkpoints: nil, c)
-    }
-    _ = try ThreadGroup.run(ranks: 2) { c in try fit(c.rank, stopAt: 4, checkpoints: policy, c) }
-    let resumed = try ThreadGroup.run(ranks: 2) { communicator in
+  }
+
+  /// Resumes the checkpoint `file` on `ranks` thread ranks.
+  private static func resumeOnRanks(_ ranks: Int, _ c: DCRLConfiguration, from file: URL) throws
+    -> [Run]
+  {
+    let f = Unchecked(value: fixture)
+    return try ThreadGroup.run(ranks: ranks) { communicator in
       let f = f.value
-      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 2, rank: communicator.rank)
-      return Self.run(
+      let shard = try RowShard.balanced(
+        rows: f.x.shape[0], ranks: ranks, rank: communicator.rank)
+      return run(
         try DCRLTrainer(configuration: c).resume(
-          shard: f.x.rows(shard.range), communicator: communicator, from: policy.file))
+          shard: f.x.rows(shard.range), communicator: communicator, from: file,
+          labels: Array(f.labels[shard.range])))
     }
+  }
+
+  /// A fresh checkpoint folder, removed by the caller.
+  private static func checkpointFolder() -> CheckpointPolicy {
+    CheckpointPolicy(
+      directory: FileManager.default.temporaryDirectory.appendingPathComponent(
+        "dcrl-parallel-\(UUID())"), interval: 3)
+  }
+
+  @Test("a run stopped on 2 ranks and resumed on 2 ranks is bit-identical to an uninterrupted one")
+  func resumeSameRanks() throws {
+    let c = Self.configuration(start: .kMeans)
+    let policy = Self.checkpointFolder()
+    defer { try? FileManager.default.removeItem(at: policy.directory) }
+    let uninterrupted = try Self.fitOnRanks(2, c)
+    let stopped = try Self.fitOnRanks(2, c, stopAt: 4, checkpoints: policy)
+    #expect(stopped.map(\.reports.count) == [5, 5])
+    let resumed = try Self.resumeOnRanks(2, c, from: policy.file)
     for (a, b) in zip(resumed, uninterrupted) {
       #expect(a.parameters == b.parameters, "parameters differ after the resume")
       #expect(a.labels == b.labels)
@@ -228,30 +238,11 @@ struct DataParallelFineTuningTests {
 
   @Test("a run stopped on 2 ranks continues on 3 ranks to the uninterrupted run's end")
   func resumeAcrossRankCounts() throws {
-    let f = Unchecked(value: Self.fixture)
     let c = Self.configuration(start: .kMeans)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "dcrl-parallel-\(UUID())")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let policy = CheckpointPolicy(directory: directory, interval: 3)
-    let autoencoders = Unchecked(value: (0..<2).map { _ in Self.fixture.autoencoder.copy() })
-    let finished = try ThreadGroup.run(ranks: 2) { communicator in
-      let f = f.value
-      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 2, rank: communicator.rank)
-      return try DCRLTrainer(configuration: c).fit(
-        shard: f.x.rows(shard.range), communicator: communicator,
-        autoencoder: autoencoders.value[communicator.rank], checkpoints: policy
-      ) { report in report.epoch == 4 ? .stop : .proceed }.history.count
-    }
-    #expect(finished == [5, 5])
-    let resumed = try ThreadGroup.run(ranks: 3) { communicator in
-      let f = f.value
-      let shard = try RowShard.balanced(rows: f.x.shape[0], ranks: 3, rank: communicator.rank)
-      return Self.run(
-        try DCRLTrainer(configuration: c).resume(
-          shard: f.x.rows(shard.range), communicator: communicator, from: policy.file,
-          labels: Array(f.labels[shard.range])))
-    }
-    Self.expectEquivalent(resumed, try Self.single(c))
+    let policy = Self.checkpointFolder()
+    defer { try? FileManager.default.removeItem(at: policy.directory) }
+    let stopped = try Self.fitOnRanks(2, c, stopAt: 4, checkpoints: policy)
+    #expect(stopped.map(\.reports.count) == [5, 5])
+    Self.expectEquivalent(try Self.resumeOnRanks(3, c, from: policy.file), try Self.single(c))
   }
 }

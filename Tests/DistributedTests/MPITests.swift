@@ -4,16 +4,7 @@
 
 import Foundation
 import Testing
-
-/// `mpirun` on the PATH, if any.
-private let mpirun: URL? = {
-  let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-  for directory in path.split(separator: ":") {
-    let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("mpirun")
-    if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-  }
-  return nil
-}()
+import _TestSupport
 
 /// The `distributed-check` executable built beside the tests.
 private func checker() throws -> URL {
@@ -28,41 +19,16 @@ private func checker() throws -> URL {
     userInfo: [NSFilePathErrorKey: "distributed-check next to \(CommandLine.arguments[0])"])
 }
 
-/// Runs `mpirun -np ranks distributed-check modes…`, killing it after `timeout` seconds.
+/// Runs `mpirun -np ranks distributed-check modes…`.
 private func runRanks(_ ranks: Int, _ modes: [String], timeout: Double = 180) throws -> (
   status: Int32, output: String, seconds: Double
 ) {
-  let process = Process()
-  process.executableURL = mpirun!
-  process.arguments =
-    [
-      "--allow-run-as-root", "--oversubscribe", "-np", "\(ranks)", try checker().path,
-    ] + modes
-  var environment = ProcessInfo.processInfo.environment
-  environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
-  process.environment = environment
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  let start = Date()
-  try process.run()
-  let timer = DispatchWorkItem { process.terminate() }
-  DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  timer.cancel()
-  return (
-    process.terminationStatus, String(decoding: data, as: UTF8.self),
-    Date().timeIntervalSince(start)
-  )
+  try runOnRanks(ranks, try checker(), modes, timeout: timeout)
 }
 
 @Suite(
   "MPI", .serialized,
-  .enabled(
-    if: mpirun != nil,
-    "mpirun not found: install Open MPI (apt-get install openmpi-bin libopenmpi-dev) to run the 2-rank tests"
-  ))
+  .enabled(if: mpirunExecutable != nil, mpirunMissing("run the 2-rank tests")))
 struct MPITests {
   @Test(
     "2 ranks: every collective, then pretraining and DCRL fine-tuning equal to one process")

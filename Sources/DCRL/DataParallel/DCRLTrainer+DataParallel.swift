@@ -145,53 +145,6 @@ extension DCRLTrainer {
     )
   }
 
-  /// One data-parallel epoch: the sharded structure pass, the mini-batch loop over the global
-  /// batches, the full-data step.
-  func runParallelEpoch(
-    _ state: DCRLTrainingState, input x: Tensor, truth: [Int]?, context: ShardContext
-  ) throws(DCRLError) -> EpochOutcome {
-    let c = state.configuration
-    let epoch = state.nextEpoch
-    let start = ContinuousClock.now
-    let weights = EpochWeights(epoch: epoch, configuration: c)
-    let latent = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
-    let structure = try ShardedEpochStructure.compute(
-      input: x, latent: latent, centers: state.centers.value,
-      previousInputCenters: state.inputCenters, weights: weights, configuration: c,
-      warmUpPartition: epoch < c.warmUpEpochs ? state.initialPartition : nil, context: context)
-    let n = context.totalRows
-    let changed = labelChange(from: state.previousLabels, to: structure.labels)
-    if let threshold = guardThreshold(epoch: epoch, state: state), changed > threshold {
-      return .guardFired(change: changed, threshold: threshold)
-    }
-    state.inputCenters = structure.inputCenters
-    state.previousLabels = structure.labels
-    var totals = BatchTotals()
-    let order = randomPermutation(n, using: &state.rng)
-    let divisor = max(1, n / c.batchSize)
-    var step = 0
-    for batchStart in stride(from: 0, to: n, by: c.batchSize) {
-      let indices = Array(order[batchStart..<min(batchStart + c.batchSize, n)])
-      totals.add(
-        try state.parallelMiniBatchStep(
-          input: x, indices: indices, structure: structure, weights: weights,
-          rankingDivisor: divisor, epoch: epoch, step: step, context: context))
-      step += 1
-    }
-    var structureLosses: (isometry: Double, alignment: Double, ranking: Double?)?
-    if weights.fullDataStep {
-      structureLosses = try state.parallelFullDataStep(
-        input: x, structure: structure, weights: weights, epoch: epoch, context: context)
-    }
-    let allTruth = try truth.map { truth throws(DCRLError) in try context.gather(truth) }
-    return .finished(
-      epochReport(
-        epoch: epoch, weights: weights, totals: totals, structureLosses: structureLosses,
-        labels: structure.labels, counts: structure.counts, labelChange: changed,
-        truncatedClusters: structure.pairs?.truncatedClusters ?? 0, truth: allTruth,
-        seconds: (ContinuousClock.now - start).seconds))
-  }
-
   /// UMAP of `codes` to C dimensions and a Gaussian mixture there (the UMAP + mixture start).
   func mixturePartition(codes: Tensor) throws(DCRLError) -> [Int] {
     let c = configuration

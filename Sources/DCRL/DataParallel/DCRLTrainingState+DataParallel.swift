@@ -16,7 +16,7 @@ extension DCRLTrainingState {
   /// added on rank 0 only. The gradients of all parameters are then summed over the ranks (one
   /// all-reduce of `P + C·m` values).
   func parallelMiniBatchStep(
-    input x: Tensor, indices: [Int], structure: ShardedEpochStructure, weights: EpochWeights,
+    input x: Tensor, indices: [Int], structure: EpochStructure, weights: EpochWeights,
     rankingDivisor: Int, epoch: Int, step: Int, context: ShardContext
   ) throws(DCRLError) -> BatchLosses {
     var losses = BatchLosses()
@@ -99,50 +99,21 @@ extension DCRLTrainingState {
   /// rank then pushes its own rows' part of `∂L/∂Z` back through the encoder, chunk by chunk,
   /// and one all-reduce sums the encoder gradients.
   func parallelFullDataStep(
-    input x: Tensor, structure: ShardedEpochStructure, weights: EpochWeights, epoch: Int,
+    input x: Tensor, structure: EpochStructure, weights: EpochWeights, epoch: Int,
     context: ShardContext
   ) throws(DCRLError) -> (isometry: Double, alignment: Double, ranking: Double?) {
     guard let pairs = structure.pairs else { return (.nan, .nan, nil) }
     let chunk = configuration.fullPassChunkSize
-    var isometry = 0.0
-    var alignment = 0.0
-    var ranking: Double?
+    var values = StructureLossValues()
     let codes = Parameter(try context.gatherRows(autoencoder.encodeAll(x, chunkSize: chunk)))
-    let (_, outer) = valueWithGradient(at: [codes, centers]) { () -> Variable in
-      let z = codes.variable
-      let iso = isometryLoss(latent: z, pairs: pairs)
-      let align = alignmentLoss(latent: z, labels: structure.labels, centers: centers.variable)
-      isometry = iso.value.scalarValue
-      alignment = align.value.scalarValue
-      guard weights.rankingInFullDataStep else { return iso * weights.beta + align }
-      let rank = rankingLoss(
-        centers: centers.variable, inputCenters: structure.inputCenters,
-        scale: configuration.rankingScale)
-      ranking = rank.value.scalarValue
-      return iso * weights.beta + align + rank
+    let (_, outer) = valueWithGradient(at: [codes, centers]) {
+      structureLoss(
+        codes.variable, pairs: pairs, structure: structure, weights: weights, values: &values)
     }
-    let mine = outer[0].rows(context.shard.range)
-    let encoderParameters = autoencoder.encoder.parameters
-    var accumulated = encoderParameters.map { $0.value.zerosLike() }
-    var start = 0
-    while start < x.shape[0] {
-      let rows = start..<min(start + chunk, x.shape[0])
-      let upstream = mine.rows(rows)
-      let (_, gradients) = valueWithGradient(at: encoderParameters) {
-        (autoencoder.encode(Variable(x.rows(rows))) * upstream).sum()
-      }
-      for index in accumulated.indices { accumulated[index].add(gradients[index]) }
-      start = rows.upperBound
-    }
-    for (parameter, gradient) in zip(encoderParameters, accumulated) {
-      parameter.gradient = gradient
-    }
-    try context.allReduceGradients(encoderParameters)
+    setEncoderGradients(input: x, codeGradient: outer[0].rows(context.shard.range))
+    try context.allReduceGradients(autoencoder.encoder.parameters)
     centers.gradient = outer[1]
-    if !isometry.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_iso") }
-    if !alignment.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_align") }
-    if let ranking, !ranking.isFinite { throw .nonFinite(epoch: epoch, step: -1, term: "L_rank") }
-    fullDataOptimizer.update(structureParameters)
-    return (isometry, alignment, ranking)
+    try checkAndStep(values, epoch: epoch)
+    return (values.isometry, values.alignment, values.ranking)
   }
 }

@@ -7,33 +7,22 @@ import Distributed
 import Manifold
 import Tensor
 
-/// The structure of one epoch on one rank.
-///
-/// `target` holds this rank's rows of P; `labels`, `counts`, `inputCenters` and `pairs` are
-/// global and the same on every rank (the pairs in the single-process order).
-struct ShardedEpochStructure {
-  /// This rank's rows of P (or of the warm-up target), `[n_r, C]`; `nil` without L_C.
-  var target: Tensor?
-  /// π for every row of the data, in global order.
-  var labels: [Int]
-  /// |M_c| over all rows.
-  var counts: [Int]
-  /// v_c over all rows, `[C, D]`.
-  var inputCenters: Tensor
-  /// Every L_iso pair of the data; `nil` when the epoch takes no structure step.
-  var pairs: IsometryPairs?
-
-  /// The same quantities as the single-process ``EpochStructure``, from this rank's rows.
+extension EpochStructure {
+  /// The structure of one epoch on one rank of a data-parallel run.
+  ///
+  /// `target` holds this rank's rows of P (or of the warm-up target); `labels`, `counts`,
+  /// `inputCenters` and `pairs` are those of all rows, the same on every rank (the pairs in the
+  /// single-process order).
   ///
   /// Communication: an all-gather of the `N` labels, an all-reduce of the `C` column sums of Q
   /// and of the `C × D` cluster sums; with pairs, an all-gather of the `N × m` codes, one
   /// all-to-all of the rows other ranks hold that this rank's pairs reach (at most `n_r·k`
   /// rows of `D`), and an all-gather of the pairs and their input distances.
-  static func compute(
+  static func computeSharded(
     input x: Tensor, latent: Tensor, centers: Tensor, previousInputCenters: Tensor?,
     weights: EpochWeights, configuration c: DCRLConfiguration, warmUpPartition: [Int]?,
     context: ShardContext
-  ) throws(DCRLError) -> ShardedEpochStructure {
+  ) throws(DCRLError) -> EpochStructure {
     let q = softAssignment(latent, centers: centers, degreesOfFreedom: c.degreesOfFreedom)
     let localLabels = q.argmax(axis: 1)
     let labels = try context.gather(localLabels)
@@ -59,7 +48,7 @@ struct ShardedEpochStructure {
         latent: try context.gatherRows(latent), input: x, labels: labels, clusters: c.clusters,
         neighbors: c.isometryNeighbors, context: context)
     }
-    return ShardedEpochStructure(
+    return EpochStructure(
       target: target, labels: labels, counts: counts, inputCenters: inputCenters, pairs: pairs)
   }
 }
