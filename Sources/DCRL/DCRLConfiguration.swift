@@ -102,6 +102,11 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   /// It acts only with ``CenterInitialization/umapThenMixture``, the start that partitions
   /// every point; `nil`: as published.
   public var partitionWarmUp: PartitionWarmUp? = nil
+  /// The Gaussian mixture's starts in the UMAP + mixture initialisation, each from its own
+  /// seeded k-means start; the one with the highest likelihood wins (scikit-learn's `n_init`).
+  ///
+  /// The choice reads only the mixture's own likelihood; `nil` makes one start, as N2D does.
+  public var initializationMixtureStarts: Int? = nil
   /// How many of the first samples are embedded with t-SNE to initialise the centres.
   public var initializationSubsetSize = 3000
   /// The k-means restarts on the 2-D t-SNE points (20).
@@ -213,6 +218,10 @@ extension DCRLConfiguration {
       "must be positive")
     try check(fullPassChunkSize > 0, "fullPassChunkSize", fullPassChunkSize, "must be positive")
     try stabilization?.validate()
+    if let starts = initializationMixtureStarts, starts < 1 {
+      throw .invalidConfiguration(
+        field: "initializationMixtureStarts", value: "\(starts)", constraint: "must be >= 1")
+    }
     if let partitionWarmUp {
       try check(
         partitionWarmUp.smoothing >= 0 && partitionWarmUp.smoothing < 1,

@@ -1,7 +1,9 @@
 // DCRLStabilization: the a(e) floor, L_rank beside L_align, the label-change guard and its
 // rollback, branching a run under a changed configuration, and the UMAP + mixture start.
 
+import Clustering
 import Foundation
+import Manifold
 import Metrics
 import Tensor
 import Testing
@@ -249,5 +251,38 @@ struct StabilizedTrainingTests {
       .predict(data.x)
     let accuracy = try clusteringAccuracy(labels, data.labels)
     #expect(accuracy > 0.9, "ACC \(accuracy)")
+  }
+}
+
+@Suite("Mixture starts of the UMAP + mixture initialisation")
+struct MixtureStartsTests {
+  @Test("several starts keep the mixture of highest likelihood; fewer than one is rejected")
+  func starts() throws {
+    var c = smallConfiguration()
+    c.centerInitialization = .umapThenMixture
+    let data = syntheticMixture(perCluster: 20, seed: 3)
+    var trainer = DCRLTrainer(configuration: c)
+    trainer.startUMAPThreads = 1
+    let autoencoder = try trainer.pretrain(data.x)
+    let codes = autoencoder.encodeAll(data.x)
+    let one = try trainer.mixturePartition(codes: codes)
+    trainer.configuration.initializationMixtureStarts = 5
+    let five = try trainer.mixturePartition(codes: codes)
+    // The same UMAP embedding; the mixture of five seeded starts, as GaussianMixture makes it.
+    var umap = n2dUMAPConfiguration(clusters: 10, neighbors: 20, seed: c.seed, threads: 1)
+    umap.seed = c.seed
+    let embedding = try UMAP(configuration: umap).fit(codes).embedding
+    let single = try GaussianMixture(components: 10, covariance: .full, seed: c.seed)
+      .fit(embedding)
+    let best = try GaussianMixture(components: 10, covariance: .full, runs: 5, seed: c.seed)
+      .fit(embedding)
+    #expect(one == single.labels)
+    #expect(five == best.labels)
+    #expect(best.lowerBound >= single.lowerBound)
+    c.initializationMixtureStarts = 0
+    #expect(
+      throws: DCRLError.invalidConfiguration(
+        field: "initializationMixtureStarts", value: "0", constraint: "must be >= 1")
+    ) { try c.validate() }
   }
 }

@@ -19,7 +19,7 @@ enum SweepBenchmark: BenchmarkCommand {
       .option(
         "variants", "LIST",
         help:
-          "variants, the first is the base: paper, guard, floor<f>, rankalign, umap, joined by +",
+          "variants, the first is the base: paper, guard, floor<f>, rankalign, umap, pwarm, starts<n>, recommended, epochs<n>, joined by +",
         default: "paper"),
       .option(
         "branch-epochs", "LIST",

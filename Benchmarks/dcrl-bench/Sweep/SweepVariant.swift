@@ -48,6 +48,12 @@ struct SweepVariant: Hashable {
         }
         configuration.epochs = epochs
         continue
+      case _ where part.hasPrefix("starts"):
+        guard let starts = Int(part.dropFirst("starts".count)), starts >= 1 else {
+          throw SweepError("variant part '\(part)': starts<n> needs a whole number >= 1")
+        }
+        configuration.initializationMixtureStarts = starts
+        continue
       case _ where part.hasPrefix("floor"):
         guard let floor = Double(part.dropFirst("floor".count)), floor >= 0, floor <= 1 else {
           throw SweepError("variant part '\(part)': floor<f> needs a number in 0...1")
@@ -55,7 +61,7 @@ struct SweepVariant: Hashable {
         stabilization.weightFloor = floor
       default:
         throw SweepError(
-          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, pwarm, recommended, epochs<n>"
+          "unknown variant part '\(part)'; use paper, guard, floor<f>, rankalign, umap, pwarm, starts<n>, recommended, epochs<n>"
         )
       }
       configuration.stabilization = stabilization
@@ -72,6 +78,7 @@ struct SweepVariant: Hashable {
     try apply(to: &mine)
     guard mine.centerInitialization == base.centerInitialization,
       mine.partitionWarmUp == base.partitionWarmUp,
+      mine.initializationMixtureStarts == base.initializationMixtureStarts,
       mine.initializationSubsetSize == base.initializationSubsetSize
     else { return false }
     for e in 0..<epoch

@@ -153,8 +153,10 @@ extension DCRLTrainer {
       threads: startUMAPThreads)
     do {
       let embedding = try UMAP(configuration: umap).fit(codes)
-      return try GaussianMixture(components: c.clusters, covariance: .full, seed: c.seed)
-        .fit(embedding.embedding).labels
+      return try GaussianMixture(
+        components: c.clusters, covariance: .full, runs: c.initializationMixtureStarts ?? 1,
+        seed: c.seed
+      ).fit(embedding.embedding).labels
     } catch {
       throw .invalidInput("UMAP and the Gaussian mixture of the initialisation failed: \(error)")
     }
