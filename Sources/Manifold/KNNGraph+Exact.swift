@@ -2,6 +2,7 @@
 // exact float64 re-ranking.
 
 import COpenBLAS
+import Tensor
 
 /// How many candidates beyond `k` the float32 scan keeps for the exact re-ranking, so that
 /// rounding in `‖a‖² + ‖b‖² − 2a·b` cannot push a true neighbour out of the list.
@@ -344,7 +345,7 @@ private func rerank(
       failedFlags.withUnsafeMutableBufferPointer { failed in
         let (outIndices, outDistances, failed) = (outIndices, outDistances, failed)
         let chunks = chunkRanges(heapRows, chunkSize: 256)
-        forEachChunk(chunks.count, threads: threads) { chunk in
+        concurrentForEach(chunks.count, threads: threads) { chunk in
           var candidates: [(Double, Int)] = []
           candidates.reserveCapacity(heaps.capacity)
           func exact(_ i: Int, _ j: Int) -> Double {

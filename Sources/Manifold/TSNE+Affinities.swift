@@ -36,7 +36,7 @@ extension TSNE {
       order.withUnsafeMutableBufferPointer { columns in
         let (out, columns) = (out, columns)
         let chunks = chunkRanges(n, chunkSize: 256)
-        forEachChunk(chunks.count, threads: resolvedThreadCount(threads)) { chunk in
+        concurrentForEach(chunks.count, threads: resolvedThreadCount(threads)) { chunk in
           var squared = [Double](repeating: 0, count: k)
           for i in chunks[chunk] {
             // Columns in increasing order, as SciPy's sort_indices() leaves them.
@@ -108,7 +108,7 @@ extension TSNE {
     p.withUnsafeMutableBufferPointer { buffer in
       let buffer = buffer
       let chunks = chunkRanges(n, chunkSize: 64)
-      forEachChunk(chunks.count, threads: threads) { chunk in
+      concurrentForEach(chunks.count, threads: threads) { chunk in
         var row = [Double](repeating: 0, count: n)
         for i in chunks[chunk] {
           let line = buffer.baseAddress! + i * n

@@ -1,6 +1,7 @@
 // _NeighborSearch: exact k-nearest-neighbour candidates by blocked GEMM and per-row selection buffers.
 
 import COpenBLAS
+import Tensor
 
 /// Per-row candidate buffers for the `capacity` smallest `(key, index)` pairs, ordered
 /// lexicographically, so that equal keys are broken by the smaller index whatever order
@@ -208,7 +209,7 @@ private func scanTile(
     referenceNorms.withUnsafeBufferPointer { rn in
       let (qn, rn) = (qn.baseAddress!, rn.baseAddress! + g.columnStart)
       let rowChunks = chunkRanges(g.rows, chunkSize: 32)
-      forEachChunk(rowChunks.count, threads: threads) { chunk in
+      concurrentForEach(rowChunks.count, threads: threads) { chunk in
         for r in rowChunks[chunk] {
           let i = g.rowStart + r
           let line = tile + r * g.columns
@@ -241,7 +242,7 @@ private func scanTile(
       }
       guard g.symmetric else { return }
       let columnChunks = chunkRanges(g.columns, chunkSize: 512)
-      forEachChunk(columnChunks.count, threads: threads) { chunk in
+      concurrentForEach(columnChunks.count, threads: threads) { chunk in
         let range = columnChunks[chunk]
         let roots = heaps.roots + g.columnStart
         for r in 0..<g.rows {

@@ -1,6 +1,6 @@
 // _Kernels: the vectorised row loops and the row-parallel driver shared by the metric passes.
 
-import Dispatch
+import Tensor
 
 // The loops below are `while` loops with wrapping arithmetic on purpose: with `for … in` over a
 // range the optimiser keeps the overflow checks and does not vectorise them.
@@ -102,42 +102,16 @@ struct SmallestList {
   }
 }
 
-/// Runs `body(worker, rows)` over `workers` contiguous slices of `range`, concurrently when
-/// there is more than one worker and enough rows.
+/// Runs `body(rows)` over `workers` contiguous slices of `range` (Tensor's
+/// `concurrentForEach`), concurrently when there is more than one worker and enough rows.
 ///
 /// The passes call OpenBLAS only outside these regions, so threads are never nested around a
 /// multi-threaded GEMM (RELIABILITY R3).
-func forEachSlice(
-  of range: Range<Int>, workers: Int, _ body: @Sendable (_ worker: Int, _ rows: Range<Int>) -> Void
-) {
+func forEachSlice(of range: Range<Int>, workers: Int, _ body: (_ rows: Range<Int>) -> Void) {
   let workers = Swift.max(1, Swift.min(workers, range.count / 16))
-  if workers == 1 {
-    body(0, range)
-    return
-  }
-  DispatchQueue.concurrentPerform(iterations: workers) { worker in
+  concurrentForEach(workers, threads: workers) { worker in
     let start = range.lowerBound + range.count * worker / workers
     let end = range.lowerBound + range.count * (worker + 1) / workers
-    body(worker, start..<end)
+    body(start..<end)
   }
-}
-
-/// A raw pointer that may cross into the concurrent slices; each slice touches its own rows.
-struct SharedPointer<Pointee>: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Pointee>
-
-  init(_ base: UnsafeMutablePointer<Pointee>) { self.base = base }
-
-  static func allocate(_ count: Int, _ value: Pointee) -> SharedPointer {
-    let base = UnsafeMutablePointer<Pointee>.allocate(capacity: Swift.max(count, 1))
-    base.initialize(repeating: value, count: count)
-    return SharedPointer(base)
-  }
-
-  subscript(index: Int) -> Pointee {
-    get { base[index] }
-    nonmutating set { base[index] = newValue }
-  }
-
-  func deallocate() { base.deallocate() }
 }

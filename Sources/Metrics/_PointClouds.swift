@@ -76,24 +76,4 @@ func validateNeighbors(_ neighbors: ClosedRange<Int>, samples: Int) throws(Metri
   }
 }
 
-/// A fixed-size buffer with a stable address, for loops that must not go through `Array`'s
-/// bounds checks or copy-on-write.
-final class HostBuffer<Element>: @unchecked Sendable {
-  let count: Int
-  let pointer: UnsafeMutablePointer<Element>
-
-  init(_ values: [Element]) {
-    count = values.count
-    pointer = .allocate(capacity: Swift.max(values.count, 1))
-    _ = UnsafeMutableBufferPointer(start: pointer, count: values.count).initialize(from: values)
-  }
-
-  subscript(index: Int) -> Element {
-    get { pointer[index] }
-    set { pointer[index] = newValue }
-  }
-
-  deinit { pointer.deallocate() }
-}
-
 typealias DoubleBuffer = HostBuffer<Double>

@@ -198,7 +198,7 @@ extension TiledSpace {
   ) {
     let products = SharedPointer(Element.elements(of: tile.storage))
     let companionProducts = companion.map { SharedPointer(Companion.elements(of: $0.tile.storage)) }
-    forEachSlice(of: rows, workers: workers) { _, slice in
+    forEachSlice(of: rows, workers: workers) { slice in
       let width = columns.count
       let scratch = RowScratch<Element>(width: width)
       defer { scratch.deallocate() }
