@@ -194,7 +194,9 @@ func filteredCandidateSearch(
     }
   }
   var axes = [Float](repeating: 0, count: d * p)
-  if let (_, vectors) = symmetricEigendecomposition(symmetric, order: d) {
+  if let (_, vectors) = try? symmetricEigendecomposition(
+    symmetric, order: d, driver: .divideAndConquer)
+  {
     for r in 0..<d {
       for c in 0..<p { axes[r * p + c] = Float(vectors[r * d + (d - 1 - c)]) }
     }

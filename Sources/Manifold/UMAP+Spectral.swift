@@ -56,7 +56,10 @@ extension UMAP {
         }
         m[row * n + row] += 1
       }
-      guard let (_, vectors) = symmetricEigendecomposition(m, order: n) else { return nil }
+      guard
+        let (_, vectors) = try? symmetricEigendecomposition(
+          m, order: n, driver: .divideAndConquer)
+      else { return nil }
       var layout = [Double](repeating: 0, count: n * components)
       for i in 0..<n {
         for c in 0..<components { layout[i * components + c] = vectors[i * n + c + 1] }
@@ -178,19 +181,11 @@ extension UMAP {
   private static func ritzPairs(_ alphas: [Double], _ betas: [Double], used: Int, wanted k: Int)
     -> (vectors: [Double], columns: [Int], converged: Bool)?
   {
-    var diagonal = Array(alphas.prefix(used))
-    var offDiagonal = Array(betas.prefix(used - 1))
-    var vectors = [Double](repeating: 0, count: used * used)
-    let info = diagonal.withUnsafeMutableBufferPointer { d in
-      offDiagonal.withUnsafeMutableBufferPointer { e in
-        vectors.withUnsafeMutableBufferPointer { z in
-          LAPACKE_dstev(
-            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(used), d.baseAddress,
-            e.baseAddress, z.baseAddress, LapackInt(used))
-        }
-      }
-    }
-    guard info == 0, used >= k else { return nil }
+    guard
+      let (_, vectors) = try? tridiagonalEigendecomposition(
+        diagonal: Array(alphas.prefix(used)), offDiagonal: Array(betas.prefix(used - 1))),
+      used >= k
+    else { return nil }
     let columns = (0..<k).map { used - 1 - $0 }
     let lastBeta = betas[used - 1]
     let converged = columns.allSatisfy { abs(lastBeta * vectors[(used - 1) * used + $0]) < 1e-4 }

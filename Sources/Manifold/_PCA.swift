@@ -1,23 +1,7 @@
 // _PCA: principal-component scores through the covariance matrix's eigendecomposition (LAPACKE).
 
 import COpenBLAS
-
-/// The eigenvalues (ascending) and row-major eigenvectors (one per column) of a symmetric
-/// `n × n` matrix, by LAPACK's divide-and-conquer `dsyevd`; `nil` if LAPACK fails.
-func symmetricEigendecomposition(_ matrix: [Double], order n: Int) -> (
-  values: [Double], vectors: [Double]
-)? {
-  var a = matrix
-  var w = [Double](repeating: 0, count: n)
-  let info = a.withUnsafeMutableBufferPointer { a in
-    w.withUnsafeMutableBufferPointer { w in
-      LAPACKE_dsyevd(
-        LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), LapackInt(n),
-        a.baseAddress, LapackInt(n), w.baseAddress)
-    }
-  }
-  return info == 0 ? (w, a) : nil
-}
+import Tensor
 
 /// The scores of `x` on its first `components` principal axes, row-major `[n, components]`.
 ///
@@ -41,7 +25,10 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
         c.baseAddress, Int32(d))
     }
   }
-  guard let (_, vectors) = symmetricEigendecomposition(covariance, order: d) else { return nil }
+  guard
+    let (_, vectors) = try? symmetricEigendecomposition(
+      covariance, order: d, driver: .divideAndConquer)
+  else { return nil }
   let kept = min(components, d)
   var axes = [Double](repeating: 0, count: d * components)
   for k in 0..<kept {
