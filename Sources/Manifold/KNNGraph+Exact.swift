@@ -1,7 +1,6 @@
 // KNNGraph+Exact: candidate search in float32 blocks (optionally on a PCA lower bound), then an
 // exact float64 re-ranking.
 
-import COpenBLAS
 import Tensor
 
 /// How many candidates beyond `k` the float32 scan keeps for the exact re-ranking, so that
@@ -181,9 +180,7 @@ func filteredCandidateSearch(
   var moments = [Float](repeating: 0, count: d * d)
   rows.withUnsafeBufferPointer { r in
     moments.withUnsafeMutableBufferPointer { m in
-      cblas_ssyrk(
-        CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, r.baseAddress, Int32(d), 0,
-        m.baseAddress, Int32(d))
+      hostGramUpper(n: d, k: n, r.baseAddress, lda: d, m.baseAddress, ldc: d)
     }
   }
   var symmetric = [Double](repeating: 0, count: d * d)
@@ -205,9 +202,8 @@ func filteredCandidateSearch(
   rows.withUnsafeBufferPointer { r in
     axes.withUnsafeBufferPointer { v in
       projected.withUnsafeMutableBufferPointer { out in
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(p), Int32(d), 1, r.baseAddress,
-          Int32(d), v.baseAddress, Int32(p), 0, out.baseAddress, Int32(p))
+        hostGEMM(
+          m: n, n: p, k: d, r.baseAddress, lda: d, v.baseAddress, ldb: p, out.baseAddress, ldc: p)
       }
     }
   }

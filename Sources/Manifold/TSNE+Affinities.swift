@@ -1,6 +1,5 @@
 // TSNE+Affinities: the input similarities P, by a per-point binary search to the perplexity.
 
-import COpenBLAS
 import Foundation
 import Tensor
 
@@ -229,9 +228,9 @@ func allPairsSquaredDistances(_ x: HostMatrix, metric: DistanceMetric) -> [Doubl
   let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
   rows.withUnsafeBufferPointer { r in
     out.withUnsafeMutableBufferPointer { o in
-      cblas_dgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), 1, r.baseAddress,
-        Int32(d), r.baseAddress, Int32(d), 0, o.baseAddress, Int32(n))
+      hostGEMM(
+        transposeB: true, m: n, n: n, k: d, r.baseAddress, lda: d, r.baseAddress, ldb: d,
+        o.baseAddress, ldc: n)
     }
   }
   for i in 0..<n {

@@ -1,6 +1,5 @@
 // UMAP+Spectral: connected components and the spectral initialisation (Laplacian eigenvectors).
 
-import COpenBLAS
 import Foundation
 import Tensor
 
@@ -128,12 +127,10 @@ extension UMAP {
           for pass in 0..<2 {
             w.withUnsafeMutableBufferPointer { w in
               coefficients.withUnsafeMutableBufferPointer { c in
-                cblas_dgemv(
-                  CblasRowMajor, CblasNoTrans, Int32(j + 1), Int32(n), 1, q, Int32(n),
-                  w.baseAddress, 1, 0, c.baseAddress, 1)
-                cblas_dgemv(
-                  CblasRowMajor, CblasTrans, Int32(j + 1), Int32(n), -1, q, Int32(n), c.baseAddress,
-                  1, 1, w.baseAddress, 1)
+                hostGEMV(m: j + 1, n: n, q, lda: n, w.baseAddress, c.baseAddress)
+                hostGEMV(
+                  transpose: true, m: j + 1, n: n, alpha: -1, q, lda: n, c.baseAddress, beta: 1,
+                  w.baseAddress)
               }
             }
             if pass == 0 { alphas.append(coefficients[j]) } else { alphas[j] += coefficients[j] }

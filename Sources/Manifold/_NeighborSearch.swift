@@ -1,6 +1,5 @@
 // _NeighborSearch: exact k-nearest-neighbour candidates by blocked GEMM and per-row selection buffers.
 
-import COpenBLAS
 import Tensor
 
 /// Per-row candidate buffers for the `capacity` smallest `(key, index)` pairs, ordered
@@ -162,10 +161,9 @@ func blockedCandidateSearch(
     for columnStart in stride(from: firstColumn, to: referenceCount, by: columnBlock) {
       let columns = min(columnBlock, referenceCount - columnStart)
       // tile[r][c] = q_{rowStart+r} · x_{columnStart+c}; OpenBLAS threads own the cores here.
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns), Int32(d), 1,
-        queries + rowStart * d, Int32(d), reference + columnStart * d, Int32(d), 0, tile,
-        Int32(columns))
+      hostGEMM(
+        transposeB: true, m: rows, n: columns, k: d, queries + rowStart * d, lda: d,
+        reference + columnStart * d, ldb: d, tile, ldc: columns)
       let geometry = TileGeometry(
         rowStart: rowStart, rows: rows, columnStart: columnStart, columns: columns,
         symmetric: symmetric)

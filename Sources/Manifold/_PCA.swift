@@ -1,6 +1,5 @@
 // _PCA: principal-component scores through the covariance matrix's eigendecomposition (LAPACKE).
 
-import COpenBLAS
 import Tensor
 
 /// The scores of `x` on its first `components` principal axes, row-major `[n, components]`.
@@ -19,10 +18,9 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
   var covariance = [Double](repeating: 0, count: d * d)
   centred.withUnsafeBufferPointer { a in
     covariance.withUnsafeMutableBufferPointer { c in
-      cblas_dgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n),
-        1 / Double(max(n - 1, 1)), a.baseAddress, Int32(d), a.baseAddress, Int32(d), 0,
-        c.baseAddress, Int32(d))
+      hostGEMM(
+        transposeA: true, m: d, n: d, k: n, alpha: 1 / Double(max(n - 1, 1)), a.baseAddress,
+        lda: d, a.baseAddress, ldb: d, c.baseAddress, ldc: d)
     }
   }
   guard
@@ -44,10 +42,9 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
   centred.withUnsafeBufferPointer { a in
     axes.withUnsafeBufferPointer { v in
       scores.withUnsafeMutableBufferPointer { s in
-        cblas_dgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(components), Int32(d), 1,
-          a.baseAddress, Int32(d), v.baseAddress, Int32(components), 0, s.baseAddress,
-          Int32(components))
+        hostGEMM(
+          m: n, n: components, k: d, a.baseAddress, lda: d, v.baseAddress, ldb: components,
+          s.baseAddress, ldc: components)
       }
     }
   }
