@@ -105,7 +105,7 @@ extension LloydProblem {
 /// `dots[p] = Σ_c centre[c] · columns[c · stride + p]` for `p < n`: four points at a time with
 /// the feature sum held in a register (no store between features).
 @inline(never)
-func dotProducts<T: ClusteringScalar>(
+func dotProducts<T: HostFloat>(
   _ centre: UnsafePointer<T>, _ d: Int, _ columns: UnsafePointer<T>, stride: Int,
   into dots: UnsafeMutablePointer<T>, _ n: Int
 ) {
@@ -133,7 +133,7 @@ func dotProducts<T: ClusteringScalar>(
 
 /// `out[p] += (x − column[p])²` in `Double`.
 @inline(never)
-func addSquaredDifferences<T: ClusteringScalar>(
+func addSquaredDifferences<T: HostFloat>(
   _ x: Double, _ column: UnsafePointer<T>, _ out: UnsafeMutablePointer<Double>, _ n: Int
 ) {
   var p = 0

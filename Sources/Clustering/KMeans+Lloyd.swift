@@ -15,7 +15,7 @@ struct KMeansRun {
 
 /// The data of a k-means fit prepared once for every run: centred, on the CPU backend, with the
 /// quantities each iteration reuses.
-struct LloydProblem<T: ClusteringScalar> {
+struct LloydProblem<T: HostFloat> {
   let count: Int
   let dimension: Int
   /// `x − mean(x)`, `[n, d]` in `T`.
@@ -230,7 +230,7 @@ struct LloydProblem<T: ClusteringScalar> {
 /// A separate function with pointer arguments and bitwise selects instead of branches, so that
 /// the loop vectorises; strict `<` keeps the lowest index on ties.
 @inline(never)
-func improveAssignment<T: ClusteringScalar>(
+func improveAssignment<T: HostFloat>(
   _ row: UnsafePointer<T>, norm: T, label: Int32, _ best: UnsafeMutablePointer<T>,
   _ labels: UnsafeMutablePointer<Int32>, _ n: Int
 ) {

@@ -7,7 +7,7 @@ import Tensor
 
 /// The number of `values[range]` at most `bound`.
 @inline(__always)
-func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
+func countAtMost<T: HostFloat>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
   -> Int
 {
   var total: Int32 = 0
@@ -22,7 +22,7 @@ func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int
 /// The numbers of `lower[0..<count]` below `low` and of `upper[0..<count]` at most `high`, in
 /// one pass.
 @inline(__always)
-func countBelowAndAtMost<T: MetricScalar>(
+func countBelowAndAtMost<T: HostFloat>(
   _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T
 ) -> (below: Int, atMost: Int) {
   var below: Int32 = 0
@@ -42,7 +42,7 @@ func countBelowAndAtMost<T: MetricScalar>(
 /// Blocks of 64 are counted first with a vectorised loop and skipped when
 /// empty.
 @inline(__always)
-func forEachInBand<T: MetricScalar>(
+func forEachInBand<T: HostFloat>(
   _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T,
   _ visit: (Int) -> Void
 ) {
@@ -87,7 +87,7 @@ struct SmallestList {
 
   /// Offers `values[range]` (whose positions are offset by `base`) to the list.
   @inline(__always)
-  func offer<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {
+  func offer<T: HostFloat>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {
     // Blocks of 64 are skipped when none beats the current worst, which after the first few
     // tiles is almost always; T(worst).nextUp bounds every value whose Double is below worst,
     // whatever the rounding.

@@ -13,7 +13,7 @@ import Tensor
 /// unless it falls within that band, and only then redone with the exact key
 /// `max(Σ_c (p_ic − p_lc)², floor)` in `Double`. Ranks therefore are those of the exact keys:
 /// independent of BLAS, thread count and tile size.
-struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
+struct TiledSpace<Element: HostFloat>: @unchecked Sendable {
   let count: Int
   let dimension: Int
   let data: Tensor
@@ -292,7 +292,7 @@ func squaredDistanceError(
 }
 
 /// Per-worker scratch for one tile row.
-struct RowScratch<Element: MetricScalar> {
+struct RowScratch<Element: HostFloat> {
   /// Approximate keys `s_l`.
   let keys: UnsafeMutablePointer<Element>
   /// The keys widened to `Double`, and the companion space's keys, for RMRE.
