@@ -46,9 +46,7 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
     .target(name: "Clustering", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
-    // Manifold calls cblas_sgemm on row blocks (offsets and leading dimensions the Tensor API
-    // does not expose) and LAPACKE for small symmetric eigenproblems (PCA, spectral layout).
-    .target(name: "Manifold", dependencies: ["Tensor", "COpenBLAS"], swiftSettings: swiftFlags),
+    .target(name: "Manifold", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
     .target(
       name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics", "Distributed"],

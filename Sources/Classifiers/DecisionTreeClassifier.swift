@@ -199,7 +199,7 @@ public struct DecisionTreeClassifierModel: ProbabilisticClassifierModel, Codable
 
   /// Adds `scale` times each row's leaf distribution into `probabilities` (`[m, K]`).
   func accumulateProbabilities(
-    _ x: HostMatrix<Float>, into probabilities: inout [Double], scale: Double = 1
+    _ x: HostValues<Float>, into probabilities: inout [Double], scale: Double = 1
   ) {
     let k = classes.count
     x.values.withUnsafeBufferPointer { values in

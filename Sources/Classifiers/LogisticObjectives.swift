@@ -19,7 +19,7 @@ import Tensor
 /// ``hessianProduct(_:)`` reuse, as liblinear's `l2r_lr_fun` does; call them in that order at
 /// the same point.
 struct BinaryLogisticObjective {
-  let x: HostMatrix<Double>
+  let x: HostValues<Double>
   /// ±1 per sample.
   let y: [Double]
   /// The loss weight c_i of every sample.
@@ -38,7 +38,7 @@ struct BinaryLogisticObjective {
   private var curvature: [Double]
 
   init(
-    x: HostMatrix<Double>, y: [Double], sampleWeights: [Double], regularization: Double,
+    x: HostValues<Double>, y: [Double], sampleWeights: [Double], regularization: Double,
     interceptColumn: Double?, penalizeIntercept: Bool
   ) {
     self.x = x
@@ -150,7 +150,7 @@ struct BinaryLogisticObjective {
 /// with the intercepts `b` unpenalised. Parameters are laid out class by class:
 /// `[W_0 (d), b_0, W_1 (d), b_1, …]` (without the `b_k` when there is no intercept).
 struct MultinomialLogisticObjective {
-  let x: HostMatrix<Double>
+  let x: HostValues<Double>
   /// The class index of every sample.
   let labels: [Int]
   let classCount: Int
@@ -161,7 +161,7 @@ struct MultinomialLogisticObjective {
   private let features: Tensor
 
   init(
-    x: HostMatrix<Double>, labels: [Int], classCount: Int, regularization: Double,
+    x: HostValues<Double>, labels: [Int], classCount: Int, regularization: Double,
     fitIntercept: Bool
   ) {
     self.x = x

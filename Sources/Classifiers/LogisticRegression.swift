@@ -127,7 +127,7 @@ public struct LogisticRegression: Classifier {
   }
 
   /// One binary TRON problem per class (one for two classes), positives = that class.
-  private func fitLiblinear(_ x: HostMatrix<Double>, _ encoding: LabelEncoding)
+  private func fitLiblinear(_ x: HostValues<Double>, _ encoding: LabelEncoding)
     -> LogisticRegressionModel
   {
     let c = configuration
@@ -159,7 +159,7 @@ public struct LogisticRegression: Classifier {
   }
 
   /// One multinomial (or, for two classes, binomial) model by L-BFGS.
-  private func fitLBFGS(_ x: HostMatrix<Double>, _ encoding: LabelEncoding)
+  private func fitLBFGS(_ x: HostValues<Double>, _ encoding: LabelEncoding)
     -> LogisticRegressionModel
   {
     let c = configuration

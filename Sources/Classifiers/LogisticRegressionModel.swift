@@ -101,7 +101,7 @@ public struct LogisticRegressionModel: ProbabilisticClassifierModel, Codable, Ha
   }
 
   /// `x·Wᵀ + b`, row-major `[m, rows]`.
-  func decisionValues(_ x: HostMatrix<Double>) -> [Double] {
+  func decisionValues(_ x: HostValues<Double>) -> [Double] {
     let d = featureCount
     let rows = rowCount
     var scores = [Double](repeating: 0, count: x.rows * rows)

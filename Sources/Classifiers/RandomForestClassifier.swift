@@ -134,7 +134,7 @@ public struct RandomForestClassifierModel: ProbabilisticClassifierModel, Codable
     return mostProbable(averagedProbabilities(data), classes: classes)
   }
 
-  private func averagedProbabilities(_ x: HostMatrix<Float>) -> [Double] {
+  private func averagedProbabilities(_ x: HostValues<Float>) -> [Double] {
     var probabilities = [Double](repeating: 0, count: x.rows * classes.count)
     // Sum the trees' probabilities, then divide, as scikit-learn accumulates them.
     for tree in trees { tree.accumulateProbabilities(x, into: &probabilities) }

@@ -167,7 +167,7 @@ public struct SupportVectorClassifier: Classifier {
   }
 
   /// γ for this training matrix.
-  func resolvedGamma(_ x: HostMatrix<Double>) -> Double {
+  func resolvedGamma(_ x: HostValues<Double>) -> Double {
     switch configuration.gamma {
     case .auto: return 1 / Double(x.columns)
     case .value(let value): return value

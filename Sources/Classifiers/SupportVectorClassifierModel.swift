@@ -71,7 +71,7 @@ public struct SupportVectorClassifierModel: ClassifierModel, Codable, Hashable {
   }
 
   /// `[m, pairs]` decision values, computing each kernel row K(x, ·) once for all pairs.
-  func pairDecisions(_ x: HostMatrix<Double>) -> [Double] {
+  func pairDecisions(_ x: HostValues<Double>) -> [Double] {
     let d = featureCount
     let count = supportIndices.count
     var starts = [0]

@@ -4,7 +4,7 @@
 import Tensor
 
 /// A dense row-major matrix on the host.
-struct HostMatrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
+struct HostValues<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
   /// The number of rows (samples).
   var rows: Int
   /// The number of columns (features).
@@ -16,14 +16,18 @@ struct HostMatrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
   @inline(__always) func offset(_ row: Int) -> Int { row * columns }
 }
 
-/// Checks that `x` is a non-empty `[n, d]` matrix, with `d == expectedFeatures` when given.
-func validateShape(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierError) {
-  guard x.rank == 2 else { throw .notAMatrix(shape: x.shape) }
-  guard x.shape[0] > 0, x.shape[1] > 0 else {
-    throw .emptyData(samples: x.shape[0], features: x.shape[1])
-  }
-  if let expectedFeatures, x.shape[1] != expectedFeatures {
-    throw .featureMismatch(found: x.shape[1], expected: expectedFeatures)
+extension ClassifierError {
+  /// The classifier error for a failed host-matrix check (Tensor's `ValidatedMatrix`).
+  init(_ error: HostInputError) {
+    switch error {
+    case .notAMatrix(let shape): self = .notAMatrix(shape: shape)
+    case .noSamples(let shape), .noFeatures(let shape):
+      self = .emptyData(samples: shape[0], features: shape[1])
+    case .featureMismatch(let found, let expected):
+      self = .featureMismatch(found: found, expected: expected)
+    case .nonFinite(let row, let column, let value):
+      self = .nonFinite(row: row, column: column, value: value)
+    }
   }
 }
 
@@ -38,12 +42,14 @@ func checkFinite<Scalar: BinaryFloatingPoint>(_ values: [Scalar], columns: Int)
 
 /// `x` validated and copied to the host as `Double`.
 func hostDoubles(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierError)
-  -> HostMatrix<Double>
+  -> HostValues<Double>
 {
-  try validateShape(x, expectedFeatures: expectedFeatures)
-  let values = x.doubles
-  try checkFinite(values, columns: x.shape[1])
-  return HostMatrix(rows: x.shape[0], columns: x.shape[1], values: values)
+  do {
+    let host = try ValidatedMatrix(validating: x, expectedFeatures: expectedFeatures)
+    return HostValues(rows: host.rows, columns: host.columns, values: host.tensor.doubles)
+  } catch {
+    throw ClassifierError(error)
+  }
 }
 
 /// `x` validated and copied to the host as `Float` (as scikit-learn's trees convert it).
@@ -51,12 +57,16 @@ func hostDoubles(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierErr
 /// A finite float64 value too large for float32 becomes infinite and is rejected, as
 /// scikit-learn does.
 func hostFloats(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierError)
-  -> HostMatrix<Float>
+  -> HostValues<Float>
 {
-  try validateShape(x, expectedFeatures: expectedFeatures)
+  do {
+    try ValidatedMatrix.validateShape(x, expectedFeatures: expectedFeatures)
+  } catch {
+    throw ClassifierError(error)
+  }
   let values = x.floats
   try checkFinite(values, columns: x.shape[1])
-  return HostMatrix(rows: x.shape[0], columns: x.shape[1], values: values)
+  return HostValues(rows: x.shape[0], columns: x.shape[1], values: values)
 }
 
 /// The sorted distinct labels and every label's index among them.

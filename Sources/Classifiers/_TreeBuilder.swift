@@ -14,7 +14,7 @@ struct TreeTrainingData: Sendable {
   let labels: [Int32]
   let classCount: Int
 
-  init(_ x: HostMatrix<Float>, labels: [Int], classCount: Int) {
+  init(_ x: HostValues<Float>, labels: [Int], classCount: Int) {
     var columns = [Float](repeating: 0, count: x.values.count)
     for i in 0..<x.rows {
       for f in 0..<x.columns { columns[f * x.rows + i] = x.values[i * x.columns + f] }

@@ -2,62 +2,35 @@
 // vectorised Swift loops over fixed chunks of points, run on parallel workers, for data whose
 // products are too thin for GEMM to pay (d ≤ 32: PCA codes, 2-D t-SNE maps).
 
-import Dispatch
 import Tensor
-
-/// A fixed-size buffer with a stable address, shared read-only (or by disjoint ranges) between
-/// the chunk workers.
-final class HostArray<Element>: @unchecked Sendable {
-  let count: Int
-  let pointer: UnsafeMutablePointer<Element>
-
-  init(repeating value: Element, count: Int) {
-    self.count = count
-    pointer = .allocate(capacity: Swift.max(count, 1))
-    pointer.initialize(repeating: value, count: count)
-  }
-
-  deinit { pointer.deallocate() }
-}
 
 /// Points per chunk: fixed, so that per-chunk partial sums (merged in chunk order) make the
 /// results independent of the number of workers.
 let kMeansChunk = 4096
 
-/// Runs `body(chunk, range)` for every fixed chunk of `0..<count` on `workers` threads; worker
-/// `w` takes chunks `w, w + workers, …`.
+/// Runs `body(chunk, range)` for every fixed chunk of `0..<count` on `workers` threads
+/// (Tensor's `concurrentForEach`).
 ///
-/// No BLAS call is made inside, so threads never nest
-/// around OpenBLAS's own (RELIABILITY R3).
-func forEachChunk(
-  of count: Int, workers: Int, _ body: @Sendable (_ chunk: Int, _ range: Range<Int>) -> Void
-) {
+/// No BLAS call is made inside, so threads never nest around OpenBLAS's own (RELIABILITY R3).
+func forEachChunk(of count: Int, workers: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void)
+{
   let chunks = (count + kMeansChunk - 1) / kMeansChunk
-  let workers = Swift.max(1, Swift.min(workers, chunks))
-  if workers == 1 {
-    for chunk in 0..<chunks {
-      body(chunk, (chunk * kMeansChunk)..<Swift.min((chunk + 1) * kMeansChunk, count))
-    }
-    return
-  }
-  DispatchQueue.concurrentPerform(iterations: workers) { worker in
-    for chunk in stride(from: worker, to: chunks, by: workers) {
-      body(chunk, (chunk * kMeansChunk)..<Swift.min((chunk + 1) * kMeansChunk, count))
-    }
+  concurrentForEach(chunks, threads: Swift.max(1, workers)) { chunk in
+    body(chunk, (chunk * kMeansChunk)..<Swift.min((chunk + 1) * kMeansChunk, count))
   }
 }
 
 extension LloydProblem {
   /// ``assign(_:k:)`` for few features: `‖c‖² − 2x·c` accumulated feature by feature over the
   /// column-major copy, per chunk.
-  func assignDirect(_ centers: [Double], k: Int, columns: HostArray<T>) -> [Int32] {
+  func assignDirect(_ centers: [Double], k: Int, columns: HostBuffer<T>) -> [Int32] {
     let rounded = centers.map { T($0) }
     let norms = (0..<k).map { j in
       (0..<dimension).reduce(T(0)) {
         $0 + rounded[j * dimension + $1] * rounded[j * dimension + $1]
       }
     }
-    let labels = HostArray<Int32>(repeating: 0, count: count)
+    let labels = HostBuffer<Int32>(repeating: 0, count: count)
     let (n, d) = (count, dimension)
     forEachChunk(of: n, workers: workers) { _, range in
       let width = range.count
@@ -86,17 +59,17 @@ extension LloydProblem {
   func clusterSumsDirect(_ labels: [Int32], k: Int) -> (sums: [Double], weights: [Double]) {
     let (n, d) = (count, dimension)
     let chunks = (n + kMeansChunk - 1) / kMeansChunk
-    let partial = HostArray<Double>(repeating: 0, count: chunks * k * (d + 1))
-    let values = SharedValues(pointer: self.values)
+    let partial = HostBuffer<Double>(repeating: 0, count: chunks * k * (d + 1))
+    let values = SharedPointer(self.values)
     let weights = self.weights
     labels.withUnsafeBufferPointer { buffer in
-      let labels = SharedValues(pointer: UnsafeMutablePointer(mutating: buffer.baseAddress!))
+      let labels = SharedPointer(UnsafeMutablePointer(mutating: buffer.baseAddress!))
       forEachChunk(of: n, workers: workers) { chunk, range in
         let sums = partial.pointer + chunk * k * (d + 1)
         for p in range {
-          let row = sums + Int(labels.pointer[p]) * (d + 1)
+          let row = sums + Int(labels.base[p]) * (d + 1)
           let weight = weights[p]
-          for c in 0..<d { row[c] += weight * Double(values.pointer[p * d + c]) }
+          for c in 0..<d { row[c] += weight * Double(values.base[p * d + c]) }
           row[d] += weight
         }
       }
@@ -114,7 +87,7 @@ extension LloydProblem {
   }
 
   /// ``squaredDistances(from:)`` for few features, computed directly per feature.
-  func squaredDistancesDirect(from rows: [Int], columns: HostArray<T>) -> [[Double]] {
+  func squaredDistancesDirect(from rows: [Int], columns: HostBuffer<T>) -> [[Double]] {
     let n = count
     return rows.map { r in
       var result = [Double](repeating: 0, count: n)
@@ -129,15 +102,10 @@ extension LloydProblem {
   }
 }
 
-/// A host pointer that concurrent chunk workers only read.
-struct SharedValues<Element>: @unchecked Sendable {
-  let pointer: UnsafeMutablePointer<Element>
-}
-
 /// `dots[p] = Σ_c centre[c] · columns[c · stride + p]` for `p < n`: four points at a time with
 /// the feature sum held in a register (no store between features).
 @inline(never)
-func dotProducts<T: ClusteringScalar>(
+func dotProducts<T: HostFloat>(
   _ centre: UnsafePointer<T>, _ d: Int, _ columns: UnsafePointer<T>, stride: Int,
   into dots: UnsafeMutablePointer<T>, _ n: Int
 ) {
@@ -165,7 +133,7 @@ func dotProducts<T: ClusteringScalar>(
 
 /// `out[p] += (x − column[p])²` in `Double`.
 @inline(never)
-func addSquaredDifferences<T: ClusteringScalar>(
+func addSquaredDifferences<T: HostFloat>(
   _ x: Double, _ column: UnsafePointer<T>, _ out: UnsafeMutablePointer<Double>, _ n: Int
 ) {
   var p = 0

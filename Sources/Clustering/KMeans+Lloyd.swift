@@ -15,7 +15,7 @@ struct KMeansRun {
 
 /// The data of a k-means fit prepared once for every run: centred, on the CPU backend, with the
 /// quantities each iteration reuses.
-struct LloydProblem<T: ClusteringScalar> {
+struct LloydProblem<T: HostFloat> {
   let count: Int
   let dimension: Int
   /// `x − mean(x)`, `[n, d]` in `T`.
@@ -31,7 +31,7 @@ struct LloydProblem<T: ClusteringScalar> {
   let meanVariance: Double
   /// A column-major copy (`columns[c · n + i]`) for the few-feature path, or `nil` when the
   /// GEMM path is used (more than 32 features).
-  let columns: HostArray<T>?
+  let columns: HostBuffer<T>?
   /// Threads of the few-feature path: as many as OpenBLAS has (one knob, RELIABILITY R3).
   let workers: Int
 
@@ -66,7 +66,7 @@ struct LloydProblem<T: ClusteringScalar> {
     meanVariance = variance.reduce(0, +) / Double(count * dimension)
     workers = CPUBackend.blasThreads
     if dimension <= 32 {
-      let columns = HostArray<T>(repeating: 0, count: count * dimension)
+      let columns = HostBuffer<T>(repeating: 0, count: count * dimension)
       for i in 0..<count {
         for c in 0..<dimension { columns.pointer[c * count + i] = centred[i * dimension + c] }
       }
@@ -230,7 +230,7 @@ struct LloydProblem<T: ClusteringScalar> {
 /// A separate function with pointer arguments and bitwise selects instead of branches, so that
 /// the loop vectorises; strict `<` keeps the lowest index on ties.
 @inline(never)
-func improveAssignment<T: ClusteringScalar>(
+func improveAssignment<T: HostFloat>(
   _ row: UnsafePointer<T>, norm: T, label: Int32, _ best: UnsafeMutablePointer<T>,
   _ labels: UnsafeMutablePointer<Int32>, _ n: Int
 ) {

@@ -106,7 +106,7 @@ func nearestNeighborIndices(_ data: Tensor, neighbors: Int) -> [Int] {
   }
 }
 
-private func nearestNeighborIndices<T: ClusteringScalar>(
+private func nearestNeighborIndices<T: HostFloat>(
   _ data: Tensor, neighbors: Int, _: T.Type
 ) -> [Int] {
   let n = data.shape[0]

@@ -1,56 +1,24 @@
-// _HostData: validation of input matrices and direct access to their host buffers.
+// _HostData: validation of input matrices and of sample weights.
 
 import Tensor
 
-/// An element type whose host buffer the estimators read and write directly.
-protocol ClusteringScalar: BinaryFloatingPoint, SIMDScalar, Sendable {
-  /// The buffer of `storage`, which must hold this type.
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self>
-  /// A tensor of this type on the CPU backend holding `values`.
-  static func tensor(_ values: [Self], shape: [Int]) -> Tensor
-}
-
-extension Float: ClusteringScalar {
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Float> {
-    storage.floats
-  }
-  static func tensor(_ values: [Float], shape: [Int]) -> Tensor {
-    Tensor(values, shape: shape, on: CPUBackend.shared)
-  }
-}
-
-extension Double: ClusteringScalar {
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Double> {
-    storage.doubles
-  }
-  static func tensor(_ values: [Double], shape: [Int]) -> Tensor {
-    Tensor(values, shape: shape, on: CPUBackend.shared)
-  }
-}
-
 /// `tensor` on a `CPUBackend` (so that its storage is host memory and products use OpenBLAS),
-/// after checking that it is a non-empty matrix of finite values.
+/// after checking that it is a non-empty matrix of finite values (Tensor's `ValidatedMatrix`).
 func validatedMatrix(_ tensor: Tensor, name: String) throws(ClusteringError) -> Tensor {
-  guard tensor.rank == 2 else {
-    throw .wrongRank(parameter: name, shape: tensor.shape, expected: "a matrix [samples, features]")
-  }
-  guard tensor.shape[0] > 0 else { throw .empty(parameter: name) }
-  guard tensor.shape[1] > 0 else { throw .noFeatures(parameter: name) }
-  let host = tensor.backend is CPUBackend ? tensor : tensor.moved(to: CPUBackend.shared)
-  let columns = host.shape[1]
-  func firstNonFinite<T: ClusteringScalar>(_ values: UnsafeMutablePointer<T>) -> (Int, Double)? {
-    for index in 0..<host.count where !values[index].isFinite {
-      return (index, Double(values[index]))
+  do {
+    return try ValidatedMatrix(validating: tensor).tensor
+  } catch {
+    switch error {
+    case .notAMatrix(let shape):
+      throw .wrongRank(parameter: name, shape: shape, expected: "a matrix [samples, features]")
+    case .noSamples: throw .empty(parameter: name)
+    case .noFeatures: throw .noFeatures(parameter: name)
+    case .featureMismatch(let found, let expected):
+      throw .featureMismatch(parameter: name, features: found, expected: expected)
+    case .nonFinite(let row, let column, let value):
+      throw .nonFinite(parameter: name, row: row, column: column, value: value)
     }
-    return nil
   }
-  let bad =
-    host.dtype == .float32
-    ? firstNonFinite(host.storage.floats) : firstNonFinite(host.storage.doubles)
-  if let (index, value) = bad {
-    throw .nonFinite(parameter: name, row: index / columns, column: index % columns, value: value)
-  }
-  return host
 }
 
 /// Checks optional per-sample weights: one per sample, finite, non-negative, positive total.

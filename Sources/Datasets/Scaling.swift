@@ -158,30 +158,31 @@ public struct StandardScalerModel: Sendable, Hashable, Codable {
 
 // MARK: Shared checks
 
-/// Throws unless `x` is a non-empty `[n, d]` matrix of finite values.
+/// Throws unless `x` is a non-empty `[n, d]` matrix of finite values (Tensor's
+/// `ValidatedMatrix`).
 func validateFeatureMatrix(_ x: Tensor, parameter: String = "x") throws(DatasetError) {
-  guard x.rank == 2 else {
-    throw .invalidArgument(
-      parameter: parameter, value: "shape \(x.shape)",
-      constraint: "a rank-2 tensor [samples, features]")
-  }
-  guard x.shape[0] > 0 else {
-    throw .invalidArgument(
-      parameter: parameter, value: "0 samples", constraint: "at least 1 sample")
-  }
-  guard x.shape[1] > 0 else {
-    throw .invalidArgument(
-      parameter: parameter, value: "0 features", constraint: "at least 1 feature")
-  }
-  // 0·x is NaN exactly where x is NaN or infinite, and a sum propagates NaN.
-  if (x * 0).sum().scalarValue.isNaN {
-    let values = x.doubles
-    let bad = values.firstIndex { !$0.isFinite } ?? 0
-    let columns = x.shape[1]
-    throw .invalidArgument(
-      parameter: parameter,
-      value: "\(values[bad]) at row \(bad / columns), column \(bad % columns)",
-      constraint: "finite values (no NaN or infinity)")
+  do {
+    _ = try ValidatedMatrix(validating: x)
+  } catch {
+    switch error {
+    case .notAMatrix(let shape):
+      throw .invalidArgument(
+        parameter: parameter, value: "shape \(shape)",
+        constraint: "a rank-2 tensor [samples, features]")
+    case .noSamples:
+      throw .invalidArgument(
+        parameter: parameter, value: "0 samples", constraint: "at least 1 sample")
+    case .noFeatures:
+      throw .invalidArgument(
+        parameter: parameter, value: "0 features", constraint: "at least 1 feature")
+    case .featureMismatch(let found, let expected):
+      throw .invalidArgument(
+        parameter: parameter, value: "\(found) features", constraint: "\(expected) features")
+    case .nonFinite(let row, let column, let value):
+      throw .invalidArgument(
+        parameter: parameter, value: "\(value) at row \(row), column \(column)",
+        constraint: "finite values (no NaN or infinity)")
+    }
   }
 }
 

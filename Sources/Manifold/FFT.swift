@@ -1,6 +1,7 @@
 // FFT: a mixed-radix Stockham FFT along the first axis of split-complex arrays, and 2-D helpers.
 
 import Foundation
+import Tensor
 
 /// A fast Fourier transform of one length, applied along the first axis of a row-major
 /// `[length, width]` array of split complex values (separate real and imaginary arrays).
@@ -102,7 +103,7 @@ struct FFTPlan: Sendable {
       let piecesPerP = max(1, min(block / 1024, (wanted + stage.m - 1) / stage.m))
       let pieceLength = (block + piecesPerP - 1) / piecesPerP
       let (sxr, sxi, syr, syi) = (xr, xi, yr, yi)
-      forEachChunk(stage.m * piecesPerP, threads: wanted > 1 ? threads : 1) { chunk in
+      concurrentForEach(stage.m * piecesPerP, threads: wanted > 1 ? threads : 1) { chunk in
         let p = chunk / piecesPerP
         let start = (chunk % piecesPerP) * pieceLength
         let end = min(block, start + pieceLength)

@@ -1,5 +1,7 @@
 // KNNGraph+Approximate: neighbours from a 64-dimensional lower bound, re-ranked exactly.
 
+import Tensor
+
 /// The approximate kNN graph of `x` with itself (see
 /// ``KNNGraph/init(approximate:neighbors:metric:includeSelf:threads:)``).
 ///
@@ -34,7 +36,7 @@ func approximateNeighborGraph(
       rows.withUnsafeBufferPointer { scan in
         let (outIndices, outDistances, scan) = (outIndices, outDistances, scan.baseAddress!)
         let chunks = chunkRanges(n, chunkSize: 256)
-        forEachChunk(chunks.count, threads: threads) { chunk in
+        concurrentForEach(chunks.count, threads: threads) { chunk in
           var ranked: [(Float, Int)] = []
           var kept: [(Double, Int)] = []
           for i in chunks[chunk] {

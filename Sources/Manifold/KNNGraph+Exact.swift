@@ -1,7 +1,7 @@
 // KNNGraph+Exact: candidate search in float32 blocks (optionally on a PCA lower bound), then an
 // exact float64 re-ranking.
 
-import COpenBLAS
+import Tensor
 
 /// How many candidates beyond `k` the float32 scan keeps for the exact re-ranking, so that
 /// rounding in `‖a‖² + ‖b‖² − 2a·b` cannot push a true neighbour out of the list.
@@ -180,9 +180,7 @@ func filteredCandidateSearch(
   var moments = [Float](repeating: 0, count: d * d)
   rows.withUnsafeBufferPointer { r in
     moments.withUnsafeMutableBufferPointer { m in
-      cblas_ssyrk(
-        CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, r.baseAddress, Int32(d), 0,
-        m.baseAddress, Int32(d))
+      hostGramUpper(n: d, k: n, r.baseAddress, lda: d, m.baseAddress, ldc: d)
     }
   }
   var symmetric = [Double](repeating: 0, count: d * d)
@@ -193,7 +191,9 @@ func filteredCandidateSearch(
     }
   }
   var axes = [Float](repeating: 0, count: d * p)
-  if let (_, vectors) = symmetricEigendecomposition(symmetric, order: d) {
+  if let (_, vectors) = try? symmetricEigendecomposition(
+    symmetric, order: d, driver: .divideAndConquer)
+  {
     for r in 0..<d {
       for c in 0..<p { axes[r * p + c] = Float(vectors[r * d + (d - 1 - c)]) }
     }
@@ -202,9 +202,8 @@ func filteredCandidateSearch(
   rows.withUnsafeBufferPointer { r in
     axes.withUnsafeBufferPointer { v in
       projected.withUnsafeMutableBufferPointer { out in
-        cblas_sgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(p), Int32(d), 1, r.baseAddress,
-          Int32(d), v.baseAddress, Int32(p), 0, out.baseAddress, Int32(p))
+        hostGEMM(
+          m: n, n: p, k: d, r.baseAddress, lda: d, v.baseAddress, ldb: p, out.baseAddress, ldc: p)
       }
     }
   }
@@ -344,7 +343,7 @@ private func rerank(
       failedFlags.withUnsafeMutableBufferPointer { failed in
         let (outIndices, outDistances, failed) = (outIndices, outDistances, failed)
         let chunks = chunkRanges(heapRows, chunkSize: 256)
-        forEachChunk(chunks.count, threads: threads) { chunk in
+        concurrentForEach(chunks.count, threads: threads) { chunk in
           var candidates: [(Double, Int)] = []
           candidates.reserveCapacity(heaps.capacity)
           func exact(_ i: Int, _ j: Int) -> Double {

@@ -1,6 +1,5 @@
 // TSNE+Affinities: the input similarities P, by a per-point binary search to the perplexity.
 
-import COpenBLAS
 import Foundation
 import Tensor
 
@@ -36,7 +35,7 @@ extension TSNE {
       order.withUnsafeMutableBufferPointer { columns in
         let (out, columns) = (out, columns)
         let chunks = chunkRanges(n, chunkSize: 256)
-        forEachChunk(chunks.count, threads: resolvedThreadCount(threads)) { chunk in
+        concurrentForEach(chunks.count, threads: resolvedThreadCount(threads)) { chunk in
           var squared = [Double](repeating: 0, count: k)
           for i in chunks[chunk] {
             // Columns in increasing order, as SciPy's sort_indices() leaves them.
@@ -108,7 +107,7 @@ extension TSNE {
     p.withUnsafeMutableBufferPointer { buffer in
       let buffer = buffer
       let chunks = chunkRanges(n, chunkSize: 64)
-      forEachChunk(chunks.count, threads: threads) { chunk in
+      concurrentForEach(chunks.count, threads: threads) { chunk in
         var row = [Double](repeating: 0, count: n)
         for i in chunks[chunk] {
           let line = buffer.baseAddress! + i * n
@@ -229,9 +228,9 @@ func allPairsSquaredDistances(_ x: HostMatrix, metric: DistanceMetric) -> [Doubl
   let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
   rows.withUnsafeBufferPointer { r in
     out.withUnsafeMutableBufferPointer { o in
-      cblas_dgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d), 1, r.baseAddress,
-        Int32(d), r.baseAddress, Int32(d), 0, o.baseAddress, Int32(n))
+      hostGEMM(
+        transposeB: true, m: n, n: n, k: d, r.baseAddress, lda: d, r.baseAddress, ldb: d,
+        o.baseAddress, ldc: n)
     }
   }
   for i in 0..<n {

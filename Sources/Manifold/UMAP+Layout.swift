@@ -81,7 +81,7 @@ struct UMAPLayout {
                     for epoch in 0..<epochs {
                       let alpha = Float(learningRate * (1 - Double(epoch) / Double(epochs)))
                       let n = Double(epoch)
-                      forEachChunk(chunks.count, threads: threads) { chunk in
+                      concurrentForEach(chunks.count, threads: threads) { chunk in
                         var rng = Xoshiro256(
                           seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(chunk)
                             &* 0xD1B5_4A32_D192_ED03)

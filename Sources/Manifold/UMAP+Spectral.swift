@@ -1,6 +1,5 @@
 // UMAP+Spectral: connected components and the spectral initialisation (Laplacian eigenvectors).
 
-import COpenBLAS
 import Foundation
 import Tensor
 
@@ -56,7 +55,10 @@ extension UMAP {
         }
         m[row * n + row] += 1
       }
-      guard let (_, vectors) = symmetricEigendecomposition(m, order: n) else { return nil }
+      guard
+        let (_, vectors) = try? symmetricEigendecomposition(
+          m, order: n, driver: .divideAndConquer)
+      else { return nil }
       var layout = [Double](repeating: 0, count: n * components)
       for i in 0..<n {
         for c in 0..<components { layout[i * components + c] = vectors[i * n + c + 1] }
@@ -125,12 +127,10 @@ extension UMAP {
           for pass in 0..<2 {
             w.withUnsafeMutableBufferPointer { w in
               coefficients.withUnsafeMutableBufferPointer { c in
-                cblas_dgemv(
-                  CblasRowMajor, CblasNoTrans, Int32(j + 1), Int32(n), 1, q, Int32(n),
-                  w.baseAddress, 1, 0, c.baseAddress, 1)
-                cblas_dgemv(
-                  CblasRowMajor, CblasTrans, Int32(j + 1), Int32(n), -1, q, Int32(n), c.baseAddress,
-                  1, 1, w.baseAddress, 1)
+                hostGEMV(m: j + 1, n: n, q, lda: n, w.baseAddress, c.baseAddress)
+                hostGEMV(
+                  transpose: true, m: j + 1, n: n, alpha: -1, q, lda: n, c.baseAddress, beta: 1,
+                  w.baseAddress)
               }
             }
             if pass == 0 { alphas.append(coefficients[j]) } else { alphas[j] += coefficients[j] }
@@ -178,19 +178,11 @@ extension UMAP {
   private static func ritzPairs(_ alphas: [Double], _ betas: [Double], used: Int, wanted k: Int)
     -> (vectors: [Double], columns: [Int], converged: Bool)?
   {
-    var diagonal = Array(alphas.prefix(used))
-    var offDiagonal = Array(betas.prefix(used - 1))
-    var vectors = [Double](repeating: 0, count: used * used)
-    let info = diagonal.withUnsafeMutableBufferPointer { d in
-      offDiagonal.withUnsafeMutableBufferPointer { e in
-        vectors.withUnsafeMutableBufferPointer { z in
-          LAPACKE_dstev(
-            LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(used), d.baseAddress,
-            e.baseAddress, z.baseAddress, LapackInt(used))
-        }
-      }
-    }
-    guard info == 0, used >= k else { return nil }
+    guard
+      let (_, vectors) = try? tridiagonalEigendecomposition(
+        diagonal: Array(alphas.prefix(used)), offDiagonal: Array(betas.prefix(used - 1))),
+      used >= k
+    else { return nil }
     let columns = (0..<k).map { used - 1 - $0 }
     let lastBeta = betas[used - 1]
     let converged = columns.allSatisfy { abs(lastBeta * vectors[(used - 1) * used + $0]) < 1e-4 }

@@ -13,15 +13,27 @@ struct HostMatrix: Sendable {
   let floats: [Float]
   let doubles: [Double]?
 
-  /// Validates `data` (RELIABILITY I1–I4) and copies it to the host.
+  /// Validates `input` (RELIABILITY I1–I4, Tensor's `ValidatedMatrix`) and copies it to the host.
   ///
   /// - Throws: ``ManifoldError/notAMatrix(shape:)``, ``ManifoldError/emptyData(samples:features:)``
   ///   or ``ManifoldError/nonFinite(row:column:value:)``.
-  init(validating data: Tensor) throws(ManifoldError) {
-    guard data.rank == 2 else { throw .notAMatrix(shape: data.shape) }
+  init(validating input: Tensor) throws(ManifoldError) {
+    let data: Tensor
+    do {
+      data = try ValidatedMatrix(validating: input).tensor
+    } catch {
+      switch error {
+      case .notAMatrix(let shape): throw .notAMatrix(shape: shape)
+      case .noSamples(let shape), .noFeatures(let shape):
+        throw .emptyData(samples: shape[0], features: shape[1])
+      case .featureMismatch(let found, let expected):
+        throw .featureMismatch(expected: expected, found: found)
+      case .nonFinite(let row, let column, let value):
+        throw .nonFinite(row: row, column: column, value: value)
+      }
+    }
     rows = data.shape[0]
     columns = data.shape[1]
-    guard rows > 0, columns > 0 else { throw .emptyData(samples: rows, features: columns) }
     switch data.dtype {
     case .float32:
       floats = data.floats
@@ -30,14 +42,6 @@ struct HostMatrix: Sendable {
       let values = data.doubles
       doubles = values
       floats = values.map { Float($0) }
-    }
-    let columns = columns
-    let firstBad: Int? =
-      doubles.map { values in values.firstIndex { !$0.isFinite } }
-      ?? floats.firstIndex { !$0.isFinite }
-    if let index = firstBad {
-      let value = doubles?[index] ?? Double(floats[index])
-      throw .nonFinite(row: index / columns, column: index % columns, value: value)
     }
   }
 

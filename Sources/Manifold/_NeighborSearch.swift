@@ -1,6 +1,6 @@
 // _NeighborSearch: exact k-nearest-neighbour candidates by blocked GEMM and per-row selection buffers.
 
-import COpenBLAS
+import Tensor
 
 /// Per-row candidate buffers for the `capacity` smallest `(key, index)` pairs, ordered
 /// lexicographically, so that equal keys are broken by the smaller index whatever order
@@ -161,10 +161,9 @@ func blockedCandidateSearch(
     for columnStart in stride(from: firstColumn, to: referenceCount, by: columnBlock) {
       let columns = min(columnBlock, referenceCount - columnStart)
       // tile[r][c] = q_{rowStart+r} · x_{columnStart+c}; OpenBLAS threads own the cores here.
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(columns), Int32(d), 1,
-        queries + rowStart * d, Int32(d), reference + columnStart * d, Int32(d), 0, tile,
-        Int32(columns))
+      hostGEMM(
+        transposeB: true, m: rows, n: columns, k: d, queries + rowStart * d, lda: d,
+        reference + columnStart * d, ldb: d, tile, ldc: columns)
       let geometry = TileGeometry(
         rowStart: rowStart, rows: rows, columnStart: columnStart, columns: columns,
         symmetric: symmetric)
@@ -208,7 +207,7 @@ private func scanTile(
     referenceNorms.withUnsafeBufferPointer { rn in
       let (qn, rn) = (qn.baseAddress!, rn.baseAddress! + g.columnStart)
       let rowChunks = chunkRanges(g.rows, chunkSize: 32)
-      forEachChunk(rowChunks.count, threads: threads) { chunk in
+      concurrentForEach(rowChunks.count, threads: threads) { chunk in
         for r in rowChunks[chunk] {
           let i = g.rowStart + r
           let line = tile + r * g.columns
@@ -241,7 +240,7 @@ private func scanTile(
       }
       guard g.symmetric else { return }
       let columnChunks = chunkRanges(g.columns, chunkSize: 512)
-      forEachChunk(columnChunks.count, threads: threads) { chunk in
+      concurrentForEach(columnChunks.count, threads: threads) { chunk in
         let range = columnChunks[chunk]
         let roots = heaps.roots + g.columnStart
         for r in 0..<g.rows {

@@ -1,23 +1,6 @@
 // _PCA: principal-component scores through the covariance matrix's eigendecomposition (LAPACKE).
 
-import COpenBLAS
-
-/// The eigenvalues (ascending) and row-major eigenvectors (one per column) of a symmetric
-/// `n × n` matrix, by LAPACK's divide-and-conquer `dsyevd`; `nil` if LAPACK fails.
-func symmetricEigendecomposition(_ matrix: [Double], order n: Int) -> (
-  values: [Double], vectors: [Double]
-)? {
-  var a = matrix
-  var w = [Double](repeating: 0, count: n)
-  let info = a.withUnsafeMutableBufferPointer { a in
-    w.withUnsafeMutableBufferPointer { w in
-      LAPACKE_dsyevd(
-        LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), LapackInt(n),
-        a.baseAddress, LapackInt(n), w.baseAddress)
-    }
-  }
-  return info == 0 ? (w, a) : nil
-}
+import Tensor
 
 /// The scores of `x` on its first `components` principal axes, row-major `[n, components]`.
 ///
@@ -35,13 +18,15 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
   var covariance = [Double](repeating: 0, count: d * d)
   centred.withUnsafeBufferPointer { a in
     covariance.withUnsafeMutableBufferPointer { c in
-      cblas_dgemm(
-        CblasRowMajor, CblasTrans, CblasNoTrans, Int32(d), Int32(d), Int32(n),
-        1 / Double(max(n - 1, 1)), a.baseAddress, Int32(d), a.baseAddress, Int32(d), 0,
-        c.baseAddress, Int32(d))
+      hostGEMM(
+        transposeA: true, m: d, n: d, k: n, alpha: 1 / Double(max(n - 1, 1)), a.baseAddress,
+        lda: d, a.baseAddress, ldb: d, c.baseAddress, ldc: d)
     }
   }
-  guard let (_, vectors) = symmetricEigendecomposition(covariance, order: d) else { return nil }
+  guard
+    let (_, vectors) = try? symmetricEigendecomposition(
+      covariance, order: d, driver: .divideAndConquer)
+  else { return nil }
   let kept = min(components, d)
   var axes = [Double](repeating: 0, count: d * components)
   for k in 0..<kept {
@@ -57,10 +42,9 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
   centred.withUnsafeBufferPointer { a in
     axes.withUnsafeBufferPointer { v in
       scores.withUnsafeMutableBufferPointer { s in
-        cblas_dgemm(
-          CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(components), Int32(d), 1,
-          a.baseAddress, Int32(d), v.baseAddress, Int32(components), 0, s.baseAddress,
-          Int32(components))
+        hostGEMM(
+          m: n, n: components, k: d, a.baseAddress, lda: d, v.baseAddress, ldb: components,
+          s.baseAddress, ldc: components)
       }
     }
   }

@@ -1,13 +1,13 @@
 // _Kernels: the vectorised row loops and the row-parallel driver shared by the metric passes.
 
-import Dispatch
+import Tensor
 
 // The loops below are `while` loops with wrapping arithmetic on purpose: with `for … in` over a
 // range the optimiser keeps the overflow checks and does not vectorise them.
 
 /// The number of `values[range]` at most `bound`.
 @inline(__always)
-func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
+func countAtMost<T: HostFloat>(_ values: UnsafePointer<T>, _ range: Range<Int>, _ bound: T)
   -> Int
 {
   var total: Int32 = 0
@@ -22,7 +22,7 @@ func countAtMost<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int
 /// The numbers of `lower[0..<count]` below `low` and of `upper[0..<count]` at most `high`, in
 /// one pass.
 @inline(__always)
-func countBelowAndAtMost<T: MetricScalar>(
+func countBelowAndAtMost<T: HostFloat>(
   _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T
 ) -> (below: Int, atMost: Int) {
   var below: Int32 = 0
@@ -42,7 +42,7 @@ func countBelowAndAtMost<T: MetricScalar>(
 /// Blocks of 64 are counted first with a vectorised loop and skipped when
 /// empty.
 @inline(__always)
-func forEachInBand<T: MetricScalar>(
+func forEachInBand<T: HostFloat>(
   _ lower: UnsafePointer<T>, _ upper: UnsafePointer<T>, _ count: Int, _ low: T, _ high: T,
   _ visit: (Int) -> Void
 ) {
@@ -87,7 +87,7 @@ struct SmallestList {
 
   /// Offers `values[range]` (whose positions are offset by `base`) to the list.
   @inline(__always)
-  func offer<T: MetricScalar>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {
+  func offer<T: HostFloat>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {
     // Blocks of 64 are skipped when none beats the current worst, which after the first few
     // tiles is almost always; T(worst).nextUp bounds every value whose Double is below worst,
     // whatever the rounding.
@@ -102,42 +102,16 @@ struct SmallestList {
   }
 }
 
-/// Runs `body(worker, rows)` over `workers` contiguous slices of `range`, concurrently when
-/// there is more than one worker and enough rows.
+/// Runs `body(rows)` over `workers` contiguous slices of `range` (Tensor's
+/// `concurrentForEach`), concurrently when there is more than one worker and enough rows.
 ///
 /// The passes call OpenBLAS only outside these regions, so threads are never nested around a
 /// multi-threaded GEMM (RELIABILITY R3).
-func forEachSlice(
-  of range: Range<Int>, workers: Int, _ body: @Sendable (_ worker: Int, _ rows: Range<Int>) -> Void
-) {
+func forEachSlice(of range: Range<Int>, workers: Int, _ body: (_ rows: Range<Int>) -> Void) {
   let workers = Swift.max(1, Swift.min(workers, range.count / 16))
-  if workers == 1 {
-    body(0, range)
-    return
-  }
-  DispatchQueue.concurrentPerform(iterations: workers) { worker in
+  concurrentForEach(workers, threads: workers) { worker in
     let start = range.lowerBound + range.count * worker / workers
     let end = range.lowerBound + range.count * (worker + 1) / workers
-    body(worker, start..<end)
+    body(start..<end)
   }
-}
-
-/// A raw pointer that may cross into the concurrent slices; each slice touches its own rows.
-struct SharedPointer<Pointee>: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Pointee>
-
-  init(_ base: UnsafeMutablePointer<Pointee>) { self.base = base }
-
-  static func allocate(_ count: Int, _ value: Pointee) -> SharedPointer {
-    let base = UnsafeMutablePointer<Pointee>.allocate(capacity: Swift.max(count, 1))
-    base.initialize(repeating: value, count: count)
-    return SharedPointer(base)
-  }
-
-  subscript(index: Int) -> Pointee {
-    get { base[index] }
-    nonmutating set { base[index] = newValue }
-  }
-
-  func deallocate() { base.deallocate() }
 }

@@ -55,7 +55,7 @@ struct NeighborhoodStatistics {
   init(x: Tensor, z: Tensor, k: Int, needs: StatisticsNeeds, blockSize: Int) {
     let workers = CPUBackend.blasThreads
     // Each space keeps its own dtype: its exact keys are those of the values as given.
-    func space<T: MetricScalar>(_ data: Tensor, _: T.Type) -> TiledSpace<T> {
+    func space<T: HostFloat>(_ data: Tensor, _: T.Type) -> TiledSpace<T> {
       TiledSpace<T>(data, blockSize: blockSize, workers: workers)
     }
     switch (x.dtype, z.dtype) {

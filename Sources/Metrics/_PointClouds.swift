@@ -1,58 +1,31 @@
-// _PointClouds: validation of the X/Z matrix pair that the structure metrics compare, and host
-// access to their elements.
+// _PointClouds: validation of the X/Z matrix pair that the structure metrics compare.
 
 import Tensor
-
-/// An element type whose host buffer the metrics read directly.
-protocol MetricScalar: BinaryFloatingPoint, Sendable {
-  /// The buffer of `storage`, which must hold this type.
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self>
-}
-
-extension Float: MetricScalar {
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Float> {
-    storage.floats
-  }
-}
-
-extension Double: MetricScalar {
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Double> {
-    storage.doubles
-  }
-}
 
 /// The smallest squared distance a rank or distance sees: the authors' code computes
 /// `√max(d², 1e-8)` (Docs/Algorithm.md#notation, Docs/Algorithm.md#structure-metrics).
 let squaredDistanceFloor = 1e-8
 
 /// A validated matrix on a `CPUBackend`, so that its storage is host memory and products go
-/// through OpenBLAS.
+/// through OpenBLAS (Tensor's `ValidatedMatrix`).
 ///
 /// - Throws: ``MetricsError`` when `tensor` is not a non-empty matrix of finite values.
 func validatedHostMatrix(_ tensor: Tensor, name: String) throws(MetricsError) -> Tensor {
-  guard tensor.rank == 2 else {
-    throw .wrongRank(parameter: name, shape: tensor.shape, expected: "a matrix [samples, features]")
+  do {
+    return try ValidatedMatrix(validating: tensor).tensor
+  } catch {
+    switch error {
+    case .notAMatrix(let shape):
+      throw .wrongRank(parameter: name, shape: shape, expected: "a matrix [samples, features]")
+    case .noSamples: throw .empty(parameter: name)
+    case .noFeatures: throw .noFeatures(parameter: name)
+    case .featureMismatch(let found, let expected):
+      throw .invalidValue(
+        parameter: name, value: "\(found) features", constraint: "\(expected) features")
+    case .nonFinite(let row, let column, let value):
+      throw .nonFinite(parameter: name, row: row, column: column, value: value)
+    }
   }
-  guard tensor.shape[0] > 0 else { throw .empty(parameter: name) }
-  guard tensor.shape[1] > 0 else { throw .noFeatures(parameter: name) }
-  let host = tensor.backend is CPUBackend ? tensor : tensor.moved(to: CPUBackend.shared)
-  let columns = host.shape[1]
-  func firstNonFinite<T: MetricScalar>(_ values: UnsafeMutablePointer<T>) -> Int? {
-    for index in 0..<host.count where !values[index].isFinite { return index }
-    return nil
-  }
-  let bad: Int?
-  switch host.dtype {
-  case .float32: bad = firstNonFinite(host.storage.floats)
-  case .float64: bad = firstNonFinite(host.storage.doubles)
-  }
-  if let bad {
-    throw .nonFinite(
-      parameter: name, row: bad / columns, column: bad % columns,
-      value: host.dtype == .float32
-        ? Double(host.storage.floats[bad]) : host.storage.doubles[bad])
-  }
-  return host
 }
 
 /// Checks that `x` and `z` are valid matrices describing the same samples.
@@ -74,26 +47,6 @@ func validateNeighbors(_ neighbors: ClosedRange<Int>, samples: Int) throws(Metri
   if 2 * neighbors.upperBound >= samples {
     throw .invalidNeighbors(neighbors: neighbors.upperBound, samples: samples)
   }
-}
-
-/// A fixed-size buffer with a stable address, for loops that must not go through `Array`'s
-/// bounds checks or copy-on-write.
-final class HostBuffer<Element>: @unchecked Sendable {
-  let count: Int
-  let pointer: UnsafeMutablePointer<Element>
-
-  init(_ values: [Element]) {
-    count = values.count
-    pointer = .allocate(capacity: Swift.max(values.count, 1))
-    _ = UnsafeMutableBufferPointer(start: pointer, count: values.count).initialize(from: values)
-  }
-
-  subscript(index: Int) -> Element {
-    get { pointer[index] }
-    set { pointer[index] = newValue }
-  }
-
-  deinit { pointer.deallocate() }
 }
 
 typealias DoubleBuffer = HostBuffer<Double>

@@ -13,7 +13,7 @@ import Tensor
 /// unless it falls within that band, and only then redone with the exact key
 /// `max(Σ_c (p_ic − p_lc)², floor)` in `Double`. Ranks therefore are those of the exact keys:
 /// independent of BLAS, thread count and tile size.
-struct TiledSpace<Element: MetricScalar>: @unchecked Sendable {
+struct TiledSpace<Element: HostFloat>: @unchecked Sendable {
   let count: Int
   let dimension: Int
   let data: Tensor
@@ -198,7 +198,7 @@ extension TiledSpace {
   ) {
     let products = SharedPointer(Element.elements(of: tile.storage))
     let companionProducts = companion.map { SharedPointer(Companion.elements(of: $0.tile.storage)) }
-    forEachSlice(of: rows, workers: workers) { _, slice in
+    forEachSlice(of: rows, workers: workers) { slice in
       let width = columns.count
       let scratch = RowScratch<Element>(width: width)
       defer { scratch.deallocate() }
@@ -292,7 +292,7 @@ func squaredDistanceError(
 }
 
 /// Per-worker scratch for one tile row.
-struct RowScratch<Element: MetricScalar> {
+struct RowScratch<Element: HostFloat> {
   /// Approximate keys `s_l`.
   let keys: UnsafeMutablePointer<Element>
   /// The keys widened to `Double`, and the companion space's keys, for RMRE.

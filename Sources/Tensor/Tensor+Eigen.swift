@@ -1,6 +1,5 @@
-// Tensor+Eigen: eigenvalues and eigenvectors of a real symmetric matrix through LAPACK's dsyevr.
-
-import COpenBLAS
+// Tensor+Eigen: eigenvalues and eigenvectors of a real symmetric tensor through LAPACK's dsyevr
+// (the host entry in Host/HostEigen.swift).
 
 /// The eigenvalues (ascending) and eigenvectors of a real symmetric matrix, or a selection of
 /// them.
@@ -42,27 +41,19 @@ public func symmetricEigendecomposition(
       Tensor.zeros([0, 0], dtype: matrix.dtype, on: matrix.backend)
     )
   }
-  var a = matrix.doubles
+  let a = matrix.doubles
   precondition(
     a.allSatisfy(\.isFinite), "symmetricEigendecomposition: matrix has non-finite elements")
-  let count = selected.count
-  var values = [Double](repeating: 0, count: n)
-  var vectors = [Double](repeating: 0, count: n * count)
-  var support = [LapackInt](repeating: 0, count: 2 * max(count, 1))
-  var found: LapackInt = 0
-  let range: CChar = count == n ? CChar(UInt8(ascii: "A")) : CChar(UInt8(ascii: "I"))
-  let info = LAPACKE_dsyevr(
-    LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "V")), range, CChar(UInt8(ascii: "L")),
-    LapackInt(n), &a, LapackInt(n), 0, 0, LapackInt(selected.lowerBound + 1),
-    LapackInt(selected.upperBound + 1), 0, &found, &values, &vectors, LapackInt(count),
-    &support)
-  precondition(
-    info == 0 && Int(found) == count,
-    "symmetricEigendecomposition: LAPACKE_dsyevr failed (info \(info), found \(found) of \(count))")
+  let values: [Double]
+  let vectors: [Double]
+  do {
+    (values, vectors) = try symmetricEigendecomposition(a, order: n, indices: selected)
+  } catch {
+    preconditionFailure("symmetricEigendecomposition: \(error)")
+  }
   return (
     Tensor(
-      converting: Array(values.prefix(count)), shape: [count], dtype: matrix.dtype,
-      on: matrix.backend),
-    Tensor(converting: vectors, shape: [n, count], dtype: matrix.dtype, on: matrix.backend)
+      converting: values, shape: [values.count], dtype: matrix.dtype, on: matrix.backend),
+    Tensor(converting: vectors, shape: [n, values.count], dtype: matrix.dtype, on: matrix.backend)
   )
 }

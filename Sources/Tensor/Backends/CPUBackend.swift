@@ -105,19 +105,17 @@ public final class CPUBackend: Backend {
       unary(.multiplyScalar(beta), c, into: c)
       return
     }
-    let transA = transposeA ? CblasTrans : CblasNoTrans
-    let transB = transposeB ? CblasTrans : CblasNoTrans
-    let lda = Int32(transposeA ? m : k)
-    let ldb = Int32(transposeB ? k : n)
+    let lda = transposeA ? m : k
+    let ldb = transposeB ? k : n
     switch c.dtype {
     case .float32:
-      cblas_sgemm(
-        CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), Float(alpha), a.floats, lda,
-        b.floats, ldb, Float(beta), c.floats, Int32(n))
+      hostGEMM(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: Float(alpha),
+        a.floats, lda: lda, b.floats, ldb: ldb, beta: Float(beta), c.floats, ldc: n)
     case .float64:
-      cblas_dgemm(
-        CblasRowMajor, transA, transB, Int32(m), Int32(n), Int32(k), alpha, a.doubles, lda,
-        b.doubles, ldb, beta, c.doubles, Int32(n))
+      hostGEMM(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a.doubles,
+        lda: lda, b.doubles, ldb: ldb, beta: beta, c.doubles, ldc: n)
     }
   }
 

@@ -1,0 +1,68 @@
+// HostFloat: the one scalar protocol of the host code: libm for the backends, host buffers for the
+// host-side modules, for Float and Double alike.
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A host floating-point element type: the libm functions the backends call, and direct access
+/// to host buffers for the host-side modules (the one scalar protocol of the package).
+@usableFromInline
+package protocol HostFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
+  static func exponential(_ x: Self) -> Self
+  static func logarithm(_ x: Self) -> Self
+  static func hyperbolicTangent(_ x: Self) -> Self
+  static func power(_ x: Self, _ y: Self) -> Self
+  /// The buffer of `storage`, which must hold this type.
+  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self>
+  /// A tensor of this type on the CPU backend holding `values`.
+  static func tensor(_ values: [Self], shape: [Int]) -> Tensor
+}
+
+extension Float: HostFloat {
+  @inlinable package static func exponential(_ x: Float) -> Float { expf(x) }
+  @inlinable package static func logarithm(_ x: Float) -> Float { logf(x) }
+  @inlinable package static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
+  @inlinable package static func power(_ x: Float, _ y: Float) -> Float { powf(x, y) }
+  @usableFromInline
+  package static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Float> {
+    storage.floats
+  }
+  @usableFromInline
+  package static func tensor(_ values: [Float], shape: [Int]) -> Tensor {
+    Tensor(values, shape: shape, on: CPUBackend.shared)
+  }
+}
+
+extension Double: HostFloat {
+  @inlinable package static func exponential(_ x: Double) -> Double { exp(x) }
+  @inlinable package static func logarithm(_ x: Double) -> Double { log(x) }
+  @inlinable package static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
+  @inlinable package static func power(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+  @usableFromInline
+  package static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Double> {
+    storage.doubles
+  }
+  @usableFromInline
+  package static func tensor(_ values: [Double], shape: [Int]) -> Tensor {
+    Tensor(values, shape: shape, on: CPUBackend.shared)
+  }
+}
+
+extension TensorStorage {
+  /// The host buffer bound to `T`; the dtype must match.
+  @inline(__always)
+  func elements<T: HostFloat>(_: T.Type) -> UnsafeMutablePointer<T> {
+    assert(T.self == (dtype == .float32 ? Float.self : Double.self) as Any.Type)
+    return address.assumingMemoryBound(to: T.self)
+  }
+}
+
+/// Posix-aligned host allocation shared by the host backends.
+@inline(__always)
+func alignedHostAllocate(byteCount: Int) -> UnsafeMutableRawPointer {
+  // 64-byte alignment suits AVX-512 loads; zero-sized tensors still get a valid address.
+  UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 64), alignment: 64)
+}
