@@ -41,6 +41,8 @@ struct DataParallelFineTuningTests {
     c.batchSize = 64
     c.pretraining.epochs = 20
     c.centerInitialization = start
+    // Fewer than the first rank's rows: the other ranks contribute none to the k-means start.
+    c.initializationSubsetSize = 90
     return c
   }
 

@@ -121,12 +121,11 @@ extension DCRLTrainer {
       )
     }
     // The t-SNE or k-means start uses the first rows: gathered to every rank, fitted on rank 0.
+    // A rank whose block starts at or after the subset's end contributes no rows.
     let count = min(context.totalRows, c.initializationSubsetSize)
-    let mine = context.shard.range.clamped(to: 0..<count)
-    let subset = try context.gatherRows(
-      x.rows(
-        (mine.lowerBound - context.shard.range.lowerBound)..<(mine.upperBound
-          - context.shard.range.lowerBound)))
+    let base = context.shard.range.lowerBound
+    let end = max(base, min(context.shard.range.upperBound, count))
+    let subset = try context.gatherRows(x.rows(0..<(end - base)))
     var flat: [Double] = []
     if context.rank == 0 {
       let start = try startingPartition(autoencoder: autoencoder, input: subset)
