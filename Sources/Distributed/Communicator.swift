@@ -14,7 +14,7 @@ public enum ReduceOperation: String, Sendable, Hashable, CaseIterable {
 /// in collective operations.
 ///
 /// Every rank must call the same collectives in the same order with compatible arguments (the
-/// same element count for ``allReduce(_:_:)`` and ``broadcast(_:root:)``); a rank that fails
+/// same element count for the all-reduces and ``broadcast(_:root:)``); a rank that fails
 /// calls ``abort(_:)`` so that the others stop rather than wait.
 ///
 /// Implementations: ``SingleProcessCommunicator`` (one rank), ``ThreadCommunicator`` (ranks
@@ -30,6 +30,12 @@ public protocol Communicator: AnyObject, Sendable {
   /// which must have the same length everywhere.
   func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
     throws(DistributedError)
+
+  /// The element-wise `operation` over all ranks' buffers, written into `buffer` in place (no
+  /// copy where the implementation allows, as MPI's `MPI_IN_PLACE` does).
+  func allReduce<T: CollectiveScalar>(
+    _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation
+  ) throws(DistributedError)
 
   /// Replaces `buffer` on every rank by `root`'s; the buffers must have the same length.
   func broadcast<T: CollectiveScalar>(_ buffer: inout [T], root: Int) throws(DistributedError)

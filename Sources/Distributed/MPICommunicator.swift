@@ -74,28 +74,39 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     if flag == 0 { _ = library.finalize() }
   }
 
-  /// All-reduces `buffer` (``Communicator/allReduce(_:_:)``).
+  /// All-reduces the array `buffer` over the ranks.
   public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
     throws(DistributedError)
   {
+    var failure: DistributedError?
+    buffer.withUnsafeMutableBufferPointer { pointer in
+      do {
+        try allReduce(pointer, operation)
+      } catch {
+        failure = error as? DistributedError
+      }
+    }
+    if let failure { throw failure }
+  }
+
+  /// All-reduces `buffer` in place with `MPI_IN_PLACE`, in calls of at most `Int32.max`
+  /// elements.
+  public func allReduce<T: CollectiveScalar>(
+    _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation
+  ) throws(DistributedError) {
+    guard let base = buffer.baseAddress else { return }
     let type = library.datatype(T.collectiveKind)
     let op = operation == .sum ? library.sum : library.max
-    var result = buffer
-    let total = buffer.count
+    // Open MPI's MPI_IN_PLACE is the address 1.
+    let inPlace = UnsafeRawPointer(bitPattern: 1)
     var start = 0
-    while start < total {
-      let count = min(total - start, Int(Int32.max))
-      let code = buffer.withUnsafeBufferPointer { send in
-        result.withUnsafeMutableBufferPointer { receive in
-          library.allreduce(
-            send.baseAddress! + start, receive.baseAddress! + start, Int32(count), type, op,
-            library.world)
-        }
-      }
-      try library.check(code, "MPI_Allreduce")
+    while start < buffer.count {
+      let count = min(buffer.count - start, Int(Int32.max))
+      try library.check(
+        library.allreduce(inPlace, base + start, Int32(count), type, op, library.world),
+        "MPI_Allreduce")
       start += count
     }
-    buffer = result
   }
 
   /// Broadcasts `root`'s buffer (``Communicator/broadcast(_:root:)``).

@@ -12,10 +12,15 @@ public final class SingleProcessCommunicator: Communicator {
   /// 1.
   public var size: Int { 1 }
 
-  /// All-reduces `buffer` (``Communicator/allReduce(_:_:)``).
+  /// All-reduces the array `buffer` over the ranks.
   public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
     throws(DistributedError)
   {}
+
+  /// All-reduces `buffer` in place.
+  public func allReduce<T: CollectiveScalar>(
+    _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation
+  ) throws(DistributedError) {}
 
   /// Broadcasts `root`'s buffer (``Communicator/broadcast(_:root:)``).
   public func broadcast<T: CollectiveScalar>(_ buffer: inout [T], root: Int)

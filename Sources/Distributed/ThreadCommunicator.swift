@@ -23,7 +23,7 @@ public final class ThreadCommunicator: Communicator, @unchecked Sendable {
   /// The number of ranks in the group.
   public var size: Int { state.size }
 
-  /// All-reduces `buffer` (``Communicator/allReduce(_:_:)``).
+  /// All-reduces the array `buffer` over the ranks.
   public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
     throws(DistributedError)
   {
@@ -41,6 +41,15 @@ public final class ThreadCommunicator: Communicator, @unchecked Sendable {
       }
     }
     buffer = result
+  }
+
+  /// All-reduces `buffer` in place, through a copy (the ranks share memory anyway).
+  public func allReduce<T: CollectiveScalar>(
+    _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation
+  ) throws(DistributedError) {
+    var values = Array(buffer)
+    try allReduce(&values, operation)
+    for index in values.indices { buffer[index] = values[index] }
   }
 
   /// Broadcasts `root`'s buffer (``Communicator/broadcast(_:root:)``).

@@ -79,6 +79,15 @@ public final class TimedCommunicator: Communicator, @unchecked Sendable {
     buffer = copy
   }
 
+  /// All-reduces `buffer` in place through the wrapped communicator, timed.
+  public func allReduce<T: CollectiveScalar>(
+    _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation
+  ) throws(DistributedError) {
+    try timed("allReduce", bytes: buffer.count * MemoryLayout<T>.stride) {
+      () throws(DistributedError) in try base.allReduce(buffer, operation)
+    }
+  }
+
   /// Broadcasts `root`'s buffer through the wrapped communicator, timed.
   public func broadcast<T: CollectiveScalar>(_ buffer: inout [T], root: Int)
     throws(DistributedError)

@@ -55,12 +55,31 @@ struct DataParallelStep {
   }
 }
 
-/// Sums every parameter's gradient over the ranks in one all-reduce of the concatenated
-/// gradients (float32 or float64, as the parameters are).
+/// Sums every parameter's gradient over the ranks.
+///
+/// On the CPU backend each gradient is reduced in place in its own buffer (no copy; with MPI,
+/// `MPI_IN_PLACE`), one all-reduce per parameter tensor; elsewhere through one all-reduce of the
+/// concatenated gradients.
 func allReduceGradients(_ parameters: [Parameter], _ communicator: any Communicator)
   throws(DistributedError)
 {
   guard communicator.size > 1, let first = parameters.first else { return }
+  if first.value.backend is CPUBackend {
+    for parameter in parameters {
+      var gradient = parameter.gradient!
+      gradient.makeUnique()
+      let count = gradient.count
+      if gradient.dtype == .float64 {
+        try communicator.allReduce(
+          UnsafeMutableBufferPointer(start: gradient.storage.doubles, count: count), .sum)
+      } else {
+        try communicator.allReduce(
+          UnsafeMutableBufferPointer(start: gradient.storage.floats, count: count), .sum)
+      }
+      parameter.gradient = gradient
+    }
+    return
+  }
   func reduce<T: CollectiveScalar>(_ read: (Tensor) -> [T], _ make: ([T], Parameter) -> Tensor)
     throws(DistributedError)
   {
