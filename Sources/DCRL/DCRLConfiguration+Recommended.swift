@@ -28,13 +28,15 @@ extension DCRLConfiguration {
   /// Applies the recommended changes to this configuration.
   ///
   /// They are: centres from UMAP and a Gaussian mixture of all codes
-  /// (``CenterInitialization/umapThenMixture``), a warm-up towards that partition
+  /// (``CenterInitialization/umapThenMixture``), the most likely of ten mixture starts
+  /// (``initializationMixtureStarts``), a warm-up towards that partition
   /// (``PartitionWarmUp``), ``DCRLStabilization/recommended``, and 200 fine-tuning epochs (β
   /// reaches 1 at epoch T0 + 150 ≤ 200 for every preset's warm-up; with the floor the last 100
   /// of the published 300 changed ACC by less than 0.002 in the selection runs). Everything else
   /// stays as it is.
   public mutating func applyRecommendedChanges() {
     centerInitialization = .umapThenMixture
+    initializationMixtureStarts = 10
     partitionWarmUp = PartitionWarmUp()
     stabilization = .recommended
     epochs = 200

@@ -260,6 +260,7 @@ struct MixtureStartsTests {
   func starts() throws {
     var c = smallConfiguration()
     c.centerInitialization = .umapThenMixture
+    c.initializationMixtureStarts = 1
     let data = syntheticMixture(perCluster: 20, seed: 3)
     var trainer = DCRLTrainer(configuration: c)
     trainer.startUMAPThreads = 1
@@ -279,6 +280,8 @@ struct MixtureStartsTests {
     #expect(one == single.labels)
     #expect(five == best.labels)
     #expect(best.lowerBound >= single.lowerBound)
+    #expect(DCRLConfiguration.recommended.initializationMixtureStarts == 10)
+    #expect(DCRLConfiguration.paper(for: .usps).initializationMixtureStarts == nil)
     c.initializationMixtureStarts = 0
     #expect(
       throws: DCRLError.invalidConfiguration(
