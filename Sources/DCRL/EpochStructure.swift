@@ -55,33 +55,9 @@ func isometryPairs(
   latent: Tensor, input: Tensor, labels: [Int], clusters: Int, neighbors: Int,
   chunkSize: Int = 8192
 ) throws(DCRLError) -> IsometryPairs {
-  var members = [[Int]](repeating: [], count: clusters)
-  for (index, label) in labels.enumerated() { members[label].append(index) }
-  var first: [Int] = []
-  var second: [Int] = []
-  var skipped = 0
-  var truncated = 0
-  for group in members {
-    guard group.count >= 2 else {
-      if !group.isEmpty { skipped += 1 }
-      continue
-    }
-    let k = min(neighbors, group.count - 1)
-    if k < neighbors { truncated += 1 }
-    let graph: KNNGraph
-    do {
-      graph = try KNNGraph(
-        exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
-    } catch {
-      throw .invalidInput("within-cluster neighbour search failed: \(error)")
-    }
-    for (local, global) in group.enumerated() {
-      for neighbor in graph.neighbors(of: local) {
-        first.append(global)
-        second.append(group[neighbor])
-      }
-    }
-  }
+  let pairs = try withinClusterNeighbors(
+    latent: latent, labels: labels, clusters: clusters, neighbors: neighbors)
+  let (first, second) = (pairs.first, pairs.second)
   let scale = 1 / Double(input.shape[1]).squareRoot()
   var parts: [Tensor] = []
   var start = 0
@@ -96,8 +72,52 @@ func isometryPairs(
     parts.isEmpty
     ? Tensor.zeros([0], dtype: input.dtype, on: input.backend) : Tensor.concatenatingRows(parts)
   return IsometryPairs(
-    first: first, second: second, inputDistances: distances, skippedClusters: skipped,
-    truncatedClusters: truncated)
+    first: first, second: second, inputDistances: distances, skippedClusters: pairs.skipped,
+    truncatedClusters: pairs.truncated)
+}
+
+/// Every point's `neighbors` nearest other members of its own cluster in latent space (ties by
+/// index), cluster by cluster in member order — for the points `starting` accepts (all by
+/// default). `perCluster` counts the pairs of each cluster; `skipped` the clusters with a single
+/// member, `truncated` those with too few members for k (which use min(k, size − 1)).
+func withinClusterNeighbors(
+  latent: Tensor, labels: [Int], clusters: Int, neighbors: Int,
+  starting: (Int) -> Bool = { _ in true }
+) throws(DCRLError) -> (
+  first: [Int], second: [Int], perCluster: [Int], skipped: Int, truncated: Int
+) {
+  var members = [[Int]](repeating: [], count: clusters)
+  for (index, label) in labels.enumerated() { members[label].append(index) }
+  var perCluster = [Int](repeating: 0, count: clusters)
+  var first: [Int] = []
+  var second: [Int] = []
+  var skipped = 0
+  var truncated = 0
+  for (cluster, group) in members.enumerated() {
+    guard group.count >= 2 else {
+      if !group.isEmpty { skipped += 1 }
+      continue
+    }
+    let k = min(neighbors, group.count - 1)
+    if k < neighbors { truncated += 1 }
+    let positions = group.indices.filter { starting(group[$0]) }
+    guard !positions.isEmpty else { continue }
+    let graph: KNNGraph
+    do {
+      graph = try KNNGraph(
+        exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
+    } catch {
+      throw .invalidInput("within-cluster neighbour search failed: \(error)")
+    }
+    for position in positions {
+      for neighbor in graph.neighbors(of: position) {
+        first.append(group[position])
+        second.append(group[neighbor])
+      }
+      perCluster[cluster] += graph.neighbors(of: position).count
+    }
+  }
+  return (first, second, perCluster, skipped, truncated)
 }
 
 extension EpochStructure {

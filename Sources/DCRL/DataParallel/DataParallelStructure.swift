@@ -4,7 +4,6 @@
 
 import Clustering
 import Distributed
-import Manifold
 import Tensor
 
 extension EpochStructure {
@@ -97,38 +96,11 @@ func shardedIsometryPairs(
   context: ShardContext
 ) throws(DCRLError) -> IsometryPairs {
   let range = context.shard.range
-  var members = [[Int]](repeating: [], count: clusters)
-  for (index, label) in labels.enumerated() { members[label].append(index) }
   // This rank's pairs, cluster by cluster, in member order.
-  var perCluster = [Int](repeating: 0, count: clusters)
-  var first: [Int] = []
-  var second: [Int] = []
-  var skipped = 0
-  var truncated = 0
-  for (cluster, group) in members.enumerated() {
-    guard group.count >= 2 else {
-      if !group.isEmpty { skipped += 1 }
-      continue
-    }
-    let k = min(neighbors, group.count - 1)
-    if k < neighbors { truncated += 1 }
-    let local = group.indices.filter { range.contains(group[$0]) }
-    guard !local.isEmpty else { continue }
-    let graph: KNNGraph
-    do {
-      graph = try KNNGraph(
-        exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
-    } catch {
-      throw .invalidInput("within-cluster neighbour search failed: \(error)")
-    }
-    for position in local {
-      for neighbor in graph.neighbors(of: position) {
-        first.append(group[position])
-        second.append(group[neighbor])
-      }
-      perCluster[cluster] += graph.neighbors(of: position).count
-    }
-  }
+  let pairs = try withinClusterNeighbors(
+    latent: latent, labels: labels, clusters: clusters, neighbors: neighbors,
+    starting: { range.contains($0) })
+  let (first, second, perCluster) = (pairs.first, pairs.second, pairs.perCluster)
   // The other ranks' rows these pairs reach, fetched once each.
   let remote = Array(Set(second.filter { !range.contains($0) })).sorted()
   let fetched = try context.fetchRows(remote, from: x)
@@ -183,5 +155,5 @@ func shardedIsometryPairs(
     inputDistances: Tensor(
       converting: orderedDistances, shape: [orderedDistances.count], dtype: x.dtype,
       on: x.backend),
-    skippedClusters: skipped, truncatedClusters: truncated)
+    skippedClusters: pairs.skipped, truncatedClusters: pairs.truncated)
 }
