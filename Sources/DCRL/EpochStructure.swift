@@ -76,10 +76,12 @@ func isometryPairs(
     truncatedClusters: pairs.truncated)
 }
 
-/// Every point's `neighbors` nearest other members of its own cluster in latent space (ties by
-/// index), cluster by cluster in member order — for the points `starting` accepts (all by
-/// default). `perCluster` counts the pairs of each cluster; `skipped` the clusters with a single
-/// member, `truncated` those with too few members for k (which use min(k, size − 1)).
+/// Every point's `neighbors` nearest other members of its own cluster in latent space.
+///
+/// Ties go by index; the pairs come cluster by cluster in member order, for the points
+/// `starting` accepts (all by default). `perCluster` counts the pairs of each cluster, `skipped`
+/// the clusters with a single member, `truncated` those with too few members for k (which use
+/// min(k, size − 1)).
 func withinClusterNeighbors(
   latent: Tensor, labels: [Int], clusters: Int, neighbors: Int,
   starting: (Int) -> Bool = { _ in true }
