@@ -67,26 +67,31 @@ struct SweepResult: Codable {
   /// Writes `epochs.csv` (the columns `dcrl fit` writes) and then `result.json`, atomically.
   func save(to directory: URL, history: [DCRLEpochReport]) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
-    var lines = [
-      "epoch,alpha,beta,L_C,L_rec,L_rank,L_iso,L_align,label_change,empty_clusters,size_entropy,acc,nmi,seconds"
-    ]
-    for r in history {
-      lines.append(
-        [
-          "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
-          cell(r.reconstruction), cell(r.ranking), cell(r.isometry), cell(r.alignment),
-          cell(r.labelChange), "\(r.emptyClusters)", cell(r.sizeEntropy), cell(r.accuracy),
-          cell(r.nmi), cell(r.seconds),
-        ].joined(separator: ","))
-    }
-    try (lines.joined(separator: "\n") + "\n").write(
-      to: directory.appendingPathComponent("epochs.csv"), atomically: true, encoding: .utf8)
+    try writeEpochLog(history, to: directory)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(self).write(
       to: directory.appendingPathComponent("result.json"), options: .atomic)
   }
+}
+
+/// Writes `history` to `directory/epochs.csv`, with the columns `dcrl fit` writes.
+func writeEpochLog(_ history: [DCRLEpochReport], to directory: URL) throws {
+  func cell(_ value: Double?) -> String { value.map { "\($0)" } ?? "" }
+  var lines = [
+    "epoch,alpha,beta,L_C,L_rec,L_rank,L_iso,L_align,label_change,empty_clusters,size_entropy,acc,nmi,seconds"
+  ]
+  for r in history {
+    lines.append(
+      [
+        "\(r.epoch)", cell(r.weights.alpha), cell(r.weights.beta), cell(r.clustering),
+        cell(r.reconstruction), cell(r.ranking), cell(r.isometry), cell(r.alignment),
+        cell(r.labelChange), "\(r.emptyClusters)", cell(r.sizeEntropy), cell(r.accuracy),
+        cell(r.nmi), cell(r.seconds),
+      ].joined(separator: ","))
+  }
+  try (lines.joined(separator: "\n") + "\n").write(
+    to: directory.appendingPathComponent("epochs.csv"), atomically: true, encoding: .utf8)
 }
 
 /// Every result of a sweep, as Markdown and JSON.

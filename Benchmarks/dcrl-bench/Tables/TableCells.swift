@@ -50,12 +50,20 @@ extension Experiment {
     if let model = fitted as? DCRLModel {
       arrays["centers"] = model.centers
       values["epochs"] = Double(model.history.count)
+      values["fine_tuning_seconds"] = model.history.reduce(0) { $0 + $1.seconds }
+      values["max_label_change_after_warm_up"] =
+        model.history.filter { $0.epoch > model.configuration.warmUpEpochs }.map(\.labelChange)
+        .max() ?? 0
     }
     if let dec = fitted as? FittedDEC { values["iterations"] = Double(dec.iterations) }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
     try store.save(
       result, "table1", dataset, key, seed: seed, arrays: arrays,
       labels: ["predicted": fitted.trainingLabels])
+    if let model = fitted as? DCRLModel {
+      try writeEpochLog(
+        model.history, to: store.directory("table1", dataset, key, seed: seed))
+    }
     removeCheckpoints(context)
     log(
       "  \(method.name): ACC \(formatted(values["acc"]!, decimals: 4)) NMI \(formatted(values["nmi_geometric"]!, decimals: 4)) in \(Int(seconds)) s"

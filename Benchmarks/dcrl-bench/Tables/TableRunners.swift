@@ -55,6 +55,19 @@ func table1(_ e: Experiment, datasets: [String], methods: [String], seeds: [Int]
       (name + " (published only)", datasets.flatMap { _ in ["n/a", "n/a", "not recovered"] }))
   }
   report.notes = PaperValues.table1Notes
+  let changes = datasets.flatMap { dataset in
+    methods.flatMap { key in
+      zip(seeds, cells[key]?[dataset] ?? []).compactMap { seed, cell in
+        cell.values["max_label_change_after_warm_up"].map {
+          "\(dataset)/\(key)/seed\(seed) \(formatted(100 * $0, decimals: 2)) %"
+        }
+      }
+    }
+  }
+  if !changes.isEmpty {
+    report.notes.append(
+      "Largest label change of a DCRL epoch after the warm-up: " + changes.joined(separator: ", "))
+  }
   if datasets.contains("reuters-r8") {
     report.notes.append(
       "reuters-r8 is the Reuters-21578 R8 substitute for REUTERS-10K (8 classes, 7,674 documents).")
