@@ -1,5 +1,7 @@
 // DatasetError: every way loading, parsing, writing or preprocessing data can fail.
 
+import Tensor
+
 /// An error from the `Datasets` module.
 ///
 /// Every file-related case names the file's path and says what was wrong, so the message alone
@@ -38,8 +40,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidLabel(path: String, index: Int, value: String, reason: String)
   /// An archive has no entry called `name`.
   case missingEntry(path: String, name: String, available: [String])
-  /// An argument violates its constraint, as in scikit-learn's parameter validation.
-  case invalidArgument(parameter: String, value: String, constraint: String)
+  /// Bad data or an argument outside its range, as in scikit-learn's parameter validation.
+  case input(InputError)
   /// Files of `dataset` are in none of the `searched` folders and no source delivered them;
   /// downloads go to `downloadDirectory`. The message names each file, its sources and why each
   /// failed, and where to put copies.
@@ -82,8 +84,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(path): label \(value) at index \(index) \(reason)"
     case .missingEntry(let path, let name, let available):
       return "\(path): no entry '\(name)' (entries: \(available.joined(separator: ", ")))"
-    case .invalidArgument(let parameter, let value, let constraint):
-      return "the '\(parameter)' parameter must be \(constraint); got \(value)"
+    case .input(let error):
+      return error.description
     case .unavailable(let dataset, let files, let searched, let downloadDirectory):
       return UnavailableFile.message(
         dataset: dataset, files: files, searched: searched, downloadDirectory: downloadDirectory)
@@ -101,8 +103,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       .raggedRow(let path, _, _, _), .invalidLabel(let path, _, _, _),
       .missingEntry(let path, _, _), .unavailable(_, _, _, let path):
       return path
-    case .invalidArgument:
+    case .input:
       return nil
     }
   }
 }
+
+extension DatasetError: InputErrorWrapping {}
