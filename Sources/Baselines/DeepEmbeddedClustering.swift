@@ -64,11 +64,7 @@ public struct DECConfiguration: Sendable, Codable, Hashable {
 
   /// Checks every field (RELIABILITY I20).
   public func validate() throws(DCRLError) {
-    func check(_ ok: Bool, _ field: String, _ value: Any, _ constraint: String) throws(DCRLError) {
-      if !ok {
-        throw .invalidConfiguration(field: field, value: "\(value)", constraint: constraint)
-      }
-    }
+    let check = DCRLError.require
     try check(clusters > 0, "clusters", clusters, "must be positive")
     try check(batchSize > 0, "batchSize", batchSize, "must be positive")
     try check(updateInterval > 0, "updateInterval", updateInterval, "must be positive")
@@ -101,13 +97,10 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
   {
     let c = configuration
     try c.validate()
-    guard let shared = context.autoencoder else {
-      throw .invalidInput("\(name) needs a pretrained autoencoder in the context")
-    }
-    try validateFeatures(x, expectedFeatures: shared.inputDimension)
+    let shared = try context.autoencoder(for: name, input: x)
     let n = x.shape[0]
     guard n >= c.clusters else {
-      throw .invalidInput("n_samples=\(n) should be >= n_clusters=\(c.clusters)")
+      throw .clustering(.tooFewSamples(samples: n, clusters: c.clusters))
     }
     let autoencoder = shared.copy()
     let initial: KMeansModel
@@ -115,7 +108,7 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
       initial = try KMeans(clusters: c.clusters, runs: c.kMeansRuns, seed: c.seed).fit(
         autoencoder.encodeAll(x))
     } catch {
-      throw methodError(name, error)
+      throw .clustering(error)
     }
     let centers = Parameter(initial.centers.converted(to: x.dtype), name: "centers")
     let parameters =

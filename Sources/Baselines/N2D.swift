@@ -63,26 +63,29 @@ public struct N2DMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    guard let autoencoder = context.autoencoder else {
-      throw .invalidInput("\(name) needs a pretrained autoencoder in the context")
-    }
-    try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    let autoencoder = try context.autoencoder(for: name, input: x)
     let codes = autoencoder.encodeAll(x)
     let umap = n2dUMAPConfiguration(
       clusters: clusters, neighbors: neighbors, seed: seed, threads: threads)
+    context.progress?(
+      MethodProgress("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions"))
+    let embedding: UMAPEmbedding
     do {
-      context.progress?(
-        MethodProgress("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions"))
-      let embedding = try UMAP(configuration: umap).fit(codes)
-      context.progress?(MethodProgress("N2D: Gaussian mixture with \(clusters) components"))
-      let mixture = try GaussianMixture(
+      embedding = try UMAP(configuration: umap).fit(codes)
+    } catch {
+      throw .manifold(error)
+    }
+    context.progress?(MethodProgress("N2D: Gaussian mixture with \(clusters) components"))
+    let mixture: GaussianMixtureModel
+    do {
+      mixture = try GaussianMixture(
         components: clusters, covariance: .full, runs: mixtureRuns, seed: seed
       ).fit(embedding.embedding)
-      return FittedN2D(
-        autoencoder: autoencoder, umap: embedding, mixture: mixture, trainingLabels: mixture.labels)
     } catch {
-      throw methodError(name, error)
+      throw .clustering(error)
     }
+    return FittedN2D(
+      autoencoder: autoencoder, umap: embedding, mixture: mixture, trainingLabels: mixture.labels)
   }
 }
 
@@ -102,7 +105,7 @@ struct FittedN2D: FittedClusteringMethod {
     do {
       return try umap.transform(autoencoder.encodeAll(x))
     } catch {
-      throw methodError("N2D", error)
+      throw .manifold(error)
     }
   }
 
@@ -111,7 +114,7 @@ struct FittedN2D: FittedClusteringMethod {
     do {
       return try mixture.predict(points)
     } catch {
-      throw methodError("N2D", error)
+      throw .clustering(error)
     }
   }
 }

@@ -5,9 +5,19 @@ import Clustering
 import DCRL
 import Tensor
 
-/// Wraps a clustering-module error as a DCRL input error naming the method.
-func methodError(_ method: String, _ error: any Error) -> DCRLError {
-  .invalidInput("\(method): \(error)")
+extension MethodContext {
+  /// The pretrained autoencoder, which `method` needs, after checking that `x` has its input
+  /// dimension.
+  func autoencoder(for method: String, input x: Tensor) throws(DCRLError) -> Autoencoder {
+    guard let autoencoder else {
+      throw .input(
+        .invalidValue(
+          parameter: "context.autoencoder", value: "nil",
+          constraint: "\(method) needs a pretrained autoencoder"))
+    }
+    try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    return autoencoder
+  }
 }
 
 /// K-Means on the raw features (the paper's first baseline), scikit-learn's defaults of the
@@ -40,7 +50,7 @@ public struct KMeansMethod: ClusteringMethod {
       let model = try KMeans(clusters: clusters, runs: runs, seed: seed).fit(x)
       return FittedKMeans(model: model, encoder: nil)
     } catch {
-      throw methodError(name, error)
+      throw .clustering(error)
     }
   }
 }
@@ -71,7 +81,7 @@ struct FittedKMeans: FittedClusteringMethod {
     do {
       return try model.predict(points)
     } catch {
-      throw methodError("k-means", error)
+      throw .clustering(error)
     }
   }
 }
@@ -104,7 +114,7 @@ public struct SpectralMethod: ClusteringMethod {
       let model = try SpectralClustering(configuration: configuration).fit(x)
       return FittedSpectral(trainingLabels: model.labels, trainingEmbedding: model.embedding)
     } catch {
-      throw methodError(name, error)
+      throw .clustering(error)
     }
   }
 }
@@ -147,16 +157,13 @@ public struct AutoencoderKMeansMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    guard let autoencoder = context.autoencoder else {
-      throw .invalidInput("\(name) needs a pretrained autoencoder in the context")
-    }
-    try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
+    let autoencoder = try context.autoencoder(for: name, input: x)
     let codes = autoencoder.encodeAll(x)
     do {
       let model = try KMeans(clusters: clusters, runs: runs, seed: seed).fit(codes)
       return FittedKMeans(model: model, encoder: autoencoder, codes: codes)
     } catch {
-      throw methodError(name, error)
+      throw .clustering(error)
     }
   }
 }

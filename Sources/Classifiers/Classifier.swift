@@ -57,12 +57,14 @@ extension ClassifierModel {
   ///
   /// Shape: `x` is `[m, d]`, `labels` has `m` entries.
   /// - Returns: A value in [0, 1].
-  /// - Throws: ``ClassifierError`` as ``predict(_:)`` does, or
-  ///   ``ClassifierError/labelCountMismatch(labels:samples:)``.
+  /// - Throws: ``ClassifierError`` as ``predict(_:)`` does, or `InputError.lengthMismatch` when
+  ///   `labels` does not have one entry per row of `x`.
   public func score(_ x: Tensor, labels: [Int]) throws(ClassifierError) -> Double {
     let predicted = try predict(x)
     guard predicted.count == labels.count else {
-      throw .labelCountMismatch(labels: labels.count, samples: predicted.count)
+      throw .input(
+        .lengthMismatch(
+          parameter: "labels", count: labels.count, other: "x", otherCount: predicted.count))
     }
     return accuracy(predicted, labels)
   }

@@ -67,30 +67,19 @@ public struct DecisionTreeClassifier: Classifier {
 
     /// Checks every field (RELIABILITY I20).
     ///
-    /// - Throws: ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming
-    ///   the first invalid field.
+    /// - Throws: ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the first
+    ///   invalid field.
     public func validate() throws(ClassifierError) {
+      let check = ClassifierError.require
       switch maxFeatures {
-      case .count(let k) where k < 1:
-        throw .invalidConfiguration(
-          parameter: "maxFeatures", value: "\(k)", constraint: "must be ≥ 1")
-      case .fraction(let f) where !(f > 0 && f <= 1):
-        throw .invalidConfiguration(
-          parameter: "maxFeatures", value: "\(f)", constraint: "a fraction must be in (0, 1]")
+      case .count(let k): try check(k >= 1, "maxFeatures", k, "must be ≥ 1")
+      case .fraction(let f):
+        try check(f > 0 && f <= 1, "maxFeatures", f, "a fraction must be in (0, 1]")
       default: break
       }
-      if let maxDepth, maxDepth < 1 {
-        throw .invalidConfiguration(
-          parameter: "maxDepth", value: "\(maxDepth)", constraint: "must be ≥ 1 or nil")
-      }
-      if minSamplesSplit < 2 {
-        throw .invalidConfiguration(
-          parameter: "minSamplesSplit", value: "\(minSamplesSplit)", constraint: "must be ≥ 2")
-      }
-      if minSamplesLeaf < 1 {
-        throw .invalidConfiguration(
-          parameter: "minSamplesLeaf", value: "\(minSamplesLeaf)", constraint: "must be ≥ 1")
-      }
+      if let maxDepth { try check(maxDepth >= 1, "maxDepth", maxDepth, "must be ≥ 1 or nil") }
+      try check(minSamplesSplit >= 2, "minSamplesSplit", minSamplesSplit, "must be ≥ 2")
+      try check(minSamplesLeaf >= 1, "minSamplesLeaf", minSamplesLeaf, "must be ≥ 1")
     }
 
     /// The builder's settings for `features` features.

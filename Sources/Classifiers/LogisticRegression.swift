@@ -75,31 +75,20 @@ public struct LogisticRegression: Classifier {
 
     /// Checks every field (RELIABILITY I20).
     ///
-    /// - Throws: ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming
-    ///   the first invalid field.
+    /// - Throws: ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the first
+    ///   invalid field.
     public func validate() throws(ClassifierError) {
-      if !(inverseRegularization > 0 && inverseRegularization.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "inverseRegularization", value: "\(inverseRegularization)",
-          constraint: "must be positive and finite")
-      }
-      if !(interceptScaling > 0 && interceptScaling.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "interceptScaling", value: "\(interceptScaling)",
-          constraint: "must be positive and finite")
-      }
-      if maxIterations < 1 {
-        throw .invalidConfiguration(
-          parameter: "maxIterations", value: "\(maxIterations)", constraint: "must be ≥ 1")
-      }
-      if !(tolerance >= 0 && tolerance.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "tolerance", value: "\(tolerance)", constraint: "must be non-negative")
-      }
-      if memory < 1 {
-        throw .invalidConfiguration(
-          parameter: "memory", value: "\(memory)", constraint: "must be ≥ 1")
-      }
+      let check = ClassifierError.require
+      try check(
+        inverseRegularization > 0 && inverseRegularization.isFinite, "inverseRegularization",
+        inverseRegularization, "must be positive and finite")
+      try check(
+        interceptScaling > 0 && interceptScaling.isFinite, "interceptScaling", interceptScaling,
+        "must be positive and finite")
+      try check(maxIterations >= 1, "maxIterations", maxIterations, "must be ≥ 1")
+      try check(
+        tolerance >= 0 && tolerance.isFinite, "tolerance", tolerance, "must be non-negative")
+      try check(memory >= 1, "memory", memory, "must be ≥ 1")
     }
   }
 

@@ -78,47 +78,28 @@ public struct MLPClassifier: Classifier {
 
     /// Checks every field (RELIABILITY I20).
     ///
-    /// - Throws: ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming
-    ///   the first invalid field.
+    /// - Throws: ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the first
+    ///   invalid field.
     public func validate() throws(ClassifierError) {
-      if hiddenLayerSizes.isEmpty || hiddenLayerSizes.contains(where: { $0 < 1 }) {
-        throw .invalidConfiguration(
-          parameter: "hiddenLayerSizes", value: "\(hiddenLayerSizes)",
-          constraint: "needs at least one layer, each of ≥ 1 unit")
+      let check = ClassifierError.require
+      try check(
+        !hiddenLayerSizes.isEmpty && hiddenLayerSizes.allSatisfy { $0 >= 1 }, "hiddenLayerSizes",
+        hiddenLayerSizes, "needs at least one layer, each of ≥ 1 unit")
+      try check(
+        l2Penalty >= 0 && l2Penalty.isFinite, "l2Penalty", l2Penalty, "must be non-negative")
+      try check(batchSize >= 1, "batchSize", batchSize, "must be ≥ 1")
+      try check(
+        learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "must be positive")
+      try check(maxIterations >= 1, "maxIterations", maxIterations, "must be ≥ 1")
+      try check(
+        tolerance >= 0 && tolerance.isFinite, "tolerance", tolerance, "must be non-negative")
+      try check(
+        iterationsWithoutImprovement >= 1, "iterationsWithoutImprovement",
+        iterationsWithoutImprovement, "must be ≥ 1")
+      for (name, value) in [("beta1", beta1), ("beta2", beta2)] {
+        try check(value >= 0 && value < 1, name, value, "must be in [0, 1)")
       }
-      if !(l2Penalty >= 0 && l2Penalty.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "l2Penalty", value: "\(l2Penalty)", constraint: "must be non-negative")
-      }
-      if batchSize < 1 {
-        throw .invalidConfiguration(
-          parameter: "batchSize", value: "\(batchSize)", constraint: "must be ≥ 1")
-      }
-      if !(learningRate > 0 && learningRate.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "learningRate", value: "\(learningRate)", constraint: "must be positive")
-      }
-      if maxIterations < 1 {
-        throw .invalidConfiguration(
-          parameter: "maxIterations", value: "\(maxIterations)", constraint: "must be ≥ 1")
-      }
-      if !(tolerance >= 0 && tolerance.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "tolerance", value: "\(tolerance)", constraint: "must be non-negative")
-      }
-      if iterationsWithoutImprovement < 1 {
-        throw .invalidConfiguration(
-          parameter: "iterationsWithoutImprovement", value: "\(iterationsWithoutImprovement)",
-          constraint: "must be ≥ 1")
-      }
-      for (name, value) in [("beta1", beta1), ("beta2", beta2)] where !(value >= 0 && value < 1) {
-        throw .invalidConfiguration(
-          parameter: name, value: "\(value)", constraint: "must be in [0, 1)")
-      }
-      if !(epsilon > 0 && epsilon.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "epsilon", value: "\(epsilon)", constraint: "must be positive")
-      }
+      try check(epsilon > 0 && epsilon.isFinite, "epsilon", epsilon, "must be positive")
     }
   }
 

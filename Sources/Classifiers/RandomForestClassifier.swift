@@ -50,13 +50,10 @@ public struct RandomForestClassifier: Classifier {
 
     /// Checks every field (RELIABILITY I20).
     ///
-    /// - Throws: ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming
-    ///   the first invalid field.
+    /// - Throws: ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the first
+    ///   invalid field.
     public func validate() throws(ClassifierError) {
-      if trees < 1 {
-        throw .invalidConfiguration(
-          parameter: "trees", value: "\(trees)", constraint: "must be ≥ 1")
-      }
+      try ClassifierError.require(trees >= 1, "trees", trees, "must be ≥ 1")
       try tree.validate()
     }
   }

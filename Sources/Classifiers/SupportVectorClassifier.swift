@@ -65,28 +65,20 @@ public struct SupportVectorClassifier: Classifier {
 
     /// Checks every field (RELIABILITY I20).
     ///
-    /// - Throws: ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming
-    ///   the first invalid field.
+    /// - Throws: ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the first
+    ///   invalid field.
     public func validate() throws(ClassifierError) {
-      if !(cost > 0 && cost.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "cost", value: "\(cost)", constraint: "must be positive and finite")
+      let check = ClassifierError.require
+      try check(cost > 0 && cost.isFinite, "cost", cost, "must be positive and finite")
+      if case .value(let value) = gamma {
+        try check(value > 0 && value.isFinite, "gamma", value, "must be positive and finite")
       }
-      if case .value(let value) = gamma, !(value > 0 && value.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "gamma", value: "\(value)", constraint: "must be positive and finite")
-      }
-      if !(tolerance > 0 && tolerance.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "tolerance", value: "\(tolerance)", constraint: "must be positive")
-      }
-      if !(cacheMegabytes > 0 && cacheMegabytes.isFinite) {
-        throw .invalidConfiguration(
-          parameter: "cacheMegabytes", value: "\(cacheMegabytes)", constraint: "must be positive")
-      }
-      if let maxIterations, maxIterations < 1 {
-        throw .invalidConfiguration(
-          parameter: "maxIterations", value: "\(maxIterations)", constraint: "must be ≥ 1 or nil")
+      try check(tolerance > 0 && tolerance.isFinite, "tolerance", tolerance, "must be positive")
+      try check(
+        cacheMegabytes > 0 && cacheMegabytes.isFinite, "cacheMegabytes", cacheMegabytes,
+        "must be positive")
+      if let maxIterations {
+        try check(maxIterations >= 1, "maxIterations", maxIterations, "must be ≥ 1 or nil")
       }
     }
   }

@@ -16,40 +16,12 @@ struct HostValues<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
   @inline(__always) func offset(_ row: Int) -> Int { row * columns }
 }
 
-extension ClassifierError {
-  /// The classifier error for a failed host-matrix check (Tensor's `ValidatedMatrix`).
-  init(_ error: HostInputError) {
-    switch error {
-    case .notAMatrix(let shape): self = .notAMatrix(shape: shape)
-    case .noSamples(let shape), .noFeatures(let shape):
-      self = .emptyData(samples: shape[0], features: shape[1])
-    case .featureMismatch(let found, let expected):
-      self = .featureMismatch(found: found, expected: expected)
-    case .nonFinite(let row, let column, let value):
-      self = .nonFinite(row: row, column: column, value: value)
-    }
-  }
-}
-
-/// Throws for the first element of `values` that is NaN or infinite.
-func checkFinite<Scalar: BinaryFloatingPoint>(_ values: [Scalar], columns: Int)
-  throws(ClassifierError)
-{
-  if let bad = values.firstIndex(where: { !$0.isFinite }) {
-    throw .nonFinite(row: bad / columns, column: bad % columns, value: Double(values[bad]))
-  }
-}
-
 /// `x` validated and copied to the host as `Double`.
 func hostDoubles(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierError)
   -> HostValues<Double>
 {
-  do {
-    let host = try ValidatedMatrix(validating: x, expectedFeatures: expectedFeatures)
-    return HostValues(rows: host.rows, columns: host.columns, values: host.tensor.doubles)
-  } catch {
-    throw ClassifierError(error)
-  }
+  let host = try ClassifierError.requireMatrix(x, "x", expectedFeatures: expectedFeatures)
+  return HostValues(rows: host.rows, columns: host.columns, values: host.tensor.doubles)
 }
 
 /// `x` validated and copied to the host as `Float` (as scikit-learn's trees convert it).
@@ -59,13 +31,7 @@ func hostDoubles(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierErr
 func hostFloats(_ x: Tensor, expectedFeatures: Int? = nil) throws(ClassifierError)
   -> HostValues<Float>
 {
-  do {
-    try ValidatedMatrix.validateShape(x, expectedFeatures: expectedFeatures)
-  } catch {
-    throw ClassifierError(error)
-  }
-  let values = x.floats
-  try checkFinite(values, columns: x.shape[1])
+  let values = try ClassifierError.requireFloatMatrix(x, "x", expectedFeatures: expectedFeatures)
   return HostValues(rows: x.shape[0], columns: x.shape[1], values: values)
 }
 
@@ -81,7 +47,8 @@ struct LabelEncoding: Sendable {
   /// - Throws: a label count mismatch, or a single class.
   init(_ labels: [Int], samples: Int) throws(ClassifierError) {
     guard labels.count == samples else {
-      throw .labelCountMismatch(labels: labels.count, samples: samples)
+      throw .input(
+        .lengthMismatch(parameter: "labels", count: labels.count, other: "x", otherCount: samples))
     }
     let classes = Array(Set(labels)).sorted()
     guard classes.count >= 2 else { throw .singleClass(label: classes.first ?? 0) }

@@ -27,8 +27,8 @@ struct MixtureParameters: Sendable {
 
   /// Fills ``precisionCholesky`` from the covariances.
   ///
-  /// - Throws: ``ClusteringError/invalidValue(parameter:value:constraint:)`` when a covariance
-  ///   is not positive definite.
+  /// - Throws: ``ClusteringError/input(_:)`` with `InputError.invalidValue` when a covariance is
+  ///   not positive definite.
   mutating func factorize(regularization: Double) throws(ClusteringError) {
     let d = dimension
     precisionCholesky = []
@@ -65,10 +65,12 @@ struct MixtureParameters: Sendable {
 }
 
 private func illDefined(_ component: Int, _ regularization: Double) -> ClusteringError {
-  .invalidValue(
-    parameter: "covariance of component \(component)", value: "not positive definite",
-    constraint: "an ill-defined empirical covariance (singleton or collapsed samples); "
-      + "decrease components, increase regularization (now \(regularization)) or scale the data")
+  .input(
+    .invalidValue(
+      parameter: "covariance of component \(component)", value: "not positive definite",
+      constraint: "an ill-defined empirical covariance (singleton or collapsed samples); "
+        + "decrease components, increase regularization (now \(regularization)) or scale "
+        + "the data"))
 }
 
 /// The lower-triangular `L` with `A = L·Lᵀ` for a symmetric `d × d` row-major `A`, or `nil` if
@@ -137,22 +139,23 @@ struct MixtureProblem {
     case .partitions(let partitions):
       let labels = partitions[run]
       if labels.count != count {
-        throw .invalidValue(
-          parameter: "initialization.partitions[\(run)]", value: "\(labels.count) labels",
-          constraint: "needs one label per sample (\(count))")
+        throw .input(
+          .lengthMismatch(
+            parameter: "initialization.partitions[\(run)]", count: labels.count, other: "x",
+            otherCount: count))
       }
       return try parameters(fromLabels: labels)
     case .parameters(let weights, let means, let covariances):
       let width = configuration.covariance == .full ? d * d : d
       if let bad = means.first(where: { $0.count != d }) {
-        throw .invalidValue(
-          parameter: "initialization.means", value: "rows of \(bad.count)",
-          constraint: "need \(d) values, one per feature")
+        throw .input(
+          .featureMismatch(parameter: "initialization.means", features: bad.count, expected: d))
       }
       if let bad = covariances.first(where: { $0.count != width }) {
-        throw .invalidValue(
-          parameter: "initialization.covariances", value: "rows of \(bad.count)",
-          constraint: "need \(width) values per component")
+        throw .input(
+          .invalidValue(
+            parameter: "initialization.covariances", value: "rows of \(bad.count)",
+            constraint: "need \(width) values per component"))
       }
       var parameters = MixtureParameters(
         covariance: configuration.covariance, dimension: d, weights: weights,

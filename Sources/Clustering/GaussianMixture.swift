@@ -86,14 +86,10 @@ public struct GaussianMixture: Sendable {
 
     /// Checks every hyperparameter (RELIABILITY I20).
     ///
-    /// - Throws: ``ClusteringError/invalidValue(parameter:value:constraint:)`` naming the first
-    ///   bad one.
+    /// - Throws: ``ClusteringError/input(_:)`` with `InputError.invalidValue` naming the first bad
+    ///   one.
     public func validate() throws(ClusteringError) {
-      func check(_ ok: Bool, _ name: String, _ value: Any, _ constraint: String)
-        throws(ClusteringError)
-      {
-        if !ok { throw .invalidValue(parameter: name, value: "\(value)", constraint: constraint) }
-      }
+      let check = ClusteringError.require
       try check(components >= 1, "components", components, "must be >= 1")
       try check(tolerance >= 0 && tolerance.isFinite, "tolerance", tolerance, "must be >= 0")
       try check(
@@ -114,9 +110,10 @@ public struct GaussianMixture: Sendable {
         try check(!partitions.isEmpty, "initialization", "no partitions", "needs at least one")
         for (index, labels) in partitions.enumerated() {
           if let bad = labels.first(where: { $0 < 0 || $0 >= components }) {
-            throw .invalidValue(
-              parameter: "initialization.partitions[\(index)]", value: "label \(bad)",
-              constraint: "labels must lie in 0..<\(components)")
+            throw .input(
+              .invalidValue(
+                parameter: "initialization.partitions[\(index)]", value: "label \(bad)",
+                constraint: "labels must lie in 0..<\(components)"))
           }
         }
       }
@@ -155,7 +152,7 @@ public struct GaussianMixture: Sendable {
   ///   diagonal ones); O(n·(d + k) + k·d²) memory.
   public func fit(_ x: Tensor) throws(ClusteringError) -> GaussianMixtureModel {
     try configuration.validate()
-    let data = try validatedMatrix(x, name: "x")
+    let data = try ClusteringError.requireMatrix(x, "x").tensor
     let (n, d) = (data.shape[0], data.shape[1])
     let k = configuration.components
     if n < k { throw .tooFewSamples(samples: n, clusters: k) }

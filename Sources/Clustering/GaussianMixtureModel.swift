@@ -94,10 +94,10 @@ public struct GaussianMixtureModel: Sendable {
   }
 
   private func problem(for x: Tensor) throws(ClusteringError) -> MixtureProblem {
-    let data = try validatedMatrix(x, name: "x")
+    let data = try ClusteringError.requireMatrix(x, "x").tensor
     guard data.shape[1] == parameters.dimension else {
-      throw .featureMismatch(
-        parameter: "x", features: data.shape[1], expected: parameters.dimension)
+      throw .input(
+        .featureMismatch(parameter: "x", features: data.shape[1], expected: parameters.dimension))
     }
     return MixtureProblem(
       values: data.doubles, count: data.shape[0], dimension: parameters.dimension,

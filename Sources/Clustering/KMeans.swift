@@ -68,38 +68,25 @@ public struct KMeans: Sendable {
 
     /// Checks every hyperparameter (RELIABILITY I20).
     ///
-    /// - Throws: ``ClusteringError/invalidValue(parameter:value:constraint:)`` naming the first
-    ///   bad one.
+    /// - Throws: ``ClusteringError/input(_:)`` with `InputError.invalidValue` naming the first bad
+    ///   one.
     public func validate() throws(ClusteringError) {
-      if clusters < 1 {
-        throw .invalidValue(parameter: "clusters", value: "\(clusters)", constraint: "must be >= 1")
-      }
-      if runs < 1 {
-        throw .invalidValue(parameter: "runs", value: "\(runs)", constraint: "must be >= 1")
-      }
-      if maxIterations < 1 {
-        throw .invalidValue(
-          parameter: "maxIterations", value: "\(maxIterations)", constraint: "must be >= 1")
-      }
-      if !(tolerance >= 0) || !tolerance.isFinite {
-        throw .invalidValue(
-          parameter: "tolerance", value: "\(tolerance)", constraint: "must be finite and >= 0")
-      }
+      try ClusteringError.require(clusters >= 1, "clusters", clusters, "must be >= 1")
+      try ClusteringError.require(runs >= 1, "runs", runs, "must be >= 1")
+      try ClusteringError.require(
+        maxIterations >= 1, "maxIterations", maxIterations, "must be >= 1")
+      try ClusteringError.require(
+        tolerance >= 0 && tolerance.isFinite, "tolerance", tolerance, "must be finite and >= 0")
       switch initialization {
-      case .kMeansPlusPlus(let trials?) where trials < 1:
-        throw .invalidValue(
-          parameter: "localTrials", value: "\(trials)", constraint: "must be >= 1")
+      case .kMeansPlusPlus(let trials?):
+        try ClusteringError.require(trials >= 1, "localTrials", trials, "must be >= 1")
       case .centers(let rows):
-        if rows.count != clusters {
-          throw .invalidValue(
-            parameter: "initialization.centers", value: "\(rows.count) rows",
-            constraint: "must have clusters=\(clusters) rows")
-        }
-        if rows.contains(where: { $0.contains { !$0.isFinite } }) {
-          throw .invalidValue(
-            parameter: "initialization.centers", value: "non-finite values",
-            constraint: "must be finite")
-        }
+        try ClusteringError.require(
+          rows.count == clusters, "initialization.centers", "\(rows.count) rows",
+          "must have clusters=\(clusters) rows")
+        try ClusteringError.require(
+          rows.allSatisfy { $0.allSatisfy(\.isFinite) }, "initialization.centers",
+          "non-finite values", "must be finite")
       default:
         break
       }
@@ -144,7 +131,7 @@ public struct KMeans: Sendable {
     -> KMeansModel
   {
     try configuration.validate()
-    let data = try validatedMatrix(x, name: "x")
+    let data = try ClusteringError.requireMatrix(x, "x").tensor
     let (n, d) = (data.shape[0], data.shape[1])
     if n < configuration.clusters {
       throw .tooFewSamples(samples: n, clusters: configuration.clusters)
@@ -152,9 +139,10 @@ public struct KMeans: Sendable {
     if case .centers(let rows) = configuration.initialization,
       let bad = rows.first(where: { $0.count != d })
     {
-      throw .invalidValue(
-        parameter: "initialization.centers", value: "rows of \(bad.count) values",
-        constraint: "must have \(d) values per row, one per feature")
+      throw .input(
+        .invalidValue(
+          parameter: "initialization.centers", value: "rows of \(bad.count) values",
+          constraint: "must have \(d) values per row, one per feature"))
     }
     let weights = try validatedWeights(sampleWeights, samples: n)
     let best: KMeansRun

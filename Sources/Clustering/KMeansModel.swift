@@ -60,10 +60,10 @@ public struct KMeansModel: Sendable {
 
   /// `‖xᵢ − c_j‖²`, row-major `[n, k]`, computed directly in `Double`.
   private func squaredDistances(_ x: Tensor) throws(ClusteringError) -> [Double] {
-    let data = try validatedMatrix(x, name: "x")
+    let data = try ClusteringError.requireMatrix(x, "x").tensor
     let d = centers.shape[1]
     guard data.shape[1] == d else {
-      throw .featureMismatch(parameter: "x", features: data.shape[1], expected: d)
+      throw .input(.featureMismatch(parameter: "x", features: data.shape[1], expected: d))
     }
     let points = data.doubles
     let centres = centers.doubles

@@ -86,29 +86,20 @@ public struct SpectralClustering: Sendable {
 
     /// Checks every hyperparameter (RELIABILITY I20).
     ///
-    /// - Throws: ``ClusteringError/invalidValue(parameter:value:constraint:)`` naming the first
-    ///   bad one.
+    /// - Throws: ``ClusteringError/input(_:)`` with `InputError.invalidValue` naming the first bad
+    ///   one.
     public func validate() throws(ClusteringError) {
-      if clusters < 1 {
-        throw .invalidValue(parameter: "clusters", value: "\(clusters)", constraint: "must be >= 1")
-      }
+      try ClusteringError.require(clusters >= 1, "clusters", clusters, "must be >= 1")
       switch affinity {
-      case .nearestNeighbors(let neighbors) where neighbors < 2:
-        throw .invalidValue(
-          parameter: "neighbors", value: "\(neighbors)",
-          constraint: "must be >= 2 (the point itself counts as one)")
-      case .radialBasis(let gamma) where !(gamma > 0 && gamma.isFinite):
-        throw .invalidValue(parameter: "gamma", value: "\(gamma)", constraint: "must be > 0")
-      default: break
+      case .nearestNeighbors(let neighbors):
+        try ClusteringError.require(
+          neighbors >= 2, "neighbors", neighbors, "must be >= 2 (the point itself counts as one)")
+      case .radialBasis(let gamma):
+        try ClusteringError.require(gamma > 0 && gamma.isFinite, "gamma", gamma, "must be > 0")
       }
-      if !(eigenTolerance > 0) {
-        throw .invalidValue(
-          parameter: "eigenTolerance", value: "\(eigenTolerance)", constraint: "must be > 0")
-      }
-      if kMeansRuns < 1 {
-        throw .invalidValue(
-          parameter: "kMeansRuns", value: "\(kMeansRuns)", constraint: "must be >= 1")
-      }
+      try ClusteringError.require(
+        eigenTolerance > 0, "eigenTolerance", eigenTolerance, "must be > 0")
+      try ClusteringError.require(kMeansRuns >= 1, "kMeansRuns", kMeansRuns, "must be >= 1")
     }
   }
 
@@ -144,13 +135,13 @@ public struct SpectralClustering: Sendable {
   ///   solver O(nnz·k) per product and O(n·k²) per orthogonalisation; the dense one O(n³).
   public func fit(_ x: Tensor) throws(ClusteringError) -> SpectralClusteringModel {
     try configuration.validate()
-    let data = try validatedMatrix(x, name: "x")
+    let data = try ClusteringError.requireMatrix(x, "x").tensor
     let n = data.shape[0]
     let k = configuration.clusters
     if n < k { throw .tooFewSamples(samples: n, clusters: k) }
-    if case .nearestNeighbors(let neighbors) = configuration.affinity, neighbors > n {
-      throw .invalidValue(
-        parameter: "neighbors", value: "\(neighbors)", constraint: "must be <= n_samples=\(n)")
+    if case .nearestNeighbors(let neighbors) = configuration.affinity {
+      try ClusteringError.require(
+        neighbors <= n, "neighbors", neighbors, "must be <= n_samples=\(n)")
     }
     let denseAffinity: Bool = {
       if case .radialBasis = configuration.affinity { return true }
@@ -160,11 +151,12 @@ public struct SpectralClustering: Sendable {
       configuration.eigensolver == .dense
       || (configuration.eigensolver == .automatic && (denseAffinity || n <= 2000))
     if (dense || denseAffinity) && n > Self.denseLimit {
-      throw .invalidValue(
-        parameter: denseAffinity ? "affinity" : "eigensolver",
-        value: denseAffinity ? "radialBasis with n=\(n)" : "dense with n=\(n)",
-        constraint: "a dense n × n matrix needs n <= \(Self.denseLimit); "
-          + "use .nearestNeighbors with .blockKrylov")
+      throw .input(
+        .invalidValue(
+          parameter: denseAffinity ? "affinity" : "eigensolver",
+          value: denseAffinity ? "radialBasis with n=\(n)" : "dense with n=\(n)",
+          constraint: "a dense n × n matrix needs n <= \(Self.denseLimit); "
+            + "use .nearestNeighbors with .blockKrylov"))
     }
     let spectrum = leadingEigenvectors(data, dense: dense)
     let points = embed(spectrum)

@@ -117,20 +117,15 @@ public enum DCRLCheckpoint {
   ) throws(DCRLError) {
     let stored = state.configuration
     func same<T: Equatable>(_ field: String, _ a: T, _ b: T) throws(DCRLError) {
-      guard a == b else {
-        throw .invalidConfiguration(
-          field: field, value: "\(b)",
-          constraint: "must equal the checkpoint's \(a) to continue \(path)")
-      }
+      try DCRLError.require(
+        a == b, field, b, "must equal the checkpoint's \(a) to continue \(path)")
     }
     try same("hiddenSizes", stored.hiddenSizes, replacement.hiddenSizes)
     try same("latentDimension", stored.latentDimension, replacement.latentDimension)
     try same("clusters", stored.clusters, replacement.clusters)
-    guard replacement.epochs >= state.nextEpoch else {
-      throw .invalidConfiguration(
-        field: "epochs", value: "\(replacement.epochs)",
-        constraint: "must be at least the checkpoint's \(state.nextEpoch) finished epochs")
-    }
+    try DCRLError.require(
+      replacement.epochs >= state.nextEpoch, "epochs", replacement.epochs,
+      "must be at least the checkpoint's \(state.nextEpoch) finished epochs")
     try replacement.validate()
   }
 

@@ -186,11 +186,7 @@ extension DCRLConfiguration {
 
   /// Checks every field, throwing for the first that is out of range (RELIABILITY I20).
   public func validate() throws(DCRLError) {
-    func check(_ ok: Bool, _ field: String, _ value: Any, _ constraint: String) throws(DCRLError) {
-      if !ok {
-        throw .invalidConfiguration(field: field, value: "\(value)", constraint: constraint)
-      }
-    }
+    let check = DCRLError.require
     try check(!hiddenSizes.isEmpty, "hiddenSizes", hiddenSizes, "must list at least one layer")
     try check(hiddenSizes.allSatisfy { $0 > 0 }, "hiddenSizes", hiddenSizes, "must be positive")
     try check(latentDimension > 0, "latentDimension", latentDimension, "must be positive")
@@ -218,9 +214,8 @@ extension DCRLConfiguration {
       "must be positive")
     try check(fullPassChunkSize > 0, "fullPassChunkSize", fullPassChunkSize, "must be positive")
     try stabilization?.validate()
-    if let starts = initializationMixtureStarts, starts < 1 {
-      throw .invalidConfiguration(
-        field: "initializationMixtureStarts", value: "\(starts)", constraint: "must be >= 1")
+    if let starts = initializationMixtureStarts {
+      try check(starts >= 1, "initializationMixtureStarts", starts, "must be >= 1")
     }
     if let partitionWarmUp {
       try check(

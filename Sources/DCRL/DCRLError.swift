@@ -1,13 +1,21 @@
 // DCRLError: every way fitting, predicting, saving or loading a DCRL model can fail.
 
+import Clustering
 import Distributed
+import Manifold
+import Tensor
 
 /// Errors from the DCRL module, each naming the offending value and the constraint it broke.
 public enum DCRLError: Error, CustomStringConvertible, Equatable {
-  /// A configuration field is out of range; see ``DCRLConfiguration/validate()``.
-  case invalidConfiguration(field: String, value: String, constraint: String)
-  /// The data cannot be used: empty, non-finite, too few samples, wrong feature count.
-  case invalidInput(String)
+  /// The data cannot be used (empty, non-finite, wrong feature count) or a configuration field
+  /// is out of range; see ``DCRLConfiguration/validate()``.
+  case input(InputError)
+  /// k-means or the Gaussian mixture of a step (the centre initialisation, a baseline) rejected
+  /// its data, such as fewer samples than clusters.
+  case clustering(ClusteringError)
+  /// t-SNE, UMAP or a neighbour search of a step rejected its data, such as a perplexity above
+  /// the sample count.
+  case manifold(ManifoldError)
   /// A loss term became NaN or infinite; training stopped (after the last good checkpoint).
   case nonFinite(epoch: Int, step: Int, term: String)
   /// A file could not be read or written.
@@ -22,20 +30,18 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
   /// A readable description.
   public var description: String {
     switch self {
-    case .invalidConfiguration(let field, let value, let constraint):
-      return "invalid DCRL configuration: \(field) = \(value); \(constraint)"
-    case .invalidInput(let message):
-      return "invalid input: \(message)"
+    case .input(let error): return error.description
+    case .clustering(let error): return "clustering: \(error)"
+    case .manifold(let error): return "manifold learning: \(error)"
     case .nonFinite(let epoch, let step, let term):
       return "training stopped: \(term) became non-finite at epoch \(epoch), step \(step)"
-    case .io(let path, let reason):
-      return "\(path): \(reason)"
+    case .io(let path, let reason): return "\(path): \(reason)"
     case .formatVersion(let path, let found, let expected):
       return "\(path) has format version \(found); this library reads version \(expected)"
-    case .unsupported(let message):
-      return "unsupported: \(message)"
-    case .distributed(let error):
-      return "data-parallel training: \(error)"
+    case .unsupported(let message): return "unsupported: \(message)"
+    case .distributed(let error): return "data-parallel training: \(error)"
     }
   }
 }
+
+extension DCRLError: InputErrorWrapping {}

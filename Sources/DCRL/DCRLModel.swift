@@ -52,7 +52,7 @@ public final class DCRLModel {
   /// The latent codes z = f(x).
   ///
   /// Shape: `[n, D]` in, `[n, m]` out.
-  /// - Throws: ``DCRLError/invalidInput(_:)`` for empty, non-finite or mis-sized data (I16).
+  /// - Throws: ``DCRLError/input(_:)`` for empty, non-finite or mis-sized data (I16).
   public func transform(_ x: Tensor) throws(DCRLError) -> Tensor {
     autoencoder.encodeAll(try prepared(x), chunkSize: configuration.fullPassChunkSize)
   }

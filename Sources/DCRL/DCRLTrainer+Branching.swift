@@ -15,9 +15,9 @@ extension DCRLTrainer {
   /// to ensure (``EpochWeights`` of both for every earlier epoch are a useful check). The
   /// network, the cluster count and the data must be those of the saved run.
   ///
-  /// - Throws: ``DCRLError/invalidConfiguration(field:value:constraint:)`` when the network or
-  ///   the cluster count differ from the checkpoint's, or fewer epochs are configured than it
-  ///   has finished; the errors of ``resume(from:input:labels:checkpoints:onEpoch:)``.
+  /// - Throws: ``DCRLError/input(_:)`` when the network or the cluster count differ from the
+  ///   checkpoint's, or fewer epochs are configured than it has finished; the errors of
+  ///   ``resume(from:input:labels:checkpoints:onEpoch:)``.
   public func branch(
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
     onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }

@@ -11,8 +11,9 @@ extension DCRLTrainer {
   /// k-means clusters of the first ``DCRLConfiguration/initializationSubsetSize`` samples, or of
   /// the mixture components of every sample (``CenterInitialization/umapThenMixture``).
   ///
-  /// - Throws: ``DCRLError/invalidInput(_:)`` if t-SNE, UMAP, the mixture or k-means reject the
-  ///   data (too few samples for the perplexity or the cluster count).
+  /// - Throws: ``DCRLError/manifold(_:)`` or ``DCRLError/clustering(_:)`` if t-SNE, UMAP, the
+  ///   mixture or k-means reject the data (too few samples for the perplexity or the cluster
+  ///   count).
   public func initialCenters(
     autoencoder: Autoencoder, input x: Tensor
   ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor) {
@@ -32,7 +33,7 @@ extension DCRLTrainer {
     }
     let count = min(x.shape[0], c.initializationSubsetSize)
     guard count >= c.clusters else {
-      throw .invalidInput("n_samples=\(count) should be >= n_clusters=\(c.clusters)")
+      throw .clustering(.tooFewSamples(samples: count, clusters: c.clusters))
     }
     let subset = x.rows(0..<count)
     let codes = autoencoder.encodeAll(subset, chunkSize: c.fullPassChunkSize)
@@ -45,7 +46,7 @@ extension DCRLTrainer {
       do {
         points = try TSNE(configuration: tsne).fit(codes).embedding
       } catch {
-        throw .invalidInput("t-SNE of the initialisation subset failed: \(error)")
+        throw .manifold(error)
       }
     }
     let kmeans = KMeans(
@@ -54,7 +55,7 @@ extension DCRLTrainer {
     do {
       labels = try kmeans.fit(points).labels
     } catch {
-      throw .invalidInput("k-means of the initialisation subset failed: \(error)")
+      throw .clustering(error)
     }
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
@@ -69,9 +70,9 @@ extension DCRLTrainer {
     autoencoder: Autoencoder, input x: Tensor
   ) throws(DCRLError) -> (centers: Tensor, inputCenters: Tensor, labels: [Int]) {
     let c = configuration
-    guard x.shape[0] > c.clusters else {
-      throw .invalidInput("n_samples=\(x.shape[0]) should be > n_clusters=\(c.clusters)")
-    }
+    try DCRLError.require(
+      x.shape[0] > c.clusters, "clusters", c.clusters,
+      "must be below n_samples=\(x.shape[0]) for the UMAP + mixture start")
     let codes = autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
     let labels = try mixturePartition(codes: codes)
     return (

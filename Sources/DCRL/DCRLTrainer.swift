@@ -136,8 +136,7 @@ public struct DCRLTrainer {
     try validateFeatures(data)
     try validateLabels(labels, samples: data.shape[0])
     guard data.shape[0] >= configuration.clusters else {
-      throw .invalidInput(
-        "n_samples=\(data.shape[0]) should be >= n_clusters=\(configuration.clusters)")
+      throw .clustering(.tooFewSamples(samples: data.shape[0], clusters: configuration.clusters))
     }
     try checkpoints?.checkWritable()
     let network: Autoencoder
@@ -146,14 +145,7 @@ public struct DCRLTrainer {
     } else {
       network = try pretrain(data, onEpoch: onPretrainingEpoch)
     }
-    guard network.inputDimension == data.shape[1],
-      network.latentDimension == configuration.latentDimension
-    else {
-      throw .invalidInput(
-        "the autoencoder maps \(network.inputDimension) → \(network.latentDimension), the data has "
-          + "\(data.shape[1]) features and the configuration a latent dimension of \(configuration.latentDimension)"
-      )
-    }
+    try checkAutoencoder(network, features: data.shape[1])
     let start = try startingPartition(autoencoder: network, input: data)
     let state = DCRLTrainingState(
       configuration: configuration, autoencoder: network, centers: start.centers,

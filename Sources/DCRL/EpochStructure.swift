@@ -109,7 +109,7 @@ func withinClusterNeighbors(
       graph = try KNNGraph(
         exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
     } catch {
-      throw .invalidInput("within-cluster neighbour search failed: \(error)")
+      throw .manifold(error)
     }
     for position in positions {
       for neighbor in graph.neighbors(of: position) {

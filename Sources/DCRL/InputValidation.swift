@@ -2,28 +2,32 @@
 
 import Tensor
 
-/// Checks that `x` is a non-empty, finite `[n, d]` matrix, with `d == features` when given.
+/// Checks that `x` is a non-empty `[n, d]` matrix, with `d == features` when given, whose
+/// elements are finite in float32 (the precision training uses).
 package func validateFeatures(_ x: Tensor, expectedFeatures features: Int? = nil) throws(DCRLError)
 {
-  guard x.rank == 2 else {
-    throw .invalidInput("expected a [samples, features] matrix, got shape \(x.shape)")
-  }
-  guard x.shape[0] > 0 else { throw .invalidInput("0 samples: X has shape \(x.shape)") }
-  guard x.shape[1] > 0 else { throw .invalidInput("0 features: X has shape \(x.shape)") }
-  if let features, x.shape[1] != features {
-    throw .invalidInput("X has \(x.shape[1]) features, but the model expects \(features)")
-  }
-  let values = x.floats
-  if let bad = values.firstIndex(where: { !$0.isFinite }) {
-    let row = bad / x.shape[1]
-    let column = bad % x.shape[1]
-    throw .invalidInput("X contains \(values[bad]) at row \(row), column \(column)")
-  }
+  _ = try DCRLError.requireFloatMatrix(x, "x", expectedFeatures: features)
 }
 
 /// Checks that `labels`, when given, has one entry per sample (RELIABILITY I17).
 func validateLabels(_ labels: [Int]?, samples: Int) throws(DCRLError) {
   if let labels, labels.count != samples {
-    throw .invalidInput("labels has \(labels.count) entries for \(samples) samples")
+    throw .input(
+      .lengthMismatch(parameter: "labels", count: labels.count, other: "x", otherCount: samples))
+  }
+}
+
+extension DCRLTrainer {
+  /// Checks that `autoencoder` takes `features` inputs and codes them in the configured latent
+  /// dimension.
+  func checkAutoencoder(_ autoencoder: Autoencoder, features: Int) throws(DCRLError) {
+    guard autoencoder.inputDimension == features else {
+      throw .input(
+        .featureMismatch(parameter: "x", features: features, expected: autoencoder.inputDimension))
+    }
+    let latent = configuration.latentDimension
+    try DCRLError.require(
+      autoencoder.latentDimension == latent, "autoencoder.latentDimension",
+      autoencoder.latentDimension, "must equal the configuration's latentDimension (\(latent))")
   }
 }

@@ -35,16 +35,11 @@ public struct LayerWisePretraining: Sendable, Codable, Hashable {
 
   /// Checks both fields (RELIABILITY I20).
   public func validate() throws(DCRLError) {
-    if epochsPerLayer < 0 {
-      throw .invalidConfiguration(
-        field: "pretraining.layerWise.epochsPerLayer", value: "\(epochsPerLayer)",
-        constraint: "must be non-negative")
-    }
-    if !(dropout >= 0 && dropout < 1) {
-      throw .invalidConfiguration(
-        field: "pretraining.layerWise.dropout", value: "\(dropout)", constraint: "must be in [0, 1)"
-      )
-    }
+    try DCRLError.require(
+      epochsPerLayer >= 0, "pretraining.layerWise.epochsPerLayer", epochsPerLayer,
+      "must be non-negative")
+    try DCRLError.require(
+      dropout >= 0 && dropout < 1, "pretraining.layerWise.dropout", dropout, "must be in [0, 1)")
   }
 }
 

@@ -32,31 +32,20 @@ public struct PretrainingConfiguration: Sendable, Codable, Hashable {
 
   /// Checks every field (RELIABILITY I20).
   public func validate() throws(DCRLError) {
-    if epochs < 0 {
-      throw .invalidConfiguration(
-        field: "pretraining.epochs", value: "\(epochs)", constraint: "must be non-negative")
-    }
-    if batchSize <= 0 {
-      throw .invalidConfiguration(
-        field: "pretraining.batchSize", value: "\(batchSize)", constraint: "must be positive")
-    }
-    if !(noise >= 0 && noise.isFinite) {
-      throw .invalidConfiguration(
-        field: "pretraining.noise", value: "\(noise)", constraint: "must be non-negative")
-    }
+    let check = DCRLError.require
+    try check(epochs >= 0, "pretraining.epochs", epochs, "must be non-negative")
+    try check(batchSize > 0, "pretraining.batchSize", batchSize, "must be positive")
+    try check(noise >= 0 && noise.isFinite, "pretraining.noise", noise, "must be non-negative")
     switch optimizer {
     case .adam(let learningRate):
-      if !(learningRate > 0 && learningRate.isFinite) {
-        throw .invalidConfiguration(
-          field: "pretraining.optimizer", value: "adam(\(learningRate))",
-          constraint: "learning rate must be positive")
-      }
+      try check(
+        learningRate > 0 && learningRate.isFinite, "pretraining.optimizer",
+        "adam(\(learningRate))", "learning rate must be positive")
     case .sgd(let learningRate, let momentum):
-      if !(learningRate > 0 && learningRate.isFinite) || !(momentum >= 0 && momentum < 1) {
-        throw .invalidConfiguration(
-          field: "pretraining.optimizer", value: "sgd(\(learningRate), \(momentum))",
-          constraint: "learning rate must be positive and momentum in [0, 1)")
-      }
+      try check(
+        learningRate > 0 && learningRate.isFinite && momentum >= 0 && momentum < 1,
+        "pretraining.optimizer", "sgd(\(learningRate), \(momentum))",
+        "learning rate must be positive and momentum in [0, 1)")
     }
     try layerWise?.validate()
   }

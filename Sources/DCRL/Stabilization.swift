@@ -34,10 +34,9 @@ public struct DCRLStabilization: Sendable, Codable, Hashable {
 
   /// Checks every field.
   func validate() throws(DCRLError) {
-    guard weightFloor >= 0 && weightFloor <= 1 else {
-      throw .invalidConfiguration(
-        field: "stabilization.weightFloor", value: "\(weightFloor)", constraint: "must be in 0...1")
-    }
+    try DCRLError.require(
+      weightFloor >= 0 && weightFloor <= 1, "stabilization.weightFloor", weightFloor,
+      "must be in 0...1")
     try labelChangeGuard?.validate()
   }
 }
@@ -70,17 +69,13 @@ public struct LabelChangeGuard: Sendable, Codable, Hashable {
   }
 
   func validate() throws(DCRLError) {
-    func check(_ ok: Bool, _ field: String, _ value: Any, _ constraint: String) throws(DCRLError) {
-      if !ok {
-        throw .invalidConfiguration(
-          field: "stabilization.labelChangeGuard." + field, value: "\(value)",
-          constraint: constraint)
-      }
-    }
-    try check(window > 0, "window", window, "must be positive")
-    try check(factor >= 1 && factor.isFinite, "factor", factor, "must be at least 1")
+    let check = DCRLError.require
+    let prefix = "stabilization.labelChangeGuard."
+    try check(window > 0, prefix + "window", window, "must be positive")
+    try check(factor >= 1 && factor.isFinite, prefix + "factor", factor, "must be at least 1")
     try check(
-      minimumChange >= 0 && minimumChange < 1, "minimumChange", minimumChange, "must be in 0..<1")
+      minimumChange >= 0 && minimumChange < 1, prefix + "minimumChange", minimumChange,
+      "must be in 0..<1")
   }
 
   /// The change above which epoch `epoch` fires the guard, or `nil` while the guard is not yet

@@ -23,14 +23,12 @@ public struct CSVTable: Sendable, Equatable {
 
   /// Column `index` as integer labels.
   ///
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for a column
-  ///   outside the table; ``DatasetError/invalidLabel(path:index:value:reason:)`` for a value
-  ///   that is not an integer (with `"<csv>"` as the path).
+  /// - Throws: ``DatasetError/input(_:)`` for a column outside the table;
+  ///   ``DatasetError/invalidLabel(path:index:value:reason:)`` for a value that is not an integer
+  ///   (with `"<csv>"` as the path).
   public func labels(column index: Int) throws(DatasetError) -> [Int] {
-    guard (0..<columnCount).contains(index) else {
-      throw .invalidArgument(
-        parameter: "column", value: "\(index)", constraint: "in 0..<\(columnCount)")
-    }
+    try DatasetError.require(
+      (0..<columnCount).contains(index), "column", index, "must be in 0..<\(columnCount)")
     return try (0..<rowCount).map { (row) throws(DatasetError) -> Int in
       let value = values[row * columnCount + index]
       guard let label = Int(exactly: value) else {
@@ -72,10 +70,11 @@ public enum CSV {
   ///   - allowNonFinite: Accept `nan` and `inf` cells instead of throwing.
   /// - Throws: ``DatasetError/emptyFile(path:)`` when there are no data rows;
   ///   ``DatasetError/invalidNumber(path:row:column:text:)`` for a cell that is not a number
-  ///   (1-based line and column); ``DatasetError/raggedRow(path:row:expectedColumns:foundColumns:)``;
+  ///   (1-based line and column);
+  ///   ``DatasetError/raggedRow(path:row:expectedColumns:foundColumns:)``;
   ///   ``DatasetError/nonFinite(path:position:value:)`` (0-based data row and column) for NaN or
-  ///   infinity unless allowed; ``DatasetError/invalidArgument(parameter:value:constraint:)``
-  ///   for a delimiter that is not one ASCII byte or could be part of a number.
+  ///   infinity unless allowed; ``DatasetError/input(_:)`` for a delimiter that is not one ASCII
+  ///   byte or could be part of a number.
   public static func decode(
     _ data: Data, path: String, delimiter: Character = ",", hasHeader: Bool = false,
     allowNonFinite: Bool = false
@@ -83,9 +82,10 @@ public enum CSV {
     guard let separator = delimiter.asciiValue,
       !"0123456789.+-eEaAfFiInNtTyY#\n\r".contains(delimiter)
     else {
-      throw .invalidArgument(
-        parameter: "delimiter", value: "'\(delimiter)'",
-        constraint: "one ASCII byte that cannot be part of a number")
+      throw .input(
+        .invalidValue(
+          parameter: "delimiter", value: "'\(delimiter)'",
+          constraint: "must be one ASCII byte that cannot be part of a number"))
     }
     guard !data.isEmpty else { throw .emptyFile(path: path) }
     return try TextBuffer(data).withBytes { (base, count) throws(DatasetError) -> CSVTable in
@@ -146,8 +146,8 @@ public enum CSV {
   ///   - url: The file to write.
   ///   - header: Column names for a first line, if wanted.
   ///   - delimiter: The cell separator.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for a tensor that
-  ///   is not rank 1 or 2 or a header of the wrong length; ``DatasetError/io(path:reason:)``.
+  /// - Throws: ``DatasetError/input(_:)`` for a tensor that is not rank 1 or 2 or a header of the
+  ///   wrong length; ``DatasetError/io(path:reason:)``.
   public static func write(
     _ tensor: Tensor, to url: URL, header: [String]? = nil, delimiter: Character = ","
   ) throws(DatasetError) {
@@ -162,15 +162,14 @@ public enum CSV {
     _ tensor: Tensor, header: [String]? = nil, delimiter: Character = ","
   ) throws(DatasetError) -> Data {
     guard tensor.rank == 1 || tensor.rank == 2 else {
-      throw .invalidArgument(
-        parameter: "tensor", value: "shape \(tensor.shape)", constraint: "rank 1 or 2")
+      throw .input(.wrongRank(parameter: "tensor", shape: tensor.shape, expected: "rank 1 or 2"))
     }
     let rows = tensor.shape[0]
     let columns = tensor.rank == 2 ? tensor.shape[1] : 1
-    if let header, header.count != columns {
-      throw .invalidArgument(
-        parameter: "header", value: "\(header.count) names",
-        constraint: "one name per column (\(columns))")
+    if let header {
+      try DatasetError.require(
+        header.count == columns, "header", "\(header.count) names",
+        "needs one name per column (\(columns))")
     }
     let separator = String(delimiter)
     let texts: [String] =

@@ -1,5 +1,7 @@
 // DatasetError: every way loading, parsing, writing or preprocessing data can fail.
 
+import Tensor
+
 /// An error from the `Datasets` module.
 ///
 /// Every file-related case names the file's path and says what was wrong, so the message alone
@@ -38,8 +40,8 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidLabel(path: String, index: Int, value: String, reason: String)
   /// An archive has no entry called `name`.
   case missingEntry(path: String, name: String, available: [String])
-  /// An argument violates its constraint, as in scikit-learn's parameter validation.
-  case invalidArgument(parameter: String, value: String, constraint: String)
+  /// Bad data or an argument outside its range, as in scikit-learn's parameter validation.
+  case input(InputError)
   /// Files of `dataset` are in none of the `searched` folders and no source delivered them;
   /// downloads go to `downloadDirectory`. The message names each file, its sources and why each
   /// failed, and where to put copies.
@@ -48,46 +50,45 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
 
   /// A message naming the file (or parameter) and what was wrong.
   public var description: String {
+    let problem: String
     switch self {
-    case .fileMissing(let path, let expected, let how):
-      return "\(path): file not found (expected SHA-256 \(expected)). \(how)"
-    case .checksumMismatch(let path, let expected, let found, let how):
-      return "\(path): SHA-256 is \(found), expected \(expected); the file is corrupt or a "
-        + "different version. \(how)"
-    case .io(let path, let reason):
-      return "\(path): \(reason)"
-    case .emptyFile(let path):
-      return "\(path): the file is empty"
-    case .truncated(let path, let detail):
-      return "\(path): truncated: \(detail)"
-    case .wrongMagic(let path, let expected, let found):
-      return "\(path): wrong magic number \(found), expected \(expected)"
-    case .payloadSizeMismatch(let path, let dimensions, let expected, let found):
-      return "\(path): header dimensions \(dimensions) need \(expected) payload bytes, but "
-        + "\(found) follow the header"
-    case .malformed(let path, let reason):
-      return "\(path): \(reason)"
+    case .input(let error): return error.description
     case .countMismatch(let path, let count, let otherPath, let otherCount):
       return "\(path) has \(count) samples but \(otherPath) has \(otherCount)"
-    case .unsupportedDType(let path, let dtype, let supported):
-      return "\(path): element type '\(dtype)' is not supported (supported: "
-        + "\(supported.joined(separator: ", ")))"
-    case .nonFinite(let path, let position, let value):
-      return "\(path): non-finite value \(value) at index \(position)"
-    case .invalidNumber(let path, let row, let column, let text):
-      return "\(path): row \(row), column \(column): '\(text)' is not a number"
-    case .raggedRow(let path, let row, let expected, let found):
-      return "\(path): row \(row) has \(found) columns, expected \(expected)"
-    case .invalidLabel(let path, let index, let value, let reason):
-      return "\(path): label \(value) at index \(index) \(reason)"
-    case .missingEntry(let path, let name, let available):
-      return "\(path): no entry '\(name)' (entries: \(available.joined(separator: ", ")))"
-    case .invalidArgument(let parameter, let value, let constraint):
-      return "the '\(parameter)' parameter must be \(constraint); got \(value)"
     case .unavailable(let dataset, let files, let searched, let downloadDirectory):
       return UnavailableFile.message(
         dataset: dataset, files: files, searched: searched, downloadDirectory: downloadDirectory)
+    case .fileMissing(_, let expected, let how):
+      problem = "file not found (expected SHA-256 \(expected)). \(how)"
+    case .checksumMismatch(_, let expected, let found, let how):
+      problem =
+        "SHA-256 is \(found), expected \(expected); the file is corrupt or a different "
+        + "version. \(how)"
+    case .io(_, let reason), .malformed(_, let reason): problem = reason
+    case .emptyFile: problem = "the file is empty"
+    case .unsupportedDType(_, let dtype, let supported):
+      problem =
+        "element type '\(dtype)' is not supported (supported: "
+        + "\(supported.joined(separator: ", ")))"
+    case .truncated(_, let detail): problem = "truncated: \(detail)"
+    case .payloadSizeMismatch(_, let dimensions, let expected, let found):
+      problem =
+        "header dimensions \(dimensions) need \(expected) payload bytes, but \(found) "
+        + "follow the header"
+    case .wrongMagic(_, let expected, let found):
+      problem = "wrong magic number \(found), expected \(expected)"
+    case .nonFinite(_, let position, let value):
+      problem = "non-finite value \(value) at index \(position)"
+    case .invalidNumber(_, let row, let column, let text):
+      problem = "row \(row), column \(column): '\(text)' is not a number"
+    case .raggedRow(_, let row, let expected, let found):
+      problem = "row \(row) has \(found) columns, expected \(expected)"
+    case .invalidLabel(_, let index, let value, let reason):
+      problem = "label \(value) at index \(index) \(reason)"
+    case .missingEntry(_, let name, let available):
+      problem = "no entry '\(name)' (entries: \(available.joined(separator: ", ")))"
     }
+    return "\(path ?? ""): \(problem)"
   }
 
   /// The path of the file the error is about, if it is about one.
@@ -101,8 +102,10 @@ public enum DatasetError: Error, Equatable, Sendable, CustomStringConvertible {
       .raggedRow(let path, _, _, _), .invalidLabel(let path, _, _, _),
       .missingEntry(let path, _, _), .unavailable(_, _, _, let path):
       return path
-    case .invalidArgument:
+    case .input:
       return nil
     }
   }
 }
+
+extension DatasetError: InputErrorWrapping {}

@@ -34,33 +34,30 @@ public struct LabeledDataset: Sendable {
   ///   - classCount: The number of classes (at least 1).
   ///   - classNames: A name per class; defaults to `"0"`, `"1"`, ….
   ///   - provenance: Where the data came from.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `features` is
-  ///   not rank 2, the label count differs from the row count, `classCount < 1` or
-  ///   `classNames` has the wrong length; ``DatasetError/invalidLabel(path:index:value:reason:)``
-  ///   for a label outside `0..<classCount` (with `name` as the path).
+  /// - Throws: ``DatasetError/input(_:)`` when `features` is not rank 2, the label count differs
+  ///   from the row count, `classCount < 1` or `classNames` has the wrong length;
+  ///   ``DatasetError/invalidLabel(path:index:value:reason:)`` for a label outside `0..<classCount`
+  ///   (with `name` as the path).
   public init(
     name: String, features: Tensor, labels: [Int], classCount: Int, classNames: [String]? = nil,
     provenance: String
   ) throws(DatasetError) {
     guard features.rank == 2 else {
-      throw .invalidArgument(
-        parameter: "features", value: "shape \(features.shape)",
-        constraint: "a rank-2 tensor [count, featureCount]")
+      throw .input(
+        .wrongRank(
+          parameter: "features", shape: features.shape, expected: "a matrix [count, featureCount]"))
     }
     guard labels.count == features.shape[0] else {
-      throw .invalidArgument(
-        parameter: "labels", value: "\(labels.count) labels",
-        constraint: "one label per row of features (\(features.shape[0]) rows)")
+      throw .input(
+        .lengthMismatch(
+          parameter: "labels", count: labels.count, other: "features",
+          otherCount: features.shape[0]))
     }
-    guard classCount >= 1 else {
-      throw .invalidArgument(parameter: "classCount", value: "\(classCount)", constraint: ">= 1")
-    }
+    try DatasetError.require(classCount >= 1, "classCount", classCount, "must be >= 1")
     let names = classNames ?? (0..<classCount).map(String.init)
-    guard names.count == classCount else {
-      throw .invalidArgument(
-        parameter: "classNames", value: "\(names.count) names",
-        constraint: "one name per class (\(classCount))")
-    }
+    try DatasetError.require(
+      names.count == classCount, "classNames", "\(names.count) names",
+      "needs one name per class (\(classCount))")
     if let bad = labels.firstIndex(where: { !(0..<classCount).contains($0) }) {
       throw .invalidLabel(
         path: name, index: bad, value: "\(labels[bad])", reason: "is outside 0..<\(classCount)")
@@ -103,15 +100,13 @@ public struct LabeledDataset: Sendable {
 
   /// The first `trainingCount` samples and the rest, as two datasets.
   ///
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` unless
-  ///   `0 ≤ trainingCount ≤ count`.
+  /// - Throws: ``DatasetError/input(_:)`` unless `0 ≤ trainingCount ≤ count`.
   public func split(trainingCount: Int) throws(DatasetError) -> (
     training: LabeledDataset, test: LabeledDataset
   ) {
-    guard (0...count).contains(trainingCount) else {
-      throw .invalidArgument(
-        parameter: "trainingCount", value: "\(trainingCount)", constraint: "in 0...\(count)")
-    }
+    try DatasetError.require(
+      (0...count).contains(trainingCount), "trainingCount", trainingCount,
+      "must be in 0...\(count)")
     return (rows(0..<trainingCount), rows(trainingCount..<count))
   }
 }

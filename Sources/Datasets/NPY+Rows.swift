@@ -25,17 +25,17 @@ extension NPY {
   /// Rows `rows` (along the first axis) of the array in the `.npy` file at `url`, reading only
   /// their bytes from a C-order file (a Fortran-order file is read whole, then cut).
   ///
-  /// - Throws: The errors of ``read(from:)``, and
-  ///   ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `rows` does not lie
-  ///   within the first axis.
+  /// - Throws: The errors of ``read(from:)``, and ``DatasetError/input(_:)`` when `rows` does not
+  ///   lie within the first axis.
   public static func read(rows: Range<Int>, from url: URL) throws(DatasetError) -> NPYArray {
     let (handle, layout, _) = try openLayout(url)
     defer { try? handle.close() }
     let shape = layout.header.shape
     guard let count = shape.first, rows.lowerBound >= 0, rows.upperBound <= count else {
-      throw .invalidArgument(
-        parameter: "rows", value: "\(rows)",
-        constraint: "must lie in 0..<\(shape.first ?? 0) (the file's shape is \(shape))")
+      throw .input(
+        .invalidValue(
+          parameter: "rows", value: "\(rows)",
+          constraint: "must lie in 0..<\(shape.first ?? 0) (the file's shape is \(shape))"))
     }
     let rowBytes = shape.dropFirst().reduce(layout.elementType.byteSize, *)
     if layout.header.fortranOrder && shape.count > 1 {

@@ -35,12 +35,9 @@ public struct PCA: Sendable {
 
     /// Checks the options on their own.
     ///
-    /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for
-    ///   `components < 1`.
+    /// - Throws: ``DatasetError/input(_:)`` for `components < 1`.
     public func validate() throws(DatasetError) {
-      guard components >= 1 else {
-        throw .invalidArgument(parameter: "components", value: "\(components)", constraint: ">= 1")
-      }
+      try DatasetError.require(components >= 1, "components", components, "must be >= 1")
     }
   }
 
@@ -63,24 +60,18 @@ public struct PCA: Sendable {
   /// eigendecomposition in double precision.
   ///
   /// Shape: `x` is `[n, d]`.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for an invalid
-  ///   configuration, fewer than 2 samples, an empty or non-matrix `x`, NaN/infinite entries
-  ///   (I1–I4), or `components > min(n, d)`.
+  /// - Throws: ``DatasetError/input(_:)`` for an invalid configuration, fewer than 2 samples, an
+  ///   empty or non-matrix `x`, NaN/infinite entries (I1–I4), or `components > min(n, d)`.
   /// - Complexity: O(n·d²) for the covariance plus O(d³) for the eigendecomposition.
   public func fit(_ x: Tensor) throws(DatasetError) -> PCAModel {
     try configuration.validate()
-    try validateFeatureMatrix(x)
+    _ = try DatasetError.requireMatrix(x, "x")
     let (n, d) = (x.shape[0], x.shape[1])
-    guard n >= 2 else {
-      throw .invalidArgument(
-        parameter: "x", value: "\(n) sample", constraint: "at least 2 samples for a covariance")
-    }
+    try DatasetError.require(
+      n >= 2, "x", "\(n) sample", "needs at least 2 samples for a covariance")
     let k = configuration.components
-    guard k <= min(n, d) else {
-      throw .invalidArgument(
-        parameter: "components", value: "\(k)",
-        constraint: "<= min(n_samples, n_features) = \(min(n, d))")
-    }
+    try DatasetError.require(
+      k <= min(n, d), "components", k, "must be <= min(n_samples, n_features) = \(min(n, d))")
     let mean = x.mean(axis: 0)
     let centred = x - mean
     let covariance = matmul(centred, centred, transposeA: true) / Double(n - 1)
@@ -132,8 +123,8 @@ public struct PCAModel: Sendable {
   /// `√explainedVariance` when whitening.
   ///
   /// Shape: `x` is `[n, d]`; the result is `[n, components]`.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `x` has
-  ///   another number of features than the training data (I16).
+  /// - Throws: ``DatasetError/input(_:)`` when `x` has another number of features than the training
+  ///   data (I16).
   public func transform(_ x: Tensor) throws(DatasetError) -> Tensor {
     try checkColumns(x, expected: components.shape[1])
     let projected = matmul(
@@ -147,8 +138,7 @@ public struct PCAModel: Sendable {
   /// (undoing whitening first).
   ///
   /// Shape: `z` is `[n, components]`; the result is `[n, d]`.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for a `z` of the
-  ///   wrong width.
+  /// - Throws: ``DatasetError/input(_:)`` for a `z` of the wrong width.
   public func inverseTransform(_ z: Tensor) throws(DatasetError) -> Tensor {
     try checkColumns(z, expected: components.shape[0])
     var coordinates = z

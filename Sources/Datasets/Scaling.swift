@@ -22,14 +22,13 @@ public struct MinMaxScaler: Sendable, Hashable, Codable {
   /// Learns each column's minimum and maximum.
   ///
   /// Shape: `x` is `[n, d]`.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for an empty or
-  ///   non-matrix `x`, a range with `lower ≥ upper`, or a NaN/infinite entry (I1–I4).
+  /// - Throws: ``DatasetError/input(_:)`` for an empty or non-matrix `x`, a range with
+  ///   `lower ≥ upper`, or a NaN/infinite entry (I1–I4).
   public func fit(_ x: Tensor) throws(DatasetError) -> MinMaxScalerModel {
-    guard lower.isFinite, upper.isFinite, lower < upper else {
-      throw .invalidArgument(
-        parameter: "range", value: "[\(lower), \(upper)]", constraint: "finite with lower < upper")
-    }
-    try validateFeatureMatrix(x)
+    try DatasetError.require(
+      lower.isFinite && upper.isFinite && lower < upper, "range", "[\(lower), \(upper)]",
+      "must be finite with lower < upper")
+    _ = try DatasetError.requireMatrix(x, "x")
     let minimum = x.min(axis: 0).doubles
     let maximum = x.max(axis: 0).doubles
     let constant = minimum.indices.filter { maximum[$0] == minimum[$0] }
@@ -53,8 +52,7 @@ public struct MinMaxScalerModel: Sendable, Hashable, Codable {
   /// outside it, as in scikit-learn).
   ///
   /// Shape: `x` is `[n, d]` with the training `d`; so is the result.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `x` has
-  ///   another number of columns (I16).
+  /// - Throws: ``DatasetError/input(_:)`` when `x` has another number of columns (I16).
   public func transform(_ x: Tensor) throws(DatasetError) -> Tensor {
     try checkColumns(x, expected: minimum.count)
     let (scale, offset) = affine()
@@ -101,10 +99,10 @@ public struct StandardScaler: Sendable, Hashable, Codable {
   /// Learns each column's mean and standard deviation (computed in double precision).
   ///
   /// Shape: `x` is `[n, d]`.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for an empty or
-  ///   non-matrix `x` or a NaN/infinite entry (I1–I4).
+  /// - Throws: ``DatasetError/input(_:)`` for an empty or non-matrix `x` or a NaN/infinite entry
+  ///   (I1–I4).
   public func fit(_ x: Tensor) throws(DatasetError) -> StandardScalerModel {
-    try validateFeatureMatrix(x)
+    _ = try DatasetError.requireMatrix(x, "x")
     let wide = x.converted(to: .float64)
     let meanTensor = wide.mean(axis: 0)
     let mean = meanTensor.doubles
@@ -136,8 +134,7 @@ public struct StandardScalerModel: Sendable, Hashable, Codable {
   /// `x` standardised column by column.
   ///
   /// Shape: `x` is `[n, d]` with the training `d`; so is the result.
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `x` has
-  ///   another number of columns (I16).
+  /// - Throws: ``DatasetError/input(_:)`` when `x` has another number of columns (I16).
   public func transform(_ x: Tensor) throws(DatasetError) -> Tensor {
     try checkColumns(x, expected: mean.count)
     var result = x
@@ -158,40 +155,14 @@ public struct StandardScalerModel: Sendable, Hashable, Codable {
 
 // MARK: Shared checks
 
-/// Throws unless `x` is a non-empty `[n, d]` matrix of finite values (Tensor's
-/// `ValidatedMatrix`).
-func validateFeatureMatrix(_ x: Tensor, parameter: String = "x") throws(DatasetError) {
-  do {
-    _ = try ValidatedMatrix(validating: x)
-  } catch {
-    switch error {
-    case .notAMatrix(let shape):
-      throw .invalidArgument(
-        parameter: parameter, value: "shape \(shape)",
-        constraint: "a rank-2 tensor [samples, features]")
-    case .noSamples:
-      throw .invalidArgument(
-        parameter: parameter, value: "0 samples", constraint: "at least 1 sample")
-    case .noFeatures:
-      throw .invalidArgument(
-        parameter: parameter, value: "0 features", constraint: "at least 1 feature")
-    case .featureMismatch(let found, let expected):
-      throw .invalidArgument(
-        parameter: parameter, value: "\(found) features", constraint: "\(expected) features")
-    case .nonFinite(let row, let column, let value):
-      throw .invalidArgument(
-        parameter: parameter, value: "\(value) at row \(row), column \(column)",
-        constraint: "finite values (no NaN or infinity)")
-    }
-  }
-}
-
 /// Throws unless `x` is a matrix with `expected` columns.
 func checkColumns(_ x: Tensor, expected: Int) throws(DatasetError) {
-  guard x.rank == 2, x.shape[1] == expected else {
-    throw .invalidArgument(
-      parameter: "x", value: "shape \(x.shape)",
-      constraint: "[samples, \(expected)] (the number of features seen in fit)")
+  guard x.rank == 2 else {
+    throw .input(
+      .wrongRank(parameter: "x", shape: x.shape, expected: "a matrix [samples, \(expected)]"))
+  }
+  guard x.shape[1] == expected else {
+    throw .input(.featureMismatch(parameter: "x", features: x.shape[1], expected: expected))
   }
 }
 

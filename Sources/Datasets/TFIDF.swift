@@ -49,15 +49,11 @@ public struct TFIDF: Sendable {
 
     /// Checks that every option is in range.
     ///
-    /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)``.
+    /// - Throws: ``DatasetError/input(_:)``.
     public func validate() throws(DatasetError) {
-      guard maxFeatures >= 1 else {
-        throw .invalidArgument(
-          parameter: "maxFeatures", value: "\(maxFeatures)", constraint: ">= 1")
-      }
-      guard scale.isFinite && scale > 0 else {
-        throw .invalidArgument(parameter: "scale", value: "\(scale)", constraint: "finite and > 0")
-      }
+      let check = DatasetError.require
+      try check(maxFeatures >= 1, "maxFeatures", maxFeatures, "must be >= 1")
+      try check(scale.isFinite && scale > 0, "scale", scale, "must be finite and > 0")
     }
   }
 
@@ -71,8 +67,8 @@ public struct TFIDF: Sendable {
 
   /// Learns the vocabulary and document frequencies of `documents`.
   ///
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` for an invalid
-  ///   configuration, no documents, or documents without a single token.
+  /// - Throws: ``DatasetError/input(_:)`` for an invalid configuration, no documents, or documents
+  ///   without a single token.
   /// - Complexity: O(total text length + v log v) for v distinct terms.
   public func fit(_ documents: [String]) throws(DatasetError) -> TFIDFModel {
     try fit(counts: documents.map(Self.termCounts))
@@ -97,10 +93,7 @@ public struct TFIDF: Sendable {
   /// Learns the vocabulary and IDF from each document's term counts.
   func fit(counts: [[String: Int]]) throws(DatasetError) -> TFIDFModel {
     try configuration.validate()
-    guard !counts.isEmpty else {
-      throw .invalidArgument(
-        parameter: "documents", value: "0 documents", constraint: "at least one document")
-    }
+    guard !counts.isEmpty else { throw .input(.empty(parameter: "documents")) }
     var totals: [String: Int] = [:]
     var documentFrequency: [String: Int] = [:]
     for document in counts {
@@ -109,11 +102,9 @@ public struct TFIDF: Sendable {
         documentFrequency[term, default: 0] += 1
       }
     }
-    guard !totals.isEmpty else {
-      throw .invalidArgument(
-        parameter: "documents", value: "\(counts.count) documents without tokens",
-        constraint: "at least one token of two or more word characters")
-    }
+    try DatasetError.require(
+      !totals.isEmpty, "documents", "\(counts.count) documents without tokens",
+      "need at least one token of two or more word characters")
     let ranked = totals.sorted { lhs, rhs in
       lhs.value != rhs.value
         ? lhs.value > rhs.value : lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)

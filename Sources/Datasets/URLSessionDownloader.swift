@@ -24,14 +24,12 @@ public struct URLSessionDownloader: FileDownloader {
   /// The timeout is a whole number of seconds because Linux's URLSession drops fractions
   /// (half a second would become no time at all).
   ///
-  /// - Throws: ``DatasetError/invalidArgument(parameter:value:constraint:)`` when `timeout` is
-  ///   not a whole number of seconds from 1 on.
+  /// - Throws: ``DatasetError/input(_:)`` when `timeout` is not a whole number of seconds
+  ///   from 1 on.
   public init(timeout: TimeInterval) throws(DatasetError) {
-    guard timeout.isFinite, timeout >= 1, timeout == timeout.rounded() else {
-      throw .invalidArgument(
-        parameter: "timeout", value: "\(timeout)",
-        constraint: "a whole number of seconds, at least 1")
-    }
+    try DatasetError.require(
+      timeout.isFinite && timeout >= 1 && timeout == timeout.rounded(), "timeout", timeout,
+      "must be a whole number of seconds, at least 1")
     self.timeout = timeout
   }
 

@@ -128,7 +128,7 @@ public struct KNNGraph: Sendable, Hashable, Codable {
   private static func validated(_ data: Tensor, neighbors: Int, includeSelf: Bool)
     throws(ManifoldError) -> HostMatrix
   {
-    let matrix = try HostMatrix(validating: data)
+    let matrix = try HostMatrix(validating: data, parameter: "data")
     try ManifoldError.require(
       neighbors >= 1, "neighbors", neighbors, "an int in the range [1, inf)")
     let available = matrix.rows - (includeSelf ? 0 : 1)
@@ -151,10 +151,11 @@ public struct KNNGraph: Sendable, Hashable, Codable {
     exact queries: Tensor, in reference: Tensor, neighbors: Int,
     metric: DistanceMetric = .euclidean, threads: Int? = nil
   ) throws(ManifoldError) {
-    let query = try HostMatrix(validating: queries)
-    let base = try HostMatrix(validating: reference)
+    let query = try HostMatrix(validating: queries, parameter: "queries")
+    let base = try HostMatrix(validating: reference, parameter: "reference")
     guard query.columns == base.columns else {
-      throw .featureMismatch(expected: base.columns, found: query.columns)
+      throw .input(
+        .featureMismatch(parameter: "queries", features: query.columns, expected: base.columns))
     }
     try ManifoldError.require(
       neighbors >= 1, "neighbors", neighbors, "an int in the range [1, inf)")

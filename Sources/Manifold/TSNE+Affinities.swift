@@ -21,8 +21,7 @@ extension TSNE {
   ///   - perplexity: The target perplexity.
   ///   - threads: Threads for the per-point searches; `nil` follows `CPUBackend.blasThreads`.
   /// - Returns: A symmetric `n × n` matrix summing to 1.
-  /// - Throws: ``ManifoldError/invalidParameter(name:value:constraint:)`` for a non-positive
-  ///   perplexity.
+  /// - Throws: ``ManifoldError/input(_:)`` for a non-positive perplexity.
   public static func jointProbabilities(
     neighbors graph: KNNGraph, perplexity: Double, threads: Int? = nil
   ) throws(ManifoldError) -> SparseMatrix {
@@ -81,7 +80,7 @@ extension TSNE {
     allPointsOf data: Tensor, perplexity: Double, metric: DistanceMetric = .euclidean,
     threads: Int? = nil
   ) throws(ManifoldError) -> SparseMatrix {
-    let matrix = try HostMatrix(validating: data)
+    let matrix = try HostMatrix(validating: data, parameter: "data")
     try checkPerplexity(perplexity, samples: matrix.rows)
     return allPointsJointProbabilities(
       matrix, perplexity: perplexity, metric: metric, threads: resolvedThreadCount(threads))

@@ -226,11 +226,12 @@ extension TSNE {
     embedding: Tensor, affinities: SparseMatrix, method: TSNEConfiguration.GradientMethod = .exact,
     threads: Int? = nil
   ) throws(ManifoldError) -> (klDivergence: Double, gradient: Tensor) {
-    let points = try HostMatrix(validating: embedding)
+    let points = try HostMatrix(validating: embedding, parameter: "embedding")
     guard affinities.rowCount == points.rows, affinities.columnCount == points.rows else {
-      throw .invalidParameter(
-        name: "affinities", value: "\(affinities.rowCount)×\(affinities.columnCount)",
-        constraint: "a \(points.rows)×\(points.rows) matrix for \(points.rows) points")
+      throw .input(
+        .invalidValue(
+          parameter: "affinities", value: "\(affinities.rowCount)×\(affinities.columnCount)",
+          constraint: "must be a \(points.rows)×\(points.rows) matrix for \(points.rows) points"))
     }
     var configuration = TSNEConfiguration()
     configuration.components = points.columns

@@ -86,7 +86,7 @@ public struct TSNE: Sendable {
     progress: ((TSNEProgress) -> ProgressAction)? = nil
   ) throws(ManifoldError) -> TSNEEmbedding {
     try configuration.validate()
-    let matrix = try HostMatrix(validating: data)
+    let matrix = try HostMatrix(validating: data, parameter: "data")
     let n = matrix.rows
     guard n >= 2 else {
       throw .tooFewSamples(samples: n, parameter: "n_samples", value: "\(n)", constraint: ">= 2")
@@ -128,11 +128,12 @@ public struct TSNE: Sendable {
     let (n, components) = (matrix.rows, configuration.components)
     if let given {
       guard given.shape == [n, components] else {
-        throw .invalidParameter(
-          name: "initialization", value: "a tensor of shape \(given.shape)",
-          constraint: "of shape [\(n), \(components)]")
+        throw .input(
+          .invalidValue(
+            parameter: "initialization", value: "a tensor of shape \(given.shape)",
+            constraint: "must be of shape [\(n), \(components)]"))
       }
-      let start = try HostMatrix(validating: given)
+      let start = try HostMatrix(validating: given, parameter: "initialization")
       return (0..<n * components).map { start.value($0 / components, $0 % components) }
     }
     var rng = Xoshiro256(seed: configuration.seed)

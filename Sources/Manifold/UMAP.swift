@@ -44,7 +44,7 @@ public struct UMAP: Sendable {
   public func fit(_ data: Tensor) throws(ManifoldError) -> UMAPEmbedding {
     let c = configuration
     try c.validate()
-    let matrix = try HostMatrix(validating: data)
+    let matrix = try HostMatrix(validating: data, parameter: "data")
     let n = matrix.rows
     guard n >= 2 else {
       throw .tooFewSamples(samples: n, parameter: "n_samples", value: "\(n)", constraint: ">= 2")
@@ -147,9 +147,11 @@ public struct UMAPEmbedding: Sendable {
   /// Shape: `data` is `[m, d]`; the result is `[m, components]`.
   public func transform(_ data: Tensor) throws(ManifoldError) -> Tensor {
     let c = configuration
-    let queries = try HostMatrix(validating: data)
+    let queries = try HostMatrix(validating: data, parameter: "data")
     guard queries.columns == trainingData.columns else {
-      throw .featureMismatch(expected: trainingData.columns, found: queries.columns)
+      throw .input(
+        .featureMismatch(
+          parameter: "data", features: queries.columns, expected: trainingData.columns))
     }
     let (m, n, dims) = (queries.rows, trainingData.rows, c.components)
     let threads = resolvedThreadCount(c.threads)

@@ -108,8 +108,7 @@ public struct UMAPConfiguration: Sendable, Codable, Hashable {
 
   /// Checks every hyperparameter's range (RELIABILITY I20).
   ///
-  /// - Throws: ``ManifoldError/invalidParameter(name:value:constraint:)`` naming the first
-  ///   invalid one.
+  /// - Throws: ``ManifoldError/input(_:)`` naming the first invalid one.
   public func validate() throws(ManifoldError) {
     try ManifoldError.require(components >= 1, "components", components, "an int >= 1")
     try ManifoldError.require(neighbors >= 2, "neighbors", neighbors, "an int >= 2")

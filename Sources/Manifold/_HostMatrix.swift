@@ -13,25 +13,12 @@ struct HostMatrix: Sendable {
   let floats: [Float]
   let doubles: [Double]?
 
-  /// Validates `input` (RELIABILITY I1–I4, Tensor's `ValidatedMatrix`) and copies it to the host.
+  /// Validates `input`, named `parameter` in the errors (RELIABILITY I1–I4, Tensor's
+  /// `ValidatedMatrix`), and copies it to the host.
   ///
-  /// - Throws: ``ManifoldError/notAMatrix(shape:)``, ``ManifoldError/emptyData(samples:features:)``
-  ///   or ``ManifoldError/nonFinite(row:column:value:)``.
-  init(validating input: Tensor) throws(ManifoldError) {
-    let data: Tensor
-    do {
-      data = try ValidatedMatrix(validating: input).tensor
-    } catch {
-      switch error {
-      case .notAMatrix(let shape): throw .notAMatrix(shape: shape)
-      case .noSamples(let shape), .noFeatures(let shape):
-        throw .emptyData(samples: shape[0], features: shape[1])
-      case .featureMismatch(let found, let expected):
-        throw .featureMismatch(expected: expected, found: found)
-      case .nonFinite(let row, let column, let value):
-        throw .nonFinite(row: row, column: column, value: value)
-      }
-    }
+  /// - Throws: ``ManifoldError/input(_:)`` when `input` is not a non-empty matrix of finite values.
+  init(validating input: Tensor, parameter: String) throws(ManifoldError) {
+    let data = try ManifoldError.requireMatrix(input, parameter).tensor
     rows = data.shape[0]
     columns = data.shape[1]
     switch data.dtype {

@@ -17,8 +17,8 @@
 ///   - truth: The true class of each sample (any integers).
 /// - Returns: ARI in `[−0.5, 1]`: 1 for identical partitions, about 0 for independent ones. It
 ///   is symmetric and invariant to relabelling.
-/// - Throws: ``MetricsError/empty(parameter:)`` for no samples and
-///   ``MetricsError/lengthMismatch(parameter:count:other:otherCount:)`` when the lengths differ.
+/// - Throws: ``MetricsError/input(_:)``: `InputError.empty` for no samples and
+///   `InputError.lengthMismatch` when the lengths differ.
 /// - Complexity: O(n log n + k·c) time, O(n + k·c) memory.
 public func adjustedRandIndex(_ predicted: [Int], _ truth: [Int]) throws(MetricsError) -> Double {
   let table = try ContingencyTable(predicted: predicted, truth: truth)

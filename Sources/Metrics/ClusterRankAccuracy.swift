@@ -33,12 +33,13 @@ import Tensor
 public func clusterRankAccuracy(
   inputCenters: Tensor, latentCenters: Tensor
 ) throws(MetricsError) -> Double {
-  let a = try validatedHostMatrix(inputCenters, name: "inputCenters")
-  let b = try validatedHostMatrix(latentCenters, name: "latentCenters")
+  let a = try MetricsError.requireMatrix(inputCenters, "inputCenters").tensor
+  let b = try MetricsError.requireMatrix(latentCenters, "latentCenters").tensor
   guard a.shape[0] == b.shape[0] else {
-    throw .lengthMismatch(
-      parameter: "inputCenters", count: a.shape[0], other: "latentCenters",
-      otherCount: b.shape[0])
+    throw .input(
+      .lengthMismatch(
+        parameter: "inputCenters", count: a.shape[0], other: "latentCenters",
+        otherCount: b.shape[0]))
   }
   let c = a.shape[0]
   let orderA = rowOrders(a.doubles, count: c, dimension: a.shape[1])
@@ -68,8 +69,8 @@ public func clusterRankAccuracy(
 ) throws(MetricsError) -> Double {
   let (x, z) = try validatedPair(x, z)
   guard labels.count == x.shape[0] else {
-    throw .lengthMismatch(
-      parameter: "labels", count: labels.count, other: "x", otherCount: x.shape[0])
+    throw .input(
+      .lengthMismatch(parameter: "labels", count: labels.count, other: "x", otherCount: x.shape[0]))
   }
   return try clusterRankAccuracy(
     inputCenters: try labelMeans(x, labels: labels),
@@ -83,10 +84,11 @@ public func clusterRankAccuracy(
 /// - Throws: ``MetricsError`` when `data` is not a non-empty finite matrix or `labels` has the
 ///   wrong length.
 public func labelMeans(_ data: Tensor, labels: [Int]) throws(MetricsError) -> Tensor {
-  let host = try validatedHostMatrix(data, name: "data")
+  let host = try MetricsError.requireMatrix(data, "data").tensor
   let (n, d) = (host.shape[0], host.shape[1])
   guard labels.count == n else {
-    throw .lengthMismatch(parameter: "labels", count: labels.count, other: "data", otherCount: n)
+    throw .input(
+      .lengthMismatch(parameter: "labels", count: labels.count, other: "data", otherCount: n))
   }
   let (values, index) = denseLabels(labels)
   let elements = host.doubles

@@ -43,8 +43,8 @@ public func clusterToClassMatching(
 ///   - predicted: The predicted cluster of each sample (any integers).
 ///   - truth: The true class of each sample (any integers).
 /// - Returns: The accuracy in `[0, 1]`.
-/// - Throws: ``MetricsError/empty(parameter:)`` for no samples and
-///   ``MetricsError/lengthMismatch(parameter:count:other:otherCount:)`` when the lengths differ.
+/// - Throws: ``MetricsError/input(_:)``: `InputError.empty` for no samples and
+///   `InputError.lengthMismatch` when the lengths differ.
 /// - Complexity: O(n log n + k²·c) time, O(n + k·c) memory.
 public func clusteringAccuracy(_ predicted: [Int], _ truth: [Int]) throws(MetricsError) -> Double {
   let table = try ContingencyTable(predicted: predicted, truth: truth)

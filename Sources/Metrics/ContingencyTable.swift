@@ -19,16 +19,17 @@ public struct ContingencyTable: Sendable, Hashable {
   /// - Parameters:
   ///   - predicted: The predicted cluster of each sample.
   ///   - truth: The true class of each sample.
-  /// - Throws: ``MetricsError/empty(parameter:)`` for no samples and
-  ///   ``MetricsError/lengthMismatch(parameter:count:other:otherCount:)`` when the lengths
-  ///   differ.
+  /// - Throws: ``MetricsError/input(_:)``: `InputError.empty` for no samples and
+  ///   `InputError.lengthMismatch` when the lengths differ.
   /// - Complexity: O(n log n) time for the relabelling, O(n + k·c) memory.
   public init(predicted: [Int], truth: [Int]) throws(MetricsError) {
     guard predicted.count == truth.count else {
-      throw .lengthMismatch(
-        parameter: "predicted", count: predicted.count, other: "truth", otherCount: truth.count)
+      throw .input(
+        .lengthMismatch(
+          parameter: "predicted", count: predicted.count, other: "truth",
+          otherCount: truth.count))
     }
-    guard !predicted.isEmpty else { throw .empty(parameter: "predicted") }
+    guard !predicted.isEmpty else { throw .input(.empty(parameter: "predicted")) }
     let (clusters, clusterIndex) = denseLabels(predicted)
     let (classes, classIndex) = denseLabels(truth)
     var counts = [Int](repeating: 0, count: clusters.count * classes.count)

@@ -23,9 +23,9 @@
 ///   - cost: The cost matrix as rows of equal length.
 ///   - maximize: Whether to maximise the total instead of minimising it.
 /// - Returns: The matched row indices in ascending order and the column matched to each.
-/// - Throws: ``MetricsError/invalidValue(parameter:value:constraint:)`` for ragged rows, NaN, or
-///   an infinity of the wrong sign; ``MetricsError/infeasibleAssignment(rows:columns:)`` when
-///   every complete matching uses a forbidden pair.
+/// - Throws: ``MetricsError/input(_:)`` with `InputError.invalidValue` for ragged rows, NaN, or an
+///   infinity of the wrong sign; ``MetricsError/infeasibleAssignment(rows:columns:)`` when every
+///   complete matching uses a forbidden pair.
 /// - Complexity: O(r²·c) time for `r ≤ c` (rows and columns swapped otherwise), O(r·c) memory.
 public func linearSumAssignment(
   _ cost: [[Double]], maximize: Bool = false
@@ -33,9 +33,10 @@ public func linearSumAssignment(
   let rowCount = cost.count
   let columnCount = cost.first?.count ?? 0
   for (index, row) in cost.enumerated() where row.count != columnCount {
-    throw .invalidValue(
-      parameter: "cost", value: "row \(index) of length \(row.count)",
-      constraint: "every row must have \(columnCount) entries")
+    throw .input(
+      .invalidValue(
+        parameter: "cost", value: "row \(index) of length \(row.count)",
+        constraint: "every row must have \(columnCount) entries"))
   }
   if rowCount == 0 || columnCount == 0 { return ([], []) }
   // Work on a row-major matrix with at most as many rows as columns, minimising.
@@ -46,9 +47,10 @@ public func linearSumAssignment(
     for j in 0..<columnCount {
       let value = maximize ? -cost[i][j] : cost[i][j]
       if value.isNaN || value == -.infinity {
-        throw .invalidValue(
-          parameter: "cost[\(i)][\(j)]", value: "\(cost[i][j])",
-          constraint: maximize ? "must be a number or −∞" : "must be a number or +∞")
+        throw .input(
+          .invalidValue(
+            parameter: "cost[\(i)][\(j)]", value: "\(cost[i][j])",
+            constraint: maximize ? "must be a number or −∞" : "must be a number or +∞"))
       }
       matrix[transposed ? j * m + i : i * m + j] = value
     }

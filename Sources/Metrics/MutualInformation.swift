@@ -70,8 +70,8 @@ public func mutualInformation(_ predicted: [Int], _ truth: [Int]) throws(Metrics
 ///   - normalization: How the two entropies are averaged; pass ``NMINormalization/geometric``
 ///     to compare with the DCRL paper (scikit-learn 0.21).
 /// - Returns: NMI in `[0, 1]`, symmetric in its labellings and invariant to relabelling.
-/// - Throws: ``MetricsError/empty(parameter:)`` for no samples and
-///   ``MetricsError/lengthMismatch(parameter:count:other:otherCount:)`` when the lengths differ.
+/// - Throws: ``MetricsError/input(_:)``: `InputError.empty` for no samples and
+///   `InputError.lengthMismatch` when the lengths differ.
 /// - Complexity: O(n log n + k·c) time, O(n + k·c) memory.
 public func normalizedMutualInformation(
   _ predicted: [Int], _ truth: [Int], normalization: NMINormalization = .arithmetic

@@ -126,10 +126,7 @@ public func structureMetrics(
 }
 
 func validateBlockSize(_ blockSize: Int) throws(MetricsError) {
-  if blockSize < 1 {
-    throw .invalidValue(
-      parameter: "blockSize", value: "\(blockSize)", constraint: "must be at least 1")
-  }
+  try MetricsError.require(blockSize >= 1, "blockSize", blockSize, "must be at least 1")
 }
 
 extension NeighborhoodStatistics {

@@ -6,34 +6,13 @@ import Tensor
 /// `√max(d², 1e-8)` (Docs/Algorithm.md#notation, Docs/Algorithm.md#structure-metrics).
 let squaredDistanceFloor = 1e-8
 
-/// A validated matrix on a `CPUBackend`, so that its storage is host memory and products go
-/// through OpenBLAS (Tensor's `ValidatedMatrix`).
-///
-/// - Throws: ``MetricsError`` when `tensor` is not a non-empty matrix of finite values.
-func validatedHostMatrix(_ tensor: Tensor, name: String) throws(MetricsError) -> Tensor {
-  do {
-    return try ValidatedMatrix(validating: tensor).tensor
-  } catch {
-    switch error {
-    case .notAMatrix(let shape):
-      throw .wrongRank(parameter: name, shape: shape, expected: "a matrix [samples, features]")
-    case .noSamples: throw .empty(parameter: name)
-    case .noFeatures: throw .noFeatures(parameter: name)
-    case .featureMismatch(let found, let expected):
-      throw .invalidValue(
-        parameter: name, value: "\(found) features", constraint: "\(expected) features")
-    case .nonFinite(let row, let column, let value):
-      throw .nonFinite(parameter: name, row: row, column: column, value: value)
-    }
-  }
-}
-
 /// Checks that `x` and `z` are valid matrices describing the same samples.
 func validatedPair(_ x: Tensor, _ z: Tensor) throws(MetricsError) -> (Tensor, Tensor) {
-  let x = try validatedHostMatrix(x, name: "x")
-  let z = try validatedHostMatrix(z, name: "z")
+  let x = try MetricsError.requireMatrix(x, "x").tensor
+  let z = try MetricsError.requireMatrix(z, "z").tensor
   guard x.shape[0] == z.shape[0] else {
-    throw .lengthMismatch(parameter: "x", count: x.shape[0], other: "z", otherCount: z.shape[0])
+    throw .input(
+      .lengthMismatch(parameter: "x", count: x.shape[0], other: "z", otherCount: z.shape[0]))
   }
   return (x, z)
 }

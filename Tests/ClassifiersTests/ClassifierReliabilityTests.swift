@@ -54,22 +54,28 @@ struct ClassifierReliabilityTests {
     return (Tensor(values, shape: [30, 4]), labels)
   }
 
-  @Test("I1, I2: empty data throws emptyData", arguments: names)
+  @Test("I1, I2: empty data throws empty or noFeatures", arguments: names)
   func emptyData(_ name: String) {
-    #expect(throws: ClassifierError.emptyData(samples: 0, features: 4)) {
+    #expect(throws: ClassifierError.input(.empty(parameter: "x"))) {
       _ = try fitSmall(name, Tensor.zeros([0, 4], dtype: .float64), [])
     }
-    #expect(throws: ClassifierError.emptyData(samples: 3, features: 0)) {
+    #expect(throws: ClassifierError.input(.noFeatures(parameter: "x"))) {
       _ = try fitSmall(name, Tensor.zeros([3, 0], dtype: .float64), [0, 1, 0])
     }
   }
 
-  @Test("I3: a 1-D or 3-D input throws notAMatrix", arguments: names)
+  @Test("I3: a 1-D or 3-D input throws wrongRank", arguments: names)
   func wrongRank(_ name: String) {
-    #expect(throws: ClassifierError.notAMatrix(shape: [6])) {
+    #expect(
+      throws: ClassifierError.input(
+        .wrongRank(parameter: "x", shape: [6], expected: "a matrix [samples, features]"))
+    ) {
       _ = try fitSmall(name, Tensor([1, 2, 3, 4, 5, 6] as [Double]), [0, 1, 0, 1, 0, 1])
     }
-    #expect(throws: ClassifierError.notAMatrix(shape: [2, 2, 2])) {
+    #expect(
+      throws: ClassifierError.input(
+        .wrongRank(parameter: "x", shape: [2, 2, 2], expected: "a matrix [samples, features]"))
+    ) {
       _ = try fitSmall(name, Tensor.zeros([2, 2, 2], dtype: .float64), [0, 1])
     }
   }
@@ -79,7 +85,9 @@ struct ClassifierReliabilityTests {
     let (x, labels) = Self.blobs()
     var values = x.doubles
     values[2 * 4 + 3] = .infinity
-    #expect(throws: ClassifierError.nonFinite(row: 2, column: 3, value: .infinity)) {
+    #expect(
+      throws: ClassifierError.input(.nonFinite(parameter: "x", row: 2, column: 3, value: .infinity))
+    ) {
       _ = try fitSmall(name, Tensor(values, shape: [30, 4]), labels)
     }
     let model = try fitSmall(name, x, labels)
@@ -89,7 +97,7 @@ struct ClassifierReliabilityTests {
       _ = try model.predict(Tensor(probe, shape: [5, 4]))
       Issue.record("\(name): NaN at predict did not throw")
     } catch {
-      guard case .nonFinite(let row, let column, _) = error else {
+      guard case .input(.nonFinite(_, let row, let column, _)) = error else {
         Issue.record("\(name): \(error)")
         return
       }
@@ -101,7 +109,9 @@ struct ClassifierReliabilityTests {
   func featureMismatch(_ name: String) throws {
     let (x, labels) = Self.blobs()
     let model = try fitSmall(name, x, labels)
-    #expect(throws: ClassifierError.featureMismatch(found: 3, expected: 4)) {
+    #expect(
+      throws: ClassifierError.input(.featureMismatch(parameter: "x", features: 3, expected: 4))
+    ) {
       _ = try model.predict(Tensor.zeros([2, 3], dtype: .float64))
     }
   }
@@ -109,7 +119,10 @@ struct ClassifierReliabilityTests {
   @Test("I17: a label count other than n, or a single class, throws", arguments: names)
   func labels(_ name: String) {
     let (x, labels) = Self.blobs()
-    #expect(throws: ClassifierError.labelCountMismatch(labels: 29, samples: 30)) {
+    #expect(
+      throws: ClassifierError.input(
+        .lengthMismatch(parameter: "labels", count: 29, other: "x", otherCount: 30))
+    ) {
       _ = try fitSmall(name, x, Array(labels.dropLast()))
     }
     #expect(throws: ClassifierError.singleClass(label: 5)) {

@@ -6,7 +6,7 @@ import Testing
 import _TestSupport
 
 /// Applies each case to `base` and expects `validate` to throw
-/// ``ClassifierError/invalidConfiguration(parameter:value:constraint:)`` naming the case's field.
+/// ``ClassifierError/input(_:)`` with `InputError.invalidValue` naming the case's field.
 func expectInvalidConfigurations<Configuration>(
   _ base: Configuration, _ cases: [(String, (inout Configuration) -> Void)],
   validate: (Configuration) throws(ClassifierError) -> Void,
@@ -15,7 +15,7 @@ func expectInvalidConfigurations<Configuration>(
   _TestSupport.expectInvalidConfigurations(
     base, cases, validate: validate,
     parameter: { error in
-      guard case .invalidConfiguration(let name, _, _) = error else { return nil }
+      guard case .input(.invalidValue(let name, _, _)) = error else { return nil }
       return name
     }, sourceLocation: sourceLocation)
 }

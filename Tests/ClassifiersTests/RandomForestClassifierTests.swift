@@ -167,8 +167,8 @@ struct RandomForestClassifierTests {
     var c = RandomForestClassifier.Configuration()
     c.trees = 0
     #expect(
-      throws: ClassifierError.invalidConfiguration(
-        parameter: "trees", value: "0", constraint: "must be ≥ 1")
+      throws: ClassifierError.input(
+        .invalidValue(parameter: "trees", value: "0", constraint: "must be ≥ 1"))
     ) { try c.validate() }
   }
 }

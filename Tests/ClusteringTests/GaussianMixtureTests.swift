@@ -106,9 +106,10 @@ struct GaussianMixtureTests {
   func badInput() throws {
     let x = Tensor([0, 0, 1, 1, 2, 2] as [Double], shape: [3, 2])
     #expect(
-      throws: ClusteringError.invalidValue(
-        parameter: "initialization.partitions[0]", value: "label 2",
-        constraint: "labels must lie in 0..<2")
+      throws: ClusteringError.input(
+        .invalidValue(
+          parameter: "initialization.partitions[0]", value: "label 2",
+          constraint: "labels must lie in 0..<2"))
     ) {
       try GaussianMixture(
         configuration: .init(components: 2, initialization: .partitions([[0, 1, 2]]))
@@ -116,17 +117,18 @@ struct GaussianMixtureTests {
       .fit(x)
     }
     #expect(
-      throws: ClusteringError.invalidValue(
-        parameter: "initialization.partitions[1]", value: "2 labels",
-        constraint: "needs one label per sample (3)")
+      throws: ClusteringError.input(
+        .lengthMismatch(
+          parameter: "initialization.partitions[1]", count: 2, other: "x", otherCount: 3))
     ) {
       try GaussianMixture(
         configuration: .init(components: 2, initialization: .partitions([[0, 1, 1], [0, 1]]))
       ).fit(x)
     }
     #expect(
-      throws: ClusteringError.invalidValue(
-        parameter: "initialization", value: "no partitions", constraint: "needs at least one")
+      throws: ClusteringError.input(
+        .invalidValue(
+          parameter: "initialization", value: "no partitions", constraint: "needs at least one"))
     ) {
       try GaussianMixture(configuration: .init(components: 2, initialization: .partitions([])))
         .fit(x)
@@ -148,7 +150,9 @@ struct GaussianMixtureTests {
     // With the default regularisation it is fine.
     #expect(try GaussianMixture(components: 1).fit(same).labels == [0, 0, 0])
     let model = try GaussianMixture(components: 1).fit(x)
-    #expect(throws: ClusteringError.featureMismatch(parameter: "x", features: 1, expected: 2)) {
+    #expect(
+      throws: ClusteringError.input(.featureMismatch(parameter: "x", features: 1, expected: 2))
+    ) {
       try model.predict(Tensor.zeros([2, 1], dtype: .float64))
     }
   }

@@ -157,23 +157,24 @@ struct KMeansTests {
     #expect(
       ClusteringError.tooFewSamples(samples: 2, clusters: 3).description
         == "n_samples=2 should be >= n_clusters=3")
-    #expect(throws: ClusteringError.empty(parameter: "x")) {
+    #expect(throws: ClusteringError.input(.empty(parameter: "x"))) {
       try KMeans(clusters: 1).fit(Tensor.zeros([0, 2]))
     }
-    #expect(throws: ClusteringError.noFeatures(parameter: "x")) {
+    #expect(throws: ClusteringError.input(.noFeatures(parameter: "x"))) {
       try KMeans(clusters: 1).fit(Tensor.zeros([3, 0]))
     }
     #expect(
-      throws: ClusteringError.wrongRank(
-        parameter: "x", shape: [4], expected: "a matrix [samples, features]")
+      throws: ClusteringError.input(
+        .wrongRank(parameter: "x", shape: [4], expected: "a matrix [samples, features]"))
     ) { try KMeans(clusters: 1).fit(Tensor.zeros([4])) }
-    #expect(throws: ClusteringError.nonFinite(parameter: "x", row: 1, column: 0, value: .infinity))
-    {
+    #expect(
+      throws: ClusteringError.input(.nonFinite(parameter: "x", row: 1, column: 0, value: .infinity))
+    ) {
       try KMeans(clusters: 1).fit(Tensor([1, 2, .infinity, 4] as [Double], shape: [2, 2]))
     }
     #expect(
-      throws: ClusteringError.invalidValue(
-        parameter: "clusters", value: "0", constraint: "must be >= 1")
+      throws: ClusteringError.input(
+        .invalidValue(parameter: "clusters", value: "0", constraint: "must be >= 1"))
     ) {
       try KMeans(clusters: 0).fit(x)
     }
@@ -187,7 +188,9 @@ struct KMeansTests {
       try KMeans(clusters: 1).fit(x, sampleWeights: [1, -1])
     }
     let model = try KMeans(clusters: 1).fit(x)
-    #expect(throws: ClusteringError.featureMismatch(parameter: "x", features: 3, expected: 2)) {
+    #expect(
+      throws: ClusteringError.input(.featureMismatch(parameter: "x", features: 3, expected: 2))
+    ) {
       try model.predict(Tensor.zeros([1, 3]))
     }
   }

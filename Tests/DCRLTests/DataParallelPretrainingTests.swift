@@ -128,7 +128,7 @@ struct DataParallelPretrainingTests {
         return "\(error)"
       }
     }
-    #expect(messages[0].contains("rank 0 has 50 features, another rank 49"))
-    #expect(messages[1].contains("rank 1 has 49 features, another rank 50"))
+    #expect(messages[0].contains("x on rank 0 has 50 features; expected 49"))
+    #expect(messages[1].contains("x on rank 1 has 49 features; expected 50"))
   }
 }

@@ -203,7 +203,7 @@ struct LayerWisePretrainingTests {
       PretrainingConfiguration(), cases,
       validate: { c throws(DCRLError) in try c.validate() },
       parameter: { error in
-        guard case .invalidConfiguration(let name, _, _) = error else { return nil }
+        guard case .input(.invalidValue(let name, _, _)) = error else { return nil }
         return name
       })
   }

@@ -215,7 +215,7 @@ struct StabilizedTrainingTests {
         _ = try DCRLTrainer(configuration: other).branch(from: policy.file, input: data.x)
         Issue.record("branched into \(other)")
       } catch {
-        guard case .invalidConfiguration = error else {
+        guard case .input(.invalidValue) = error else {
           Issue.record("unexpected error \(error)")
           continue
         }
@@ -284,8 +284,9 @@ struct MixtureStartsTests {
     #expect(DCRLConfiguration.paper(for: .usps).initializationMixtureStarts == nil)
     c.initializationMixtureStarts = 0
     #expect(
-      throws: DCRLError.invalidConfiguration(
-        field: "initializationMixtureStarts", value: "0", constraint: "must be >= 1")
+      throws: DCRLError.input(
+        .invalidValue(
+          parameter: "initializationMixtureStarts", value: "0", constraint: "must be >= 1"))
     ) { try c.validate() }
   }
 }

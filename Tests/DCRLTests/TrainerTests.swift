@@ -149,10 +149,10 @@ struct TrainerTests {
   func badInput() throws {
     let trainer = DCRLTrainer(configuration: tinyConfiguration())
     let cases: [(String, Tensor, [Int]?)] = [
-      ("0 samples", Tensor.zeros([0, 50]), nil),
-      ("expected a [samples, features] matrix", Tensor.zeros([10]), nil),
+      ("x has 0 samples", Tensor.zeros([0, 50]), nil),
+      ("x has shape [10]; expected a matrix [samples, features]", Tensor.zeros([10]), nil),
       (
-        "contains nan at row 1, column 2",
+        "x contains nan at row 1, column 2",
         { () -> Tensor in
           var values = [Float](repeating: 0, count: 40 * 50)
           values[52] = .nan
@@ -160,7 +160,7 @@ struct TrainerTests {
         }(), nil
       ),
       ("n_samples=5 should be >= n_clusters=10", data.x.rows(0..<5), nil),
-      ("labels has 3 entries for 300 samples", data.x, [1, 2, 3]),
+      ("labels has 3 samples but x has 300", data.x, [1, 2, 3]),
     ]
     for (message, x, labels) in cases {
       do {
@@ -171,7 +171,7 @@ struct TrainerTests {
       }
     }
     let model = try trainer.fit(data.x)
-    #expect(throws: DCRLError.invalidInput("X has 49 features, but the model expects 50")) {
+    #expect(throws: DCRLError.input(.featureMismatch(parameter: "x", features: 49, expected: 50))) {
       try model.predict(Tensor.zeros([3, 49]))
     }
   }
@@ -202,8 +202,8 @@ struct TrainerTests {
     var c = tinyConfiguration()
     c.batchSize = 0
     #expect(
-      throws: DCRLError.invalidConfiguration(
-        field: "batchSize", value: "0", constraint: "must be positive")
+      throws: DCRLError.input(
+        .invalidValue(parameter: "batchSize", value: "0", constraint: "must be positive"))
     ) {
       try DCRLTrainer(configuration: c).fit(data.x)
     }

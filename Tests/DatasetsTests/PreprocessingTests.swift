@@ -48,7 +48,7 @@ struct PCATests {
     expectClose(back.doubles, x.doubles, rtol: 0, atol: 1e-10)
   }
 
-  @Test("I1-I4, I16 and invalid components throw invalidArgument; constant data gives zero ratios")
+  @Test("I1-I4, I16 and invalid components throw input errors; constant data gives zero ratios")
   func badInput() throws {
     let x = Tensor.randomNormal([10, 4], seed: 3)
     #expect(throws: DatasetError.self) { try PCA(components: 0).fit(x) }

@@ -110,7 +110,7 @@ struct KNNGraphTests {
       }
     }
     for c in 0..<d { x[5 * d + c] = x[4 * d + c] }
-    let matrix = try HostMatrix(validating: Tensor(x, shape: [n, d]))
+    let matrix = try HostMatrix(validating: Tensor(x, shape: [n, d]), parameter: "x")
     let filtered = exactNeighborGraph(
       matrix, neighbors: k, metric: metric, includeSelf: false, threads: 2, filter: true)
     let expected = bruteForce(x, x, dimension: d, k: k, excludeSelf: true, metric: metric)
@@ -222,7 +222,7 @@ struct KNNGraphTests {
     do {
       _ = try KNNGraph(exact: Tensor(values, shape: [4, 3]), neighbors: 1)
     } catch {
-      guard case .nonFinite(let row, let column, _) = error else {
+      guard case .input(.nonFinite(_, let row, let column, _)) = error else {
         Issue.record("unexpected \(error)")
         return
       }
@@ -232,13 +232,18 @@ struct KNNGraphTests {
 
   @Test("I1–I3, I16: empty data, wrong rank and mismatched features throw")
   func badShapes() {
-    #expect(throws: ManifoldError.emptyData(samples: 0, features: 3)) {
+    #expect(throws: ManifoldError.input(.empty(parameter: "data"))) {
       try KNNGraph(exact: Tensor([Double](), shape: [0, 3]), neighbors: 1)
     }
-    #expect(throws: ManifoldError.notAMatrix(shape: [6])) {
+    #expect(
+      throws: ManifoldError.input(
+        .wrongRank(parameter: "data", shape: [6], expected: "a matrix [samples, features]"))
+    ) {
       try KNNGraph(exact: Tensor([Double](repeating: 0, count: 6)), neighbors: 1)
     }
-    #expect(throws: ManifoldError.featureMismatch(expected: 3, found: 2)) {
+    #expect(
+      throws: ManifoldError.input(.featureMismatch(parameter: "queries", features: 2, expected: 3))
+    ) {
       try KNNGraph(
         exact: Tensor([Double](repeating: 0, count: 4), shape: [2, 2]),
         in: Tensor([Double](repeating: 0, count: 6), shape: [2, 3]), neighbors: 1)

@@ -136,7 +136,7 @@ struct TSNETests {
     expectInvalidConfigurations(
       TSNEConfiguration(), cases, validate: { c throws(ManifoldError) in try c.validate() },
       parameter: { error in
-        guard case .invalidParameter(let parameter, _, _) = error else { return nil }
+        guard case .input(.invalidValue(let parameter, _, _)) = error else { return nil }
         return parameter
       })
   }
@@ -145,10 +145,13 @@ struct TSNETests {
   func badData() {
     var values = [Double](repeating: 0.5, count: 40)
     values[13] = .infinity
-    #expect(throws: ManifoldError.nonFinite(row: 6, column: 1, value: .infinity)) {
+    #expect(
+      throws: ManifoldError.input(
+        .nonFinite(parameter: "data", row: 6, column: 1, value: .infinity))
+    ) {
       try TSNE().fit(Tensor(values, shape: [20, 2]))
     }
-    #expect(throws: ManifoldError.emptyData(samples: 0, features: 2)) {
+    #expect(throws: ManifoldError.input(.empty(parameter: "data"))) {
       try TSNE().fit(Tensor([Double](), shape: [0, 2]))
     }
     #expect(throws: ManifoldError.self) { try TSNE().fit(Tensor([1.0, 2.0], shape: [1, 2])) }

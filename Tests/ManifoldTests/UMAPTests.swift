@@ -141,7 +141,9 @@ struct UMAPTests {
       let nearest = (0..<150).min { distance($0) < distance($1) }!
       #expect(labels[nearest] == freshLabels[i])
     }
-    #expect(throws: ManifoldError.featureMismatch(expected: 6, found: 5)) {
+    #expect(
+      throws: ManifoldError.input(.featureMismatch(parameter: "data", features: 5, expected: 6))
+    ) {
       try fitted.transform(Tensor.zeros([2, 5], dtype: .float64))
     }
   }
@@ -169,7 +171,8 @@ struct UMAPTests {
     #expect {
       try UMAP(configuration: configuration).fit(Tensor(values, shape: [90, 3]))
     } throws: { error in
-      guard case .nonFinite(let row, let column, let value) = error as? ManifoldError else {
+      guard case .input(.nonFinite(_, let row, let column, let value)) = error as? ManifoldError
+      else {
         return false
       }
       return row == 1 && column == 1 && value.isNaN

@@ -90,15 +90,17 @@ struct LabelMetricsTests {
   @Test("I17 label/length mismatch and empty labellings throw typed errors")
   func badInput() {
     #expect(
-      throws: MetricsError.lengthMismatch(
-        parameter: "predicted", count: 2, other: "truth", otherCount: 3)
+      throws: MetricsError.input(
+        .lengthMismatch(parameter: "predicted", count: 2, other: "truth", otherCount: 3))
     ) { try clusteringAccuracy([0, 1], [0, 1, 1]) }
-    #expect(throws: MetricsError.empty(parameter: "predicted")) {
+    #expect(throws: MetricsError.input(.empty(parameter: "predicted"))) {
       try normalizedMutualInformation([], [], normalization: .geometric)
     }
     #expect(throws: MetricsError.self) { try adjustedRandIndex([0], []) }
-    let message = MetricsError.lengthMismatch(
-      parameter: "predicted", count: 2, other: "truth", otherCount: 3
+    let message = MetricsError.input(
+      .lengthMismatch(
+        parameter: "predicted", count: 2, other: "truth", otherCount: 3
+      )
     ).description
     #expect(message.contains("2") && message.contains("3") && message.contains("must match"))
   }

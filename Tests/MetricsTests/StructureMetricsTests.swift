@@ -278,23 +278,26 @@ struct StructureMetricsTests {
   @Test("I1 I3 I4 I17 empty, wrong-rank, non-finite and mismatched inputs throw typed errors")
   func badInput() {
     let good = Tensor.ones([12, 2], dtype: .float64)
-    #expect(throws: MetricsError.empty(parameter: "x")) {
+    #expect(throws: MetricsError.input(.empty(parameter: "x"))) {
       try structureMetrics(Tensor.zeros([0, 2]), good)
     }
-    #expect(throws: MetricsError.noFeatures(parameter: "z")) {
+    #expect(throws: MetricsError.input(.noFeatures(parameter: "z"))) {
       try structureMetrics(good, Tensor.zeros([12, 0]))
     }
     #expect(
-      throws: MetricsError.wrongRank(
-        parameter: "x", shape: [12], expected: "a matrix [samples, features]")
+      throws: MetricsError.input(
+        .wrongRank(parameter: "x", shape: [12], expected: "a matrix [samples, features]"))
     ) { try structureMetrics(Tensor.zeros([12]), good) }
     var values = [Double](repeating: 0, count: 24)
     values[7] = .infinity
-    #expect(throws: MetricsError.nonFinite(parameter: "z", row: 3, column: 1, value: .infinity)) {
+    #expect(
+      throws: MetricsError.input(.nonFinite(parameter: "z", row: 3, column: 1, value: .infinity))
+    ) {
       try structureMetrics(good, Tensor(values, shape: [12, 2]))
     }
     #expect(
-      throws: MetricsError.lengthMismatch(parameter: "x", count: 12, other: "z", otherCount: 11)
+      throws: MetricsError.input(
+        .lengthMismatch(parameter: "x", count: 12, other: "z", otherCount: 11))
     ) {
       try rootMeanReconstructionError(good, Tensor.ones([11, 2]))
     }

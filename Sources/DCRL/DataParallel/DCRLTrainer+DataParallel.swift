@@ -43,14 +43,10 @@ extension DCRLTrainer {
     let context = try ShardContext.make(
       rows: data.shape[0], features: data.shape[1], communicator: communicator)
     guard context.totalRows >= configuration.clusters else {
-      throw .invalidInput(
-        "n_samples=\(context.totalRows) should be >= n_clusters=\(configuration.clusters)")
+      throw .clustering(
+        .tooFewSamples(samples: context.totalRows, clusters: configuration.clusters))
     }
-    guard autoencoder.latentDimension == configuration.latentDimension else {
-      throw .invalidInput(
-        "the autoencoder's latent dimension is \(autoencoder.latentDimension), the configuration's \(configuration.latentDimension)"
-      )
-    }
+    try checkAutoencoder(autoencoder, features: data.shape[1])
     if context.rank == 0 { try checkpoints?.checkWritable() }
     try collective { () throws(DistributedError) in
       try broadcastParameters(autoencoder.parameters, from: 0, communicator)
@@ -81,8 +77,10 @@ extension DCRLTrainer {
     let context = try ShardContext.make(
       rows: data.shape[0], features: data.shape[1], communicator: communicator)
     if let previous = state.previousLabels, previous.count != context.totalRows {
-      throw .invalidInput(
-        "the checkpoint's run had \(previous.count) rows; the ranks hold \(context.totalRows)")
+      throw .input(
+        .lengthMismatch(
+          parameter: "x (all ranks)", count: context.totalRows, other: "the checkpoint's run",
+          otherCount: previous.count))
     }
     if context.rank == 0 { try checkpoints?.checkWritable() }
     return try train(
@@ -150,14 +148,19 @@ extension DCRLTrainer {
     let umap = n2dUMAPConfiguration(
       clusters: c.clusters, neighbors: min(20, codes.shape[0] - 1), seed: c.seed,
       threads: startUMAPThreads)
+    let embedding: UMAPEmbedding
     do {
-      let embedding = try UMAP(configuration: umap).fit(codes)
+      embedding = try UMAP(configuration: umap).fit(codes)
+    } catch {
+      throw .manifold(error)
+    }
+    do {
       return try GaussianMixture(
         components: c.clusters, covariance: .full, runs: c.initializationMixtureStarts ?? 1,
         seed: c.seed
       ).fit(embedding.embedding).labels
     } catch {
-      throw .invalidInput("UMAP and the Gaussian mixture of the initialisation failed: \(error)")
+      throw .clustering(error)
     }
   }
 }

@@ -138,9 +138,9 @@ extension AutoencoderPretrainer {
   /// buffer. Communication per step: an all-reduce of the `P` gradients (`4·P` bytes in
   /// float32) and of the loss; `⌈n / B⌉` steps per epoch.
   ///
-  /// - Throws: ``DCRLError`` as `fit` does, ``DCRLError/invalidInput(_:)`` when the ranks' feature
-  ///   counts differ, ``DCRLError/unsupported(_:)`` for DEC's layer-wise stage on several ranks,
-  ///   and ``DCRLError/distributed(_:)`` when a collective fails.
+  /// - Throws: ``DCRLError`` as `fit` does, ``DCRLError/input(_:)`` when the ranks' feature counts
+  ///   differ, ``DCRLError/unsupported(_:)`` for DEC's layer-wise stage on several ranks, and
+  ///   ``DCRLError/distributed(_:)`` when a collective fails.
   public func fit(
     shard x: Tensor, communicator: any Communicator, hiddenSizes: [Int], latentDimension: Int,
     checkpoints: CheckpointPolicy? = nil,
@@ -159,8 +159,10 @@ extension AutoencoderPretrainer {
       throw .distributed(error)
     }
     if let other = sizes.first(where: { $0[1] != Int64(x.shape[1]) }) {
-      throw .invalidInput(
-        "rank \(communicator.rank) has \(x.shape[1]) features, another rank \(other[1])")
+      throw .input(
+        .featureMismatch(
+          parameter: "x on rank \(communicator.rank)", features: x.shape[1],
+          expected: Int(other[1])))
     }
     let shard: RowShard
     do {

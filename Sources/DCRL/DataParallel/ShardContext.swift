@@ -21,8 +21,10 @@ struct ShardContext {
       try communicator.allGather([Int64(rows), Int64(features)])
     }
     if let other = sizes.first(where: { $0[1] != Int64(features) }) {
-      throw .invalidInput(
-        "rank \(communicator.rank) has \(features) features, another rank \(other[1])")
+      throw .input(
+        .featureMismatch(
+          parameter: "x on rank \(communicator.rank)", features: features,
+          expected: Int(other[1])))
     }
     let shards = try collective { () throws(DistributedError) in
       try RowShard.contiguous(counts: sizes.map { Int($0[0]) })
