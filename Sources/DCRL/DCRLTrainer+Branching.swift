@@ -17,10 +17,10 @@ extension DCRLTrainer {
   ///
   /// - Throws: ``DCRLError/invalidConfiguration(field:value:constraint:)`` when the network or
   ///   the cluster count differ from the checkpoint's, or fewer epochs are configured than it
-  ///   has finished; the errors of ``resume(from:input:labels:checkpoints:onEpoch:)``.
+  ///   has finished; the errors of ``resume(from:input:labels:checkpoints:progress:)``.
   public func branch(
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
     let state = try DCRLCheckpoint.read(
       from: url, on: backend, replacingConfiguration: configuration)
@@ -28,6 +28,7 @@ extension DCRLTrainer {
     try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
     try validateLabels(labels, samples: data.shape[0])
     try checkpoints?.checkWritable()
-    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)
   }
 }

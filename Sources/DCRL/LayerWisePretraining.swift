@@ -52,11 +52,11 @@ extension AutoencoderPretrainer {
   /// Runs the layer-wise stage on `autoencoder` in place, drawing batch orders and dropout masks
   /// from `rng`.
   ///
-  /// - Returns: `.stop` when `onEpoch` stopped the run, `.proceed` otherwise.
+  /// - Returns: `.stop` when `progress` stopped the run, `.continue` otherwise.
   func trainLayerWise(
     _ autoencoder: Autoencoder, on x: Tensor, stage: LayerWisePretraining,
-    using rng: inout Xoshiro256, onEpoch: (PretrainingEpoch) -> TrainingControl
-  ) throws(DCRLError) -> TrainingControl {
+    using rng: inout Xoshiro256, progress: (PretrainingEpoch) -> ProgressAction
+  ) throws(DCRLError) -> ProgressAction {
     let encoders = linearBlocks(autoencoder.encoder)
     let decoders = linearBlocks(autoencoder.decoder)
     let pairs = encoders.count
@@ -93,12 +93,12 @@ extension AutoencoderPretrainer {
         let record = PretrainingEpoch(
           epoch: epoch, loss: total / Double(max(batches, 1)),
           seconds: (clock.now - start).seconds, layer: pair)
-        if onEpoch(record) == .stop { return .stop }
+        if progress(record) == .stop { return .stop }
       }
       // The next pair learns to reconstruct this pair's clean codes.
       input = encoder.block(Variable(input)).value
     }
-    return .proceed
+    return .continue
   }
 
   /// Each linear layer of `network` with the activation that follows it there (none after the

@@ -1,5 +1,7 @@
 // TSNE+Optimizer: scikit-learn's two-phase gradient descent with momentum and adaptive gains.
 
+import Tensor
+
 extension TSNE {
   /// The outcome of ``optimize(_:positions:learningRate:progress:)``.
   struct OptimizationResult {

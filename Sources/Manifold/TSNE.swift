@@ -2,14 +2,6 @@
 
 import Tensor
 
-/// What a long-running fit should do after a progress report.
-public enum ProgressAction: Sendable, Hashable {
-  /// Keep going.
-  case `continue`
-  /// Stop now and return the current state.
-  case stop
-}
-
 /// A t-SNE progress report, sent every ``TSNEConfiguration/checkInterval`` iterations.
 public struct TSNEProgress: Sendable, Hashable, Codable {
   /// The number of iterations done so far.
@@ -31,7 +23,7 @@ public enum TSNEStopReason: String, Sendable, Hashable, Codable {
   case noProgress
   /// The gradient norm fell below ``TSNEConfiguration/minimumGradientNorm``.
   case smallGradient
-  /// The progress callback returned ``ProgressAction/stop``.
+  /// The progress callback returned `ProgressAction.stop`.
   case stoppedByCallback
 }
 
@@ -73,7 +65,7 @@ public struct TSNE: Sendable {
   ///   - initialization: Starting positions `[n, components]` that override
   ///     ``TSNEConfiguration/initialization``.
   ///   - progress: Called every ``TSNEConfiguration/checkInterval`` iterations with the KL
-  ///     divergence; returning ``ProgressAction/stop`` ends the run.
+  ///     divergence; returning `ProgressAction.stop` ends the run.
   /// - Returns: The embedding, in the dtype and on the backend of `data`.
   /// - Throws: ``ManifoldError`` for an invalid configuration, invalid data (I1–I4), fewer
   ///   than 2 samples, `perplexity >= n` (I14), or an `initialization` of the wrong shape.

@@ -40,7 +40,7 @@ struct DataParallelPretrainingTests {
         latentDimension: 4
       ) { epoch in
         losses.append(epoch.loss)
-        return .proceed
+        return .continue
       }
       return (losses, model.parameters.map(\.value.floats))
     }
@@ -54,7 +54,7 @@ struct DataParallelPretrainingTests {
       data(), hiddenSizes: [32, 16], latentDimension: 4
     ) { epoch in
       losses.append(epoch.loss)
-      return .proceed
+      return .continue
     }
     return (losses, model.parameters.map(\.value.floats))
   }
@@ -111,7 +111,7 @@ struct DataParallelPretrainingTests {
         latentDimension: 2
       ) { _ in
         seen += 1
-        return communicator.rank == 1 && seen == 2 ? .stop : .proceed
+        return communicator.rank == 1 && seen == 2 ? .stop : .continue
       }
       return seen
     }

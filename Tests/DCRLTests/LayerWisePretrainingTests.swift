@@ -66,9 +66,9 @@ struct LayerWisePretrainingTests {
     // Stop after the first epoch of the second pair.
     let trained = try AutoencoderPretrainer(configuration: c).fit(
       data.x, hiddenSizes: [12, 8], latentDimension: 3,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return record.layer == 1 ? .stop : .proceed
+        return record.layer == 1 ? .stop : .continue
       })
     #expect(records.map(\.layer) == [0, 0, 1])
     #expect(records.map(\.epoch) == [0, 1, 0])
@@ -92,9 +92,9 @@ struct LayerWisePretrainingTests {
     let trainer = AutoencoderPretrainer(configuration: c)
     _ = try trainer.fit(
       x, hiddenSizes: [32, 16], latentDimension: 5,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return .proceed
+        return .continue
       })
     for pair in 0..<3 {
       let losses = records.filter { $0.layer == pair }.map(\.loss)
@@ -115,15 +115,15 @@ struct LayerWisePretrainingTests {
     var records: [PretrainingEpoch] = []
     _ = try AutoencoderPretrainer(configuration: c).fit(
       data.x, hiddenSizes: [12, 8], latentDimension: 3,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return .proceed
+        return .continue
       })
     for pair in 1..<3 {
       // The autoencoder as it was when `pair` started: earlier pairs trained, the rest initial.
       let before = try AutoencoderPretrainer(configuration: c).fit(
         data.x, hiddenSizes: [12, 8], latentDimension: 3,
-        onEpoch: { $0.layer == pair - 1 && $0.epoch == 1 ? .stop : .proceed })
+        progress: { $0.layer == pair - 1 && $0.epoch == 1 ? .stop : .continue })
       let (encoder, decoder) = linears(before)
       var h = Variable(data.x)
       for earlier in 0..<pair { h = encoder[earlier](h).relu() }
@@ -149,19 +149,19 @@ struct LayerWisePretrainingTests {
     // A stop in the layer-wise stage writes nothing: its state is not checkpointed.
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [12], latentDimension: 3, checkpoints: policy,
-      onEpoch: { $0.layer == 1 ? .stop : .proceed })
+      progress: { $0.layer == 1 ? .stop : .continue })
     #expect(!FileManager.default.fileExists(atPath: policy.pretrainingFile.path))
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [12], latentDimension: 3, checkpoints: policy,
-      onEpoch: { $0.layer == nil && $0.epoch == 2 ? .stop : .proceed })
+      progress: { $0.layer == nil && $0.epoch == 2 ? .stop : .continue })
     let summary = try PretrainingCheckpoint.summary(at: policy.pretrainingFile)
     #expect(summary.nextEpoch == 3 && summary.configuration == c)
     var resumedEpochs: [Int?] = []
     let resumed = try AutoencoderPretrainer.resume(
       from: policy.pretrainingFile, input: data.x,
-      onEpoch: { record in
+      progress: { record in
         resumedEpochs.append(record.layer)
-        return .proceed
+        return .continue
       })
     #expect(resumedEpochs == [nil, nil])
     let a = whole.parameters.flatMap { $0.value.floats }

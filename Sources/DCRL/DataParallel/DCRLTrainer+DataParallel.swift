@@ -15,12 +15,12 @@ extension DCRLTrainer {
   ///
   /// Every rank draws the single-process run's batch orders, computes the part of each step
   /// that falls on its rows, and takes the step after one all-reduce of the gradients, so the
-  /// result equals ``fit(_:labels:autoencoder:checkpoints:onEpoch:onPretrainingEpoch:)`` on all
+  /// result equals ``fit(_:labels:autoencoder:checkpoints:progress:pretrainingProgress:)`` on all
   /// rows up to floating-point summation order. The centre initialisation runs on rank 0 (on
   /// the gathered codes, or the gathered first rows for the t-SNE start) and is broadcast.
   /// Every rank returns the same model, whose ``DCRLModel/trainingLabels`` cover all rows in
   /// global order. Only rank 0 writes checkpoints; their state does not depend on the number
-  /// of ranks, so ``resume(shard:communicator:from:labels:checkpoints:onEpoch:)`` may continue
+  /// of ranks, so ``resume(shard:communicator:from:labels:checkpoints:progress:)`` may continue
   /// one with another number of ranks.
   ///
   /// Memory per rank: its `n_r × D` rows, one model with its two Adam states, and `O(N·(m + k))`
@@ -34,7 +34,7 @@ extension DCRLTrainer {
   public func fit(
     shard x: Tensor, communicator: any Communicator, labels: [Int]? = nil,
     autoencoder: Autoencoder, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
     try configuration.validate()
     let data = x.moved(to: backend)
@@ -64,7 +64,7 @@ extension DCRLTrainer {
     if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
-      onEpoch: onEpoch)
+      progress: progress)
   }
 
   /// Continues, data-parallel, the run saved in the checkpoint at `url` (written by a run on any
@@ -72,7 +72,7 @@ extension DCRLTrainer {
   public func resume(
     shard x: Tensor, communicator: any Communicator, from url: URL, labels: [Int]? = nil,
     checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
     let state = try DCRLCheckpoint.read(from: url, on: backend)
     let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
@@ -87,7 +87,7 @@ extension DCRLTrainer {
     if context.rank == 0 { try checkpoints?.checkWritable() }
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
-      onEpoch: onEpoch)
+      progress: progress)
   }
 
   /// The starting centres, input centres and (for the UMAP + mixture start) the partition of all

@@ -128,11 +128,11 @@ extension AutoencoderPretrainer {
   /// A new autoencoder pretrained data-parallel: each rank of `communicator` passes its own
   /// contiguous block of the rows (rank 0 the first block, and so on).
   ///
-  /// The result equals ``fit(_:hiddenSizes:latentDimension:checkpoints:onEpoch:)`` on all rows
+  /// The result equals ``fit(_:hiddenSizes:latentDimension:checkpoints:progress:)`` on all rows
   /// up to floating-point summation order: every rank draws the single-process run's batches
   /// and noise, computes the loss of the batch rows it holds, and the gradients are all-reduced
   /// before every optimiser step. Every rank returns the same autoencoder. Only rank 0 writes
-  /// checkpoints; `onEpoch` runs on every rank, and a `.stop` from any rank stops all.
+  /// checkpoints; `progress` runs on every rank, and a `.stop` from any rank stops all.
   ///
   /// Memory per rank: its `n_r × D` rows plus one model, its optimiser state and one gradient
   /// buffer. Communication per step: an all-reduce of the `P` gradients (`4·P` bytes in
@@ -144,7 +144,7 @@ extension AutoencoderPretrainer {
   public func fit(
     shard x: Tensor, communicator: any Communicator, hiddenSizes: [Int], latentDimension: Int,
     checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     try validateFeatures(x)
@@ -181,7 +181,7 @@ extension AutoencoderPretrainer {
     try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
       checkpoints: checkpoints,
-      parallel: DataParallelStep(communicator: communicator, shard: shard), onEpoch: onEpoch)
+      parallel: DataParallelStep(communicator: communicator, shard: shard), progress: progress)
     return autoencoder
   }
 }
