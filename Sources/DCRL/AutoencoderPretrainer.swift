@@ -1,6 +1,5 @@
 // AutoencoderPretrainer: denoising-autoencoder pretraining (Docs/Algorithm.md#training), shared by
-// DCRL and
-// the deep baselines.
+// DCRL and the deep baselines.
 
 import Autograd
 import Foundation
@@ -23,18 +22,17 @@ public struct PretrainingEpoch: Sendable, Codable {
 
 /// Pretrains an ``Autoencoder`` as a denoising autoencoder (Docs/Algorithm.md#training).
 ///
-/// Each epoch draws a fresh permutation and visits it in batches of
-/// ``PretrainingConfiguration/batchSize``
+/// Each epoch draws a fresh permutation and visits it in batches of ``Configuration/batchSize``
 /// (the last partial batch kept); each batch's input gets fresh Gaussian noise of standard
 /// deviation σ, and the loss is the MSE of the reconstruction against the clean input. The whole
 /// stack is trained end to end, after DEC's greedy layer-wise stage when
-/// ``PretrainingConfiguration/layerWise`` asks for it.
+/// ``Configuration/layerWise`` asks for it.
 public struct AutoencoderPretrainer {
   /// The pretraining settings.
-  public var configuration: PretrainingConfiguration
+  public var configuration: Configuration
 
   /// Creates a pretrainer.
-  public init(configuration: PretrainingConfiguration = PretrainingConfiguration()) {
+  public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
   }
 
@@ -215,7 +213,7 @@ public struct AutoencoderPretrainer {
 
 extension AutoencoderPretrainer {
   /// One epoch's mini-batches: a fresh permutation of `0..<n` drawn from `rng`, cut into
-  /// batches of ``PretrainingConfiguration/batchSize``, the last partial batch kept.
+  /// batches of ``AutoencoderPretrainer/Configuration/batchSize``, the last partial batch kept.
   func epochBatches(_ n: Int, using rng: inout Xoshiro256) -> [[Int]] {
     let order = randomPermutation(n, using: &rng)
     return stride(from: 0, to: n, by: configuration.batchSize).map {

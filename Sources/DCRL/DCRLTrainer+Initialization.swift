@@ -1,6 +1,5 @@
 // DCRLTrainer+Initialization: the starting cluster centres μ (Docs/Algorithm.md#initialisation):
-// t-SNE of the first codes
-// to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
+// t-SNE of the first codes to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
 
 import Clustering
 import Manifold
@@ -38,7 +37,7 @@ extension DCRLTrainer {
     let codes = autoencoder.encodeAll(subset, chunkSize: c.fullPassChunkSize)
     var points = codes
     if c.centerInitialization == .tsneThenKMeans {
-      var tsne = TSNEConfiguration.sklearn021
+      var tsne = TSNE.Configuration.sklearn021
       tsne.seed = c.seed
       // sklearn requires perplexity < n; keep 30 whenever the subset allows it.
       tsne.perplexity = min(tsne.perplexity, Double(count - 1) / 3)
@@ -86,9 +85,9 @@ extension DCRLTrainer {
 /// mixture start of DCRL (``CenterInitialization/umapThenMixture``) and the Baselines module's
 /// `N2DMethod`.
 package func n2dUMAPConfiguration(clusters: Int, neighbors: Int, seed: UInt64, threads: Int?)
-  -> UMAPConfiguration
+  -> UMAP.Configuration
 {
-  var umap = UMAPConfiguration()
+  var umap = UMAP.Configuration()
   umap.components = clusters
   umap.neighbors = neighbors
   umap.minimumDistance = 0

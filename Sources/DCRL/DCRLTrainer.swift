@@ -106,7 +106,7 @@ public struct DCRLTrainer {
   }
 
   /// The pretraining settings `pretrain` uses: the configuration's, with its seed.
-  public var pretrainingConfiguration: PretrainingConfiguration {
+  public var pretrainingConfiguration: AutoencoderPretrainer.Configuration {
     var pretraining = configuration.pretraining
     pretraining.seed = configuration.seed
     return pretraining

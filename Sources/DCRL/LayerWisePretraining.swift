@@ -1,5 +1,4 @@
-// LayerWisePretraining: DEC's greedy layer-wise stage, an option before the end-to-end
-// pretraining.
+// LayerWisePretraining: DEC's greedy layer-wise stage, an option before the end-to-end pretraining.
 
 import Autograd
 import NN
@@ -7,8 +6,8 @@ import Tensor
 
 /// DEC's greedy layer-wise pretraining, run before the end-to-end epochs.
 ///
-/// The stage of Xie et al. 2016, §3.2, as an option of ``PretrainingConfiguration``. Each
-/// encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
+/// The stage of Xie et al. 2016, §3.2, as an option of ``AutoencoderPretrainer/Configuration``.
+/// Each encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
 /// autoencoder, outermost pair first: pair `i` reconstructs the clean output `h` of the encoder
 /// layers before it (the data for `i = 0`) from `dropout(h)`, with dropout also on its hidden
 /// layer, and MSE against `h`. The activations are the full network's: ReLU everywhere except
@@ -17,9 +16,10 @@ import Tensor
 ///
 /// What this does not reproduce of DEC's Caffe recipe: its SGD learning-rate steps and its
 /// iteration counts (50,000 per layer and 100,000 end to end at batch 256). Choose
-/// ``epochsPerLayer`` and ``PretrainingConfiguration/epochs`` for the data's size. The paper
-/// fine-tunes the stacked autoencoder to minimise the reconstruction loss; with
-/// ``PretrainingConfiguration/noise`` 0 the end-to-end stage does that without input noise.
+/// ``epochsPerLayer`` and ``AutoencoderPretrainer/Configuration/epochs`` for the data's size. The
+/// paper fine-tunes the stacked autoencoder to minimise the reconstruction loss; with
+/// ``AutoencoderPretrainer/Configuration/noise`` 0 the end-to-end stage does that without input
+/// noise.
 public struct LayerWisePretraining: Sendable, Codable, Hashable {
   /// The epochs each encoder/decoder pair is trained for.
   public var epochsPerLayer: Int

@@ -16,8 +16,9 @@ struct DataParallelPretrainingTests {
     syntheticMixture(perCluster: 20, seed: 4).x
   }
 
-  private static func configuration(epochs: Int, batch: Int) -> PretrainingConfiguration {
-    var c = PretrainingConfiguration()
+  private static func configuration(epochs: Int, batch: Int) -> AutoencoderPretrainer.Configuration
+  {
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = epochs
     c.batchSize = batch
     c.noise = 0.1
@@ -27,7 +28,7 @@ struct DataParallelPretrainingTests {
 
   /// Pretrains on `ranks` thread ranks, each with its balanced block; returns every rank's
   /// epoch losses and parameters.
-  private static func parallel(_ c: PretrainingConfiguration, ranks: Int) throws -> [(
+  private static func parallel(_ c: AutoencoderPretrainer.Configuration, ranks: Int) throws -> [(
     losses: [Double], parameters: [[Float]]
   )] {
     let x = data()
@@ -46,7 +47,7 @@ struct DataParallelPretrainingTests {
     }
   }
 
-  private static func single(_ c: PretrainingConfiguration) throws -> (
+  private static func single(_ c: AutoencoderPretrainer.Configuration) throws -> (
     losses: [Double], parameters: [[Float]]
   ) {
     var losses: [Double] = []

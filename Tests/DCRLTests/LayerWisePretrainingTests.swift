@@ -27,9 +27,9 @@ struct LayerWisePretrainingTests {
   let data = syntheticMixture(perCluster: 6, seed: 23)  // 60 samples, 50 features
 
   private func configuration(epochsPerLayer: Int, dropout: Double, epochs: Int)
-    -> PretrainingConfiguration
+    -> AutoencoderPretrainer.Configuration
   {
-    var c = PretrainingConfiguration()
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = epochs
     c.batchSize = 16
     c.noise = 0
@@ -185,7 +185,7 @@ struct LayerWisePretrainingTests {
 
   @Test("I20: layer-wise fields out of range throw naming the field")
   func validation() {
-    let cases: [(String, (inout PretrainingConfiguration) -> Void)] = [
+    let cases: [(String, (inout AutoencoderPretrainer.Configuration) -> Void)] = [
       (
         "pretraining.layerWise.epochsPerLayer",
         { $0.layerWise = LayerWisePretraining(epochsPerLayer: -1) }
@@ -200,7 +200,7 @@ struct LayerWisePretrainingTests {
       ),
     ]
     expectInvalidConfigurations(
-      PretrainingConfiguration(), cases,
+      AutoencoderPretrainer.Configuration(), cases,
       validate: { c throws(DCRLError) in try c.validate() },
       parameter: { error in
         guard case .invalidConfiguration(let name, _, _) = error else { return nil }
@@ -214,11 +214,12 @@ struct LayerWisePretrainingTests {
     let old = Data(
       #"{"epochs":200,"batchSize":256,"noise":0.2,"optimizer":{"adam":{"learningRate":0.001}},"seed":0}"#
         .utf8)
-    let decoded = try JSONDecoder().decode(PretrainingConfiguration.self, from: old)
-    #expect(decoded == PretrainingConfiguration())
-    var c = PretrainingConfiguration()
+    let decoded = try JSONDecoder().decode(AutoencoderPretrainer.Configuration.self, from: old)
+    #expect(decoded == AutoencoderPretrainer.Configuration())
+    var c = AutoencoderPretrainer.Configuration()
     c.layerWise = LayerWisePretraining(epochsPerLayer: 30, dropout: 0.2)
     #expect(
-      try JSONDecoder().decode(PretrainingConfiguration.self, from: JSONEncoder().encode(c)) == c)
+      try JSONDecoder().decode(
+        AutoencoderPretrainer.Configuration.self, from: JSONEncoder().encode(c)) == c)
   }
 }

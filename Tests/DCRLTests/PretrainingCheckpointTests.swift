@@ -28,10 +28,10 @@ private func compare(_ a: Autoencoder, _ b: Autoencoder) -> (same: Bool, largest
 struct PretrainingCheckpointTests {
   let data = syntheticMixture(perCluster: 6, seed: 21)  // 60 samples, 50 features
 
-  private func configuration(_ optimizer: PretrainingConfiguration.OptimizerChoice)
-    -> PretrainingConfiguration
+  private func configuration(_ optimizer: AutoencoderPretrainer.Configuration.OptimizerChoice)
+    -> AutoencoderPretrainer.Configuration
   {
-    var c = PretrainingConfiguration()
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = 6
     c.batchSize = 16
     c.noise = 0.1
@@ -43,10 +43,10 @@ struct PretrainingCheckpointTests {
   @Test(
     "P1: an interrupted pretraining resumed from its checkpoint equals the uninterrupted one bit for bit",
     arguments: [
-      PretrainingConfiguration.OptimizerChoice.adam(learningRate: 1e-3),
+      AutoencoderPretrainer.Configuration.OptimizerChoice.adam(learningRate: 1e-3),
       .sgd(learningRate: 0.1, momentum: 0.9),
     ])
-  func resumeIsBitIdentical(optimizer: PretrainingConfiguration.OptimizerChoice) throws {
+  func resumeIsBitIdentical(optimizer: AutoencoderPretrainer.Configuration.OptimizerChoice) throws {
     let pretrainer = AutoencoderPretrainer(configuration: configuration(optimizer))
     let whole = try pretrainer.fit(data.x, hiddenSizes: [16], latentDimension: 3)
     let directory = temporaryDirectory()

@@ -63,7 +63,7 @@ struct TrainerReliabilityTests {
   @Test("I15 pretraining with batch size 1, 16 (last batch of 2) and 1000 > n takes every batch")
   func pretrainingBatches() throws {
     for batchSize in [1, 16, 50, 1000] {
-      var configuration = PretrainingConfiguration()
+      var configuration = AutoencoderPretrainer.Configuration()
       configuration.epochs = 2
       configuration.batchSize = batchSize
       configuration.noise = 0

@@ -66,7 +66,7 @@ func pretraining(_ c: any Communicator) throws {
   let x = blobs()
   let shard = try RowShard.balanced(rows: x.shape[0], ranks: c.size, rank: c.rank)
   for (epochs, batch) in [(20, 512), (1, 64)] {
-    var configuration = PretrainingConfiguration()
+    var configuration = AutoencoderPretrainer.Configuration()
     configuration.epochs = epochs
     configuration.batchSize = batch
     configuration.noise = 0.2

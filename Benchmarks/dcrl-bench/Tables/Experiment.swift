@@ -227,7 +227,8 @@ struct Experiment {
     case "sc": return SpectralMethod(clusters: classes, seed: s)
     case "ae-kmeans": return AutoencoderKMeansMethod(clusters: classes, seed: s)
     case "dec", "idec":
-      var c = DECConfiguration(variant: key == "dec" ? .dec : .idec, clusters: classes)
+      var c = DeepEmbeddedClustering.Configuration(
+        variant: key == "dec" ? .dec : .idec, clusters: classes)
       c.seed = s
       if quick {
         c.maxIterations = 20
