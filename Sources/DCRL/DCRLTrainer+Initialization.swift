@@ -79,6 +79,20 @@ extension DCRLTrainer {
       labels
     )
   }
+
+  /// The state fine-tuning starts from: `autoencoder` with the centres of `start`, and the
+  /// partition of `start` as the warm-up target when ``DCRLConfiguration/partitionWarmUp`` is set.
+  func initialState(
+    autoencoder: Autoencoder, start: (centers: Tensor, inputCenters: Tensor, labels: [Int]?)
+  ) -> DCRLTrainingState {
+    let state = DCRLTrainingState(
+      configuration: configuration, autoencoder: autoencoder, centers: start.centers,
+      inputCenters: start.inputCenters,
+      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    // Only the UMAP + mixture start partitions every point; the other starts leave it nil.
+    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    return state
+  }
 }
 
 /// N2D's UMAP: `clusters` output dimensions, `min_dist` 0, euclidean; shared by the UMAP +

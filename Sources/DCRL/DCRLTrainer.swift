@@ -155,12 +155,7 @@ public struct DCRLTrainer {
       )
     }
     let start = try startingPartition(autoencoder: network, input: data)
-    let state = DCRLTrainingState(
-      configuration: configuration, autoencoder: network, centers: start.centers,
-      inputCenters: start.inputCenters,
-      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
-    // Only the UMAP + mixture start partitions every point; the other starts leave it nil.
-    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    let state = initialState(autoencoder: network, start: start)
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)
   }
@@ -173,10 +168,7 @@ public struct DCRLTrainer {
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
     progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
-    let state = try DCRLCheckpoint.read(from: url, on: backend)
-    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
-    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
-    try validateLabels(labels, samples: data.shape[0])
+    let (state, data) = try restoredRun(from: url, input: x, labels: labels)
     try checkpoints?.checkWritable()
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)

@@ -9,9 +9,8 @@ import Metrics
 import Tensor
 
 extension DCRLTrainer {
-  /// Fine-tunes `autoencoder` data-parallel: each rank of `communicator` passes its own
-  /// contiguous block of the rows (rank 0 the first) and, optionally, their labels for the
-  /// per-epoch scores.
+  /// Fine-tunes `autoencoder` data-parallel: each rank of `communicator` passes its own contiguous
+  /// block of the rows (rank 0 the first) and, optionally, their labels for the per-epoch scores.
   ///
   /// Every rank draws the single-process run's batch orders, computes the part of each step
   /// that falls on its rows, and takes the step after one all-reduce of the gradients, so the
@@ -57,11 +56,7 @@ extension DCRLTrainer {
     }
     let start = try parallelStartingPartition(
       autoencoder: autoencoder, input: data, context: context)
-    let state = DCRLTrainingState(
-      configuration: configuration, autoencoder: autoencoder, centers: start.centers,
-      inputCenters: start.inputCenters,
-      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
-    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    let state = initialState(autoencoder: autoencoder, start: start)
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
       progress: progress)
@@ -74,10 +69,7 @@ extension DCRLTrainer {
     checkpoints: CheckpointPolicy? = nil,
     progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
-    let state = try DCRLCheckpoint.read(from: url, on: backend)
-    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
-    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
-    try validateLabels(labels, samples: data.shape[0])
+    let (state, data) = try restoredRun(from: url, input: x, labels: labels)
     let context = try ShardContext.make(
       rows: data.shape[0], features: data.shape[1], communicator: communicator)
     if let previous = state.previousLabels, previous.count != context.totalRows {

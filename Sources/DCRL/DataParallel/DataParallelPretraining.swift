@@ -152,30 +152,22 @@ extension AutoencoderPretrainer {
       throw .unsupported("DEC's layer-wise pretraining stage on more than one rank")
     }
     if communicator.rank == 0 { try checkpoints?.checkWritable() }
-    let sizes: [[Int64]]
-    do {
-      sizes = try communicator.allGather([Int64(x.shape[0]), Int64(x.shape[1])])
-    } catch {
-      throw .distributed(error)
+    let sizes = try collective { () throws(DistributedError) in
+      try communicator.allGather([Int64(x.shape[0]), Int64(x.shape[1])])
     }
     if let other = sizes.first(where: { $0[1] != Int64(x.shape[1]) }) {
       throw .invalidInput(
         "rank \(communicator.rank) has \(x.shape[1]) features, another rank \(other[1])")
     }
-    let shard: RowShard
-    do {
-      shard = try RowShard.contiguous(counts: sizes.map { Int($0[0]) })[communicator.rank]
-    } catch {
-      throw .distributed(error)
+    let shard = try collective { () throws(DistributedError) in
+      try RowShard.contiguous(counts: sizes.map { Int($0[0]) })[communicator.rank]
     }
     var rng = Xoshiro256(seed: configuration.seed)
     let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: hiddenSizes, latentDimension: latentDimension,
       dtype: x.dtype, on: x.backend, using: &rng)
-    do {
+    try collective { () throws(DistributedError) in
       try broadcastParameters(autoencoder.parameters, from: 0, communicator)
-    } catch {
-      throw .distributed(error)
     }
     var optimizer = configuration.makeOptimizer()
     try run(
