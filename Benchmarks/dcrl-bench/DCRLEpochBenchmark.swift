@@ -68,9 +68,9 @@ enum DCRLEpochBenchmark: BenchmarkCommand {
     let start = clock.now
     _ = try DCRLTrainer(configuration: configuration, backend: backend).fit(
       x, autoencoder: autoencoder,
-      onEpoch: { report in
+      progress: { report in
         reports.append(report)
-        return .proceed
+        return .continue
       })
     let total = (clock.now - start).seconds
     guard let measured = reports.last else { return ["DCRL epoch timing: no epoch ran"] }

@@ -31,19 +31,19 @@ enum DigitsBenchmark: BenchmarkCommand {
     func reference(_ name: String) -> Double {
       Double(references[name]?["mean"] as? String ?? "") ?? .nan
     }
-    var sklearnModernBH = TSNEConfiguration()
+    var sklearnModernBH = TSNE.Configuration()
     sklearnModernBH.gradientMethod = .barnesHut()
-    var sklearnModernFFT = TSNEConfiguration()
+    var sklearnModernFFT = TSNE.Configuration()
     sklearnModernFFT.gradientMethod = .fftInterpolation()
-    var umapDefaults = UMAPConfiguration()
+    var umapDefaults = UMAP.Configuration()
     umapDefaults.threads = 1
-    var umapFigures = UMAPConfiguration.dcrlFigures
+    var umapFigures = UMAP.Configuration.dcrlFigures
     umapFigures.threads = 1
     let cases: [(String, String, (UInt64) throws -> Tensor)] = [
       (
         "TSNE .sklearn021 (Barnes-Hut)", "sklearn_tsne_021",
         { seed in
-          var c = TSNEConfiguration.sklearn021
+          var c = TSNE.Configuration.sklearn021
           c.seed = seed
           return try TSNE(configuration: c).fit(x).embedding
         }
@@ -67,7 +67,7 @@ enum DigitsBenchmark: BenchmarkCommand {
       (
         "TSNE .openTSNE", "opentsne_default",
         { seed in
-          var c = TSNEConfiguration.openTSNE
+          var c = TSNE.Configuration.openTSNE
           c.seed = seed
           return try TSNE(configuration: c).fit(x).embedding
         }

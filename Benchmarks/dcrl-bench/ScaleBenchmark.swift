@@ -85,7 +85,7 @@ enum ScaleBenchmark: BenchmarkCommand {
       latentDimension: configuration.latentDimension
     ) { epoch in
       pretraining = epoch.seconds
-      return .proceed
+      return .continue
     }
     let pretrainingCommunication = try communicator.base.allGather([communicator.seconds])
       .map { $0[0] }
@@ -106,7 +106,7 @@ enum ScaleBenchmark: BenchmarkCommand {
       bytes += communicator.bytes - (totals["broadcast"]?.bytes ?? 0)
       communicator.reset()
       say("fine-tuning epoch \(report.epoch): \(formatted(report.seconds, decimals: 2)) s")
-      return .proceed
+      return .continue
     }
     for value in pending {
       fineTuningCommunication.append(try communicator.base.allGather([value]).map { $0[0] })

@@ -45,7 +45,7 @@ enum TSNEBenchmark: BenchmarkCommand {
     let labels = Array(
       try ManifoldBenchmarkSupport.readLabels(inputs + "/mnist70k_labels.i32").prefix(rows))
 
-    var configuration = large ? TSNEConfiguration.openTSNE : TSNEConfiguration.sklearn021
+    var configuration = large ? TSNE.Configuration.openTSNE : TSNE.Configuration.sklearn021
     configuration.seed = seed
     if let iterations: Int = try arguments.value("iterations") {
       configuration.maxIterations = iterations

@@ -40,7 +40,7 @@ enum UMAPBenchmark: BenchmarkCommand {
     let n = x.shape[0]
     let evaluated = ManifoldBenchmarkSupport.subsample(n, count: 5000)
     let xEvaluated = x.gatheringRows(evaluated)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.seed = seed
     var report = [
       "# dcrl-bench umap (\(dataset), \(n)×\(x.shape[1]))", "", RunMetadata.current().markdown, "",

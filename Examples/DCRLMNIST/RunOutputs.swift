@@ -81,7 +81,7 @@ struct RunOutputs {
   func plot(_ model: DCRLModel, on data: LabeledDataset, title: String) throws {
     let count = min(data.count, 20_000)
     let codes = try model.transform(data.features.rows(0..<count))
-    var configuration = TSNEConfiguration()
+    var configuration = TSNE.Configuration()
     configuration.gradientMethod = count > 5_000 ? .fftInterpolation() : .barnesHut(angle: 0.5)
     let embedding = try TSNE(configuration: configuration).fit(codes).embedding.doubles
     var plot = ScatterPlot(title: "DCRL latent codes of \(title), t-SNE (\(count) points)")

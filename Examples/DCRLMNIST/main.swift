@@ -93,7 +93,7 @@ do {
   let pretrainingProgress = ProgressReporter(
     total: configuration.pretraining.epochs, label: "pretraining")
   let fineTuningProgress = ProgressReporter(total: configuration.epochs, label: "fine-tuning")
-  func onEpoch(_ report: DCRLEpochReport) -> TrainingControl {
+  func onEpoch(_ report: DCRLEpochReport) -> ProgressAction {
     fineTuningProgress.update(step: report.epoch, message: report.summary)
     try? outputs.log(report)
     if Interrupt.requested {
@@ -103,9 +103,9 @@ do {
       )
       return .stop
     }
-    return .proceed
+    return .continue
   }
-  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> TrainingControl {
+  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> ProgressAction {
     pretrainingProgress.update(
       step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
     if Interrupt.requested {
@@ -115,7 +115,7 @@ do {
       )
       return .stop
     }
-    return .proceed
+    return .continue
   }
   // --resume takes either checkpoint: a pretraining one continues pretraining, then fits.
   let resume = arguments.string("resume").map { URL(fileURLWithPath: $0) }
@@ -127,7 +127,7 @@ do {
   if let resume, resumeKind == .fineTuning {
     model = try trainer.resume(
       from: resume, input: training.features, labels: training.labels,
-      checkpoints: checkpoints, onEpoch: onEpoch)
+      checkpoints: checkpoints, progress: onEpoch)
   } else {
     var autoencoder: Autoencoder?
     if let path = arguments.string("pretrained") {
@@ -137,10 +137,10 @@ do {
       if let resume {
         autoencoder = try AutoencoderPretrainer.resume(
           from: resume, input: training.features, checkpoints: checkpoints,
-          onEpoch: onPretrainingEpoch)
+          progress: onPretrainingEpoch)
       } else {
         autoencoder = try trainer.pretrain(
-          training.features, checkpoints: checkpoints, onEpoch: onPretrainingEpoch)
+          training.features, checkpoints: checkpoints, progress: onPretrainingEpoch)
       }
       // An interrupted pretraining is in its checkpoint, not saved as finished weights.
       if Interrupt.requested { exit(130) }
@@ -153,7 +153,7 @@ do {
     model = try trainer.fit(
       training.features, labels: training.labels, autoencoder: autoencoder,
       checkpoints: checkpoints,
-      onEpoch: onEpoch)
+      progress: onEpoch)
   }
   let elapsed = (clock.now - start).seconds
   try model.save(to: out.appendingPathComponent("model"))

@@ -134,18 +134,18 @@ public struct DCRLMethod: ClusteringMethod {
     -> any FittedClusteringMethod
   {
     let trainer = DCRLTrainer(configuration: configuration)
-    let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
+    let onEpoch = { (report: DCRLEpochReport) -> ProgressAction in
       context.progress?(
         MethodProgress(
           "DCRL \(report.summary)", step: .epoch(report.epoch), labelChange: report.labelChange))
-      return .proceed
+      return .continue
     }
     if let policy = context.checkpoints {
       if let epoch = try resumableEpoch(in: context) {
         context.progress?(MethodProgress("DCRL: resuming \(policy.file.path) at epoch \(epoch)"))
         return try trainer.resume(
           from: policy.file, input: x, labels: context.labels, checkpoints: policy,
-          onEpoch: onEpoch)
+          progress: onEpoch)
       }
       if FileManager.default.fileExists(atPath: policy.file.path) {
         context.progress?(
@@ -155,6 +155,6 @@ public struct DCRLMethod: ClusteringMethod {
     }
     return try trainer.fit(
       x, labels: context.labels, autoencoder: context.autoencoder?.copy(),
-      checkpoints: context.checkpoints, onEpoch: onEpoch)
+      checkpoints: context.checkpoints, progress: onEpoch)
   }
 }

@@ -7,82 +7,81 @@ import DCRL
 import NN
 import Tensor
 
-/// The settings of DEC and IDEC.
-///
-/// Both initialise the centres by k-means (20 restarts) on the pretrained codes, then minimise
-/// KL(P‖Q) with the target P recomputed from the whole data every ``updateInterval`` iterations,
-/// and stop when fewer than ``tolerance`` of the labels change between two updates. Batches are
-/// taken in order and wrap around, as in the published Keras code. IDEC adds the reconstruction
-/// loss, `L = MSE + γ·KL`, and so keeps training the decoder.
-///
-/// They start from ``MethodContext/autoencoder``, which the benchmark pretrains end to end as
-/// DCRL's (Docs/Algorithm.md#training). DEC's paper pretrained greedily, layer by layer, with
-/// dropout; for that,
-/// pretrain the autoencoder with `PretrainingConfiguration.layerWise` set and pass it in the
-/// context.
-public struct DECConfiguration: Sendable, Codable, Hashable {
-  /// DEC or IDEC.
-  public enum Variant: String, Sendable, Codable, Hashable, CaseIterable {
-    /// KL only; the decoder is discarded.
-    case dec = "DEC"
-    /// KL plus reconstruction (γ = 0.1 on the KL term).
-    case idec = "IDEC"
-  }
-
-  /// Which method.
-  public var variant: Variant
-  /// The number of clusters.
-  public var clusters: Int
-  /// The mini-batch size (256).
-  public var batchSize = 256
-  /// Iterations between target updates (140).
-  public var updateInterval = 140
-  /// The label-change fraction below which training stops (0.001 = 0.1 %).
-  public var tolerance = 0.001
-  /// The most iterations (2·10⁴).
-  public var maxIterations = 20_000
-  /// γ, the weight of the KL term in IDEC's loss (0.1); unused by DEC.
-  public var clusteringWeight = 0.1
-  /// The optimiser: SGD (lr 0.01, momentum 0.9) for DEC, Adam (1e-3) for IDEC.
-  public var optimizer: PretrainingConfiguration.OptimizerChoice
-  /// The k-means restarts of the centre initialisation (20).
-  public var kMeansRuns = 20
-  /// ν of the Student-t kernel (1).
-  public var degreesOfFreedom = 1.0
-  /// How the KL divergence is reduced: Keras's `kld`, the batch mean of per-sample sums.
-  public var reduction = LossReduction.batchMean
-  /// The k-means seed.
-  public var seed: UInt64 = 0
-
-  /// The published settings of `variant` for `clusters` clusters.
-  public init(variant: Variant, clusters: Int) {
-    self.variant = variant
-    self.clusters = clusters
-    optimizer =
-      variant == .dec ? .sgd(learningRate: 0.01, momentum: 0.9) : .adam(learningRate: 1e-3)
-  }
-
-  /// Checks every field (RELIABILITY I20).
-  public func validate() throws(DCRLError) {
-    let check = DCRLError.require
-    try check(clusters > 0, "clusters", clusters, "must be positive")
-    try check(batchSize > 0, "batchSize", batchSize, "must be positive")
-    try check(updateInterval > 0, "updateInterval", updateInterval, "must be positive")
-    try check(tolerance >= 0, "tolerance", tolerance, "must be non-negative")
-    try check(maxIterations >= 0, "maxIterations", maxIterations, "must be non-negative")
-    try check(clusteringWeight >= 0, "clusteringWeight", clusteringWeight, "must be non-negative")
-    try check(kMeansRuns > 0, "kMeansRuns", kMeansRuns, "must be positive")
-    try check(degreesOfFreedom > 0, "degreesOfFreedom", degreesOfFreedom, "must be positive")
-  }
-}
-
 /// DEC or IDEC behind the shared interface.
 public struct DeepEmbeddedClustering: ClusteringMethod {
+  /// The settings of DEC and IDEC.
+  ///
+  /// Both initialise the centres by k-means (20 restarts) on the pretrained codes, then minimise
+  /// KL(P‖Q) with the target P recomputed from the whole data every ``updateInterval``
+  /// iterations, and stop when fewer than ``tolerance`` of the labels change between two
+  /// updates. Batches are taken in order and wrap around, as in the published Keras code. IDEC
+  /// adds the reconstruction loss, `L = MSE + γ·KL`, and so keeps training the decoder.
+  ///
+  /// They start from ``MethodContext/autoencoder``, which the benchmark pretrains end to end as
+  /// DCRL's (Docs/Algorithm.md#training). DEC's paper pretrained greedily, layer by layer, with
+  /// dropout; for that, pretrain the autoencoder with
+  /// `AutoencoderPretrainer.Configuration.layerWise` set and pass it in the context.
+  public struct Configuration: Sendable, Codable, Hashable {
+    /// DEC or IDEC.
+    public enum Variant: String, Sendable, Codable, Hashable, CaseIterable {
+      /// KL only; the decoder is discarded.
+      case dec = "DEC"
+      /// KL plus reconstruction (γ = 0.1 on the KL term).
+      case idec = "IDEC"
+    }
+
+    /// Which method.
+    public var variant: Variant
+    /// The number of clusters.
+    public var clusters: Int
+    /// The mini-batch size (256).
+    public var batchSize = 256
+    /// Iterations between target updates (140).
+    public var updateInterval = 140
+    /// The label-change fraction below which training stops (0.001 = 0.1 %).
+    public var tolerance = 0.001
+    /// The most iterations (2·10⁴).
+    public var maxIterations = 20_000
+    /// γ, the weight of the KL term in IDEC's loss (0.1); unused by DEC.
+    public var clusteringWeight = 0.1
+    /// The optimiser: SGD (lr 0.01, momentum 0.9) for DEC, Adam (1e-3) for IDEC.
+    public var optimizer: AutoencoderPretrainer.Configuration.OptimizerChoice
+    /// The k-means restarts of the centre initialisation (20).
+    public var kMeansRuns = 20
+    /// ν of the Student-t kernel (1).
+    public var degreesOfFreedom = 1.0
+    /// How the KL divergence is reduced: Keras's `kld`, the batch mean of per-sample sums.
+    public var reduction = LossReduction.batchMean
+    /// The k-means seed.
+    public var seed: UInt64 = 0
+
+    /// The published settings of `variant` for `clusters` clusters.
+    public init(variant: Variant, clusters: Int) {
+      self.variant = variant
+      self.clusters = clusters
+      optimizer =
+        variant == .dec ? .sgd(learningRate: 0.01, momentum: 0.9) : .adam(learningRate: 1e-3)
+    }
+
+    /// Checks every field (RELIABILITY I20).
+    public func validate() throws(DCRLError) {
+      let check = DCRLError.require
+      try check(clusters > 0, "clusters", clusters, "must be positive")
+      try check(batchSize > 0, "batchSize", batchSize, "must be positive")
+      try check(updateInterval > 0, "updateInterval", updateInterval, "must be positive")
+      try check(tolerance >= 0, "tolerance", tolerance, "must be non-negative")
+      try check(maxIterations >= 0, "maxIterations", maxIterations, "must be non-negative")
+      try check(clusteringWeight >= 0, "clusteringWeight", clusteringWeight, "must be non-negative")
+      try check(kMeansRuns > 0, "kMeansRuns", kMeansRuns, "must be positive")
+      try check(degreesOfFreedom > 0, "degreesOfFreedom", degreesOfFreedom, "must be positive")
+    }
+  }
+
   /// The settings.
-  public var configuration: DECConfiguration
+  public var configuration: Configuration
 
   /// Creates the method.
-  public init(configuration: DECConfiguration) {
+  public init(configuration: Configuration) {
     self.configuration = configuration
   }
 

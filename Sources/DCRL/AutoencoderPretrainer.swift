@@ -1,19 +1,10 @@
 // AutoencoderPretrainer: denoising-autoencoder pretraining (Docs/Algorithm.md#training), shared by
-// DCRL and
-// the deep baselines.
+// DCRL and the deep baselines.
 
 import Autograd
 import Foundation
 import NN
 import Tensor
-
-/// What to do after an epoch: go on or stop early.
-public enum TrainingControl: Sendable {
-  /// Continue with the next epoch.
-  case proceed
-  /// Stop after this epoch and return the model as it is.
-  case stop
-}
 
 /// The record of one pretraining epoch.
 public struct PretrainingEpoch: Sendable, Codable {
@@ -31,18 +22,17 @@ public struct PretrainingEpoch: Sendable, Codable {
 
 /// Pretrains an ``Autoencoder`` as a denoising autoencoder (Docs/Algorithm.md#training).
 ///
-/// Each epoch draws a fresh permutation and visits it in batches of
-/// ``PretrainingConfiguration/batchSize``
+/// Each epoch draws a fresh permutation and visits it in batches of ``Configuration/batchSize``
 /// (the last partial batch kept); each batch's input gets fresh Gaussian noise of standard
 /// deviation σ, and the loss is the MSE of the reconstruction against the clean input. The whole
 /// stack is trained end to end, after DEC's greedy layer-wise stage when
-/// ``PretrainingConfiguration/layerWise`` asks for it.
+/// ``Configuration/layerWise`` asks for it.
 public struct AutoencoderPretrainer {
   /// The pretraining settings.
-  public var configuration: PretrainingConfiguration
+  public var configuration: Configuration
 
   /// Creates a pretrainer.
-  public init(configuration: PretrainingConfiguration = PretrainingConfiguration()) {
+  public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
   }
 
@@ -53,9 +43,9 @@ public struct AutoencoderPretrainer {
   ///   - hiddenSizes: The encoder's hidden layer sizes (the decoder mirrors them).
   ///   - latentDimension: The size of the codes.
   ///   - checkpoints: Where to write ``CheckpointPolicy/pretrainingFile`` every
-  ///     `checkpoints.interval` epochs, after the last epoch and when `onEpoch` stops the run;
-  ///     none when `nil`. ``resume(from:input:checkpoints:onEpoch:)`` continues such a file.
-  ///   - onEpoch: Called after each epoch (of the layer-wise stage too, with
+  ///     `checkpoints.interval` epochs, after the last epoch and when `progress` stops the run;
+  ///     none when `nil`. ``resume(from:input:checkpoints:progress:)`` continues such a file.
+  ///   - progress: Called after each epoch (of the layer-wise stage too, with
   ///     ``PretrainingEpoch/layer`` set); return `.stop` to end early. Checkpoints cover the
   ///     end-to-end epochs: a run stopped in the layer-wise stage writes none.
   /// - Throws: ``DCRLError`` for an invalid configuration or input, an unwritable checkpoint
@@ -63,7 +53,7 @@ public struct AutoencoderPretrainer {
   ///   checkpoint) or a failed checkpoint write.
   public func fit(
     _ x: Tensor, hiddenSizes: [Int], latentDimension: Int, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     try validateFeatures(x)
@@ -73,14 +63,14 @@ public struct AutoencoderPretrainer {
       inputDimension: x.shape[1], hiddenSizes: hiddenSizes, latentDimension: latentDimension,
       dtype: x.dtype, on: x.backend, using: &rng)
     if let stage = configuration.layerWise,
-      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, onEpoch: onEpoch) == .stop
+      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, progress: progress) == .stop
     {
       return autoencoder
     }
     var optimizer = configuration.makeOptimizer()
     try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
-      checkpoints: checkpoints, parallel: nil, onEpoch: onEpoch)
+      checkpoints: checkpoints, parallel: nil, progress: progress)
     return autoencoder
   }
 
@@ -88,14 +78,14 @@ public struct AutoencoderPretrainer {
   /// number of epochs, with the stored configuration.
   ///
   /// `x` must be the interrupted run's data. With one OpenBLAS thread the autoencoder is
-  /// bit-identical to that of an uninterrupted run. `onEpoch` sees only the remaining epochs.
+  /// bit-identical to that of an uninterrupted run. `progress` sees only the remaining epochs.
   ///
   /// - Throws: ``DCRLError/io(path:reason:)`` for a missing, damaged or inconsistent file,
   ///   ``DCRLError/formatVersion(path:found:expected:)`` for another format version, and what
   ///   `fit` throws.
   public static func resume(
     from url: URL, input x: Tensor, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> Autoencoder {
     var restored = try PretrainingCheckpoint.read(from: url, on: x.backend)
     let data = x.converted(to: restored.autoencoder.parameters[0].value.dtype)
@@ -105,30 +95,30 @@ public struct AutoencoderPretrainer {
     try AutoencoderPretrainer(configuration: restored.state.configuration).run(
       restored.autoencoder, on: data, optimizer: &restored.optimizer, rng: &rng,
       from: restored.state.nextEpoch, records: restored.state.records, checkpoints: checkpoints,
-      parallel: nil, onEpoch: onEpoch)
+      parallel: nil, progress: progress)
     return restored.autoencoder
   }
 
   /// Pretrains `autoencoder` in place on `x`, drawing noise and batch orders from `rng`.
   ///
   /// - Returns: One record per end-to-end epoch run (the layer-wise stage's epochs, when
-  ///   configured, reach `onEpoch` only).
+  ///   configured, reach `progress` only).
   @discardableResult
   public func train(
     _ autoencoder: Autoencoder, on x: Tensor, using rng: inout Xoshiro256,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> [PretrainingEpoch] {
     try configuration.validate()
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
     if let stage = configuration.layerWise,
-      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, onEpoch: onEpoch) == .stop
+      try trainLayerWise(autoencoder, on: x, stage: stage, using: &rng, progress: progress) == .stop
     {
       return []
     }
     var optimizer = configuration.makeOptimizer()
     return try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
-      checkpoints: nil, parallel: nil, onEpoch: onEpoch)
+      checkpoints: nil, parallel: nil, progress: progress)
   }
 
   /// Runs epochs `first..<configuration.epochs`.
@@ -141,7 +131,7 @@ public struct AutoencoderPretrainer {
     _ autoencoder: Autoencoder, on x: Tensor, optimizer: inout any Optimizer,
     rng: inout Xoshiro256, from first: Int, records earlier: [PretrainingEpoch],
     checkpoints allCheckpoints: CheckpointPolicy?, parallel: DataParallelStep?,
-    onEpoch: (PretrainingEpoch) -> TrainingControl
+    progress: (PretrainingEpoch) -> ProgressAction
   ) throws(DCRLError) -> [PretrainingEpoch] {
     let parameters = autoencoder.parameters
     let n = parallel?.shard.totalRows ?? x.shape[0]
@@ -203,7 +193,7 @@ public struct AutoencoderPretrainer {
           written = true
         }
       }
-      var stop = onEpoch(record) == .stop
+      var stop = progress(record) == .stop
       if let parallel {
         // A stop on any rank stops every rank, so that none waits in the next collective.
         do {
@@ -223,7 +213,7 @@ public struct AutoencoderPretrainer {
 
 extension AutoencoderPretrainer {
   /// One epoch's mini-batches: a fresh permutation of `0..<n` drawn from `rng`, cut into
-  /// batches of ``PretrainingConfiguration/batchSize``, the last partial batch kept.
+  /// batches of ``AutoencoderPretrainer/Configuration/batchSize``, the last partial batch kept.
   func epochBatches(_ n: Int, using rng: inout Xoshiro256) -> [[Int]] {
     let order = randomPermutation(n, using: &rng)
     return stride(from: 0, to: n, by: configuration.batchSize).map {

@@ -93,7 +93,7 @@ public struct DCRLConfiguration: Sendable, Codable, Hashable {
   // MARK: Pretraining and initialisation
 
   /// The denoising-autoencoder pretraining.
-  public var pretraining = PretrainingConfiguration()
+  public var pretraining = AutoencoderPretrainer.Configuration()
   /// How the centres are initialised (the paper: t-SNE then k-means; recommended: UMAP then a
   /// mixture).
   public var centerInitialization = CenterInitialization.tsneThenKMeans
@@ -145,17 +145,15 @@ extension DCRLConfiguration {
   /// The paper's settings for `dataset`: D-500-500-2000-10, k = 3, κ = 3, batch 256, Adam 1e-3,
   /// 300 epochs, schedules ending at 150; and, where the paper is silent, the authors' code's
   /// per-dataset settings (warm-up, noise, initialisation subset, pretraining, seed) as
-  /// Docs/Algorithm.md
-  /// §7 recommends.
+  /// Docs/Algorithm.md §7 recommends.
   public static func paper(for dataset: Benchmark) -> DCRLConfiguration {
     var configuration = DCRLConfiguration.published
     configuration.applyCodeSettings(for: dataset)
     return configuration
   }
 
-  /// The authors' released code for `dataset` (Docs/Algorithm.md#presets): D-500-500-500-2000-10, k
-  /// = 5 and
-  /// the per-dataset table (warm-up, noise, initialisation subset, pretraining, seed).
+  /// The authors' released code for `dataset` (Docs/Algorithm.md#presets): D-500-500-500-2000-10,
+  /// k = 5 and the per-dataset table (warm-up, noise, initialisation subset, pretraining, seed).
   public static func authorsCode(for dataset: Benchmark) -> DCRLConfiguration {
     var configuration = paper(for: dataset)
     configuration.hiddenSizes = [500, 500, 500, 2000]

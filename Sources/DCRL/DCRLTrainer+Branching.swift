@@ -1,5 +1,6 @@
 // DCRLTrainer+Branching: continuing a saved fine-tuning run under a changed configuration, so
-// that variants of the method can share the epochs they have in common.
+// that variants of the method can share the epochs they have in common, and the restoring step
+// every continuation shares.
 
 import Foundation
 import Tensor
@@ -17,17 +18,29 @@ extension DCRLTrainer {
   ///
   /// - Throws: ``DCRLError/input(_:)`` when the network or the cluster count differ from the
   ///   checkpoint's, or fewer epochs are configured than it has finished; the errors of
-  ///   ``resume(from:input:labels:checkpoints:onEpoch:)``.
+  ///   ``resume(from:input:labels:checkpoints:progress:)``.
   public func branch(
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
+    let (state, data) = try restoredRun(
+      from: url, input: x, labels: labels, replacingConfiguration: configuration)
+    try checkpoints?.checkWritable()
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)
+  }
+
+  /// The run saved at `url` (under `replacement`, when given) and `x` on this trainer's backend
+  /// in the run's dtype, once `x` and `labels` are checked against it: where every resume starts.
+  func restoredRun(
+    from url: URL, input x: Tensor, labels: [Int]?,
+    replacingConfiguration replacement: DCRLConfiguration? = nil
+  ) throws(DCRLError) -> (state: DCRLTrainingState, data: Tensor) {
     let state = try DCRLCheckpoint.read(
-      from: url, on: backend, replacingConfiguration: configuration)
+      from: url, on: backend, replacingConfiguration: replacement)
     let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
     try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
     try validateLabels(labels, samples: data.shape[0])
-    try checkpoints?.checkWritable()
-    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+    return (state, data)
   }
 }

@@ -1,6 +1,5 @@
 // DCRLTrainer+Initialization: the starting cluster centres μ (Docs/Algorithm.md#initialisation):
-// t-SNE of the first codes
-// to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
+// t-SNE of the first codes to 2-D, k-means there, then the mean 10-D code of each k-means cluster.
 
 import Clustering
 import Manifold
@@ -39,7 +38,7 @@ extension DCRLTrainer {
     let codes = autoencoder.encodeAll(subset, chunkSize: c.fullPassChunkSize)
     var points = codes
     if c.centerInitialization == .tsneThenKMeans {
-      var tsne = TSNEConfiguration.sklearn021
+      var tsne = TSNE.Configuration.sklearn021
       tsne.seed = c.seed
       // sklearn requires perplexity < n; keep 30 whenever the subset allows it.
       tsne.perplexity = min(tsne.perplexity, Double(count - 1) / 3)
@@ -81,15 +80,29 @@ extension DCRLTrainer {
       labels
     )
   }
+
+  /// The state fine-tuning starts from: `autoencoder` with the centres of `start`, and the
+  /// partition of `start` as the warm-up target when ``DCRLConfiguration/partitionWarmUp`` is set.
+  func initialState(
+    autoencoder: Autoencoder, start: (centers: Tensor, inputCenters: Tensor, labels: [Int]?)
+  ) -> DCRLTrainingState {
+    let state = DCRLTrainingState(
+      configuration: configuration, autoencoder: autoencoder, centers: start.centers,
+      inputCenters: start.inputCenters,
+      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
+    // Only the UMAP + mixture start partitions every point; the other starts leave it nil.
+    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    return state
+  }
 }
 
 /// N2D's UMAP: `clusters` output dimensions, `min_dist` 0, euclidean; shared by the UMAP +
 /// mixture start of DCRL (``CenterInitialization/umapThenMixture``) and the Baselines module's
 /// `N2DMethod`.
 package func n2dUMAPConfiguration(clusters: Int, neighbors: Int, seed: UInt64, threads: Int?)
-  -> UMAPConfiguration
+  -> UMAP.Configuration
 {
-  var umap = UMAPConfiguration()
+  var umap = UMAP.Configuration()
   umap.components = clusters
   umap.neighbors = neighbors
   umap.minimumDistance = 0

@@ -60,7 +60,7 @@ public struct CheckpointPolicy: Sendable {
 /// var configuration = DCRLConfiguration.paper(for: .mnistTest)
 /// let model = try DCRLTrainer(configuration: configuration).fit(images, labels: labels) {
 ///   print($0.summary)
-///   return .proceed
+///   return .continue
 /// }
 /// let predicted = try model.predict(images)
 /// ```
@@ -70,7 +70,7 @@ public struct CheckpointPolicy: Sendable {
 /// computes Q, P, π, the input-space centres and the L_iso pairs from a full-data pass; takes
 /// Adam #1 steps over shuffled mini-batches on `α·L_C + a·L_rec + L_rank/⌊N/B⌋`; then takes one
 /// Adam #2 step on `β·L_iso + L_align` with freshly computed codes. With one OpenBLAS thread the
-/// same seed gives the same bits, and ``resume(from:input:labels:checkpoints:onEpoch:)``
+/// same seed gives the same bits, and ``resume(from:input:labels:checkpoints:progress:)``
 /// continues a checkpoint to exactly the model of an uninterrupted run.
 public struct DCRLTrainer {
   /// The hyperparameters.
@@ -93,20 +93,20 @@ public struct DCRLTrainer {
   /// Pretrains the denoising autoencoder of this configuration on `x` (Docs/Algorithm.md#training).
   ///
   /// With `checkpoints`, the run is saved to ``CheckpointPolicy/pretrainingFile`` as
-  /// ``AutoencoderPretrainer/fit(_:hiddenSizes:latentDimension:checkpoints:onEpoch:)``
-  /// describes; ``AutoencoderPretrainer/resume(from:input:checkpoints:onEpoch:)`` continues it.
+  /// ``AutoencoderPretrainer/fit(_:hiddenSizes:latentDimension:checkpoints:progress:)``
+  /// describes; ``AutoencoderPretrainer/resume(from:input:checkpoints:progress:)`` continues it.
   public func pretrain(
     _ x: Tensor, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     return try AutoencoderPretrainer(configuration: pretrainingConfiguration).fit(
       x.moved(to: backend), hiddenSizes: configuration.hiddenSizes,
-      latentDimension: configuration.latentDimension, checkpoints: checkpoints, onEpoch: onEpoch)
+      latentDimension: configuration.latentDimension, checkpoints: checkpoints, progress: progress)
   }
 
   /// The pretraining settings `pretrain` uses: the configuration's, with its seed.
-  public var pretrainingConfiguration: PretrainingConfiguration {
+  public var pretrainingConfiguration: AutoencoderPretrainer.Configuration {
     var pretraining = configuration.pretraining
     pretraining.seed = configuration.seed
     return pretraining
@@ -119,17 +119,17 @@ public struct DCRLTrainer {
   ///   - labels: Ground truth, used only to report ACC/NMI per epoch.
   ///   - autoencoder: A pretrained autoencoder; pretrained here when `nil`.
   ///   - checkpoints: Where to write checkpoints; none when `nil`.
-  ///   - onEpoch: Called after each fine-tuning epoch; return `.stop` to end early. It comes
+  ///   - progress: Called after each fine-tuning epoch; return `.stop` to end early. It comes
   ///     first, so that a trailing closure (`fit(x) { report in … }`) is this one.
-  ///   - onPretrainingEpoch: Called after each pretraining epoch.
+  ///   - pretrainingProgress: Called after each pretraining epoch.
   /// - Throws: ``DCRLError`` for a bad configuration or input (I1–I4, I11, I17), an
   ///   unwritable checkpoint directory (before any training, P6), a non-finite loss (after
   ///   writing the last good checkpoint), or a checkpoint write failure.
   public func fit(
     _ x: Tensor, labels: [Int]? = nil, autoencoder: Autoencoder? = nil,
     checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed },
-    onPretrainingEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue },
+    pretrainingProgress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
     try configuration.validate()
     let data = x.moved(to: backend)
@@ -143,17 +143,13 @@ public struct DCRLTrainer {
     if let autoencoder {
       network = autoencoder
     } else {
-      network = try pretrain(data, onEpoch: onPretrainingEpoch)
+      network = try pretrain(data, progress: pretrainingProgress)
     }
     try checkAutoencoder(network, features: data.shape[1])
     let start = try startingPartition(autoencoder: network, input: data)
-    let state = DCRLTrainingState(
-      configuration: configuration, autoencoder: network, centers: start.centers,
-      inputCenters: start.inputCenters,
-      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
-    // Only the UMAP + mixture start partitions every point; the other starts leave it nil.
-    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
-    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+    let state = initialState(autoencoder: network, start: start)
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)
   }
 
   /// Continues the run saved in the checkpoint at `url` to the configured number of epochs.
@@ -162,14 +158,12 @@ public struct DCRLTrainer {
   /// bit-identical to an uninterrupted run.
   public func resume(
     from url: URL, input x: Tensor, labels: [Int]? = nil, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
-    let state = try DCRLCheckpoint.read(from: url, on: backend)
-    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
-    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
-    try validateLabels(labels, samples: data.shape[0])
+    let (state, data) = try restoredRun(from: url, input: x, labels: labels)
     try checkpoints?.checkWritable()
-    return try train(state, input: data, labels: labels, checkpoints: checkpoints, onEpoch: onEpoch)
+    return try train(
+      state, input: data, labels: labels, checkpoints: checkpoints, progress: progress)
   }
 
   /// Runs the remaining epochs of `state`.
@@ -179,12 +173,12 @@ public struct DCRLTrainer {
   /// training ends there; the stop is saved in the checkpoint, so a resume ends too.
   ///
   /// With `parallel`, `x` and `truth` are this rank's rows, each epoch is the data-parallel one,
-  /// only rank 0 writes checkpoints, a stop from any rank's `onEpoch` stops all, and every
+  /// only rank 0 writes checkpoints, a stop from any rank's `progress` stops all, and every
   /// rank returns the same model with the labels of all rows.
   func train(
     _ initial: DCRLTrainingState, input x: Tensor, labels truth: [Int]?,
     checkpoints allCheckpoints: CheckpointPolicy?, parallel: ShardContext? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl
+    progress: (DCRLEpochReport) -> ProgressAction
   ) throws(DCRLError) -> DCRLModel {
     let checkpoints = (parallel?.rank ?? 0) == 0 ? allCheckpoints : nil
     var state = initial
@@ -218,7 +212,7 @@ public struct DCRLTrainer {
       if let checkpoints, state.nextEpoch % checkpoints.interval == 0 || last {
         try snapshot?.write(to: checkpoints)
       }
-      var stop = onEpoch(report) == .stop
+      var stop = progress(report) == .stop
       if let parallel {
         // A stop on any rank stops every rank, so that none waits in the next collective.
         let votes = try parallel.sum([stop ? 1 : 0])

@@ -1,5 +1,4 @@
-// LayerWisePretraining: DEC's greedy layer-wise stage, an option before the end-to-end
-// pretraining.
+// LayerWisePretraining: DEC's greedy layer-wise stage, an option before the end-to-end pretraining.
 
 import Autograd
 import NN
@@ -7,8 +6,8 @@ import Tensor
 
 /// DEC's greedy layer-wise pretraining, run before the end-to-end epochs.
 ///
-/// The stage of Xie et al. 2016, §3.2, as an option of ``PretrainingConfiguration``. Each
-/// encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
+/// The stage of Xie et al. 2016, §3.2, as an option of ``AutoencoderPretrainer/Configuration``.
+/// Each encoder layer is trained with its mirror decoder layer as a one-hidden-layer denoising
 /// autoencoder, outermost pair first: pair `i` reconstructs the clean output `h` of the encoder
 /// layers before it (the data for `i = 0`) from `dropout(h)`, with dropout also on its hidden
 /// layer, and MSE against `h`. The activations are the full network's: ReLU everywhere except
@@ -17,9 +16,10 @@ import Tensor
 ///
 /// What this does not reproduce of DEC's Caffe recipe: its SGD learning-rate steps and its
 /// iteration counts (50,000 per layer and 100,000 end to end at batch 256). Choose
-/// ``epochsPerLayer`` and ``PretrainingConfiguration/epochs`` for the data's size. The paper
-/// fine-tunes the stacked autoencoder to minimise the reconstruction loss; with
-/// ``PretrainingConfiguration/noise`` 0 the end-to-end stage does that without input noise.
+/// ``epochsPerLayer`` and ``AutoencoderPretrainer/Configuration/epochs`` for the data's size. The
+/// paper fine-tunes the stacked autoencoder to minimise the reconstruction loss; with
+/// ``AutoencoderPretrainer/Configuration/noise`` 0 the end-to-end stage does that without input
+/// noise.
 public struct LayerWisePretraining: Sendable, Codable, Hashable {
   /// The epochs each encoder/decoder pair is trained for.
   public var epochsPerLayer: Int
@@ -47,11 +47,11 @@ extension AutoencoderPretrainer {
   /// Runs the layer-wise stage on `autoencoder` in place, drawing batch orders and dropout masks
   /// from `rng`.
   ///
-  /// - Returns: `.stop` when `onEpoch` stopped the run, `.proceed` otherwise.
+  /// - Returns: `.stop` when `progress` stopped the run, `.continue` otherwise.
   func trainLayerWise(
     _ autoencoder: Autoencoder, on x: Tensor, stage: LayerWisePretraining,
-    using rng: inout Xoshiro256, onEpoch: (PretrainingEpoch) -> TrainingControl
-  ) throws(DCRLError) -> TrainingControl {
+    using rng: inout Xoshiro256, progress: (PretrainingEpoch) -> ProgressAction
+  ) throws(DCRLError) -> ProgressAction {
     let encoders = linearBlocks(autoencoder.encoder)
     let decoders = linearBlocks(autoencoder.decoder)
     let pairs = encoders.count
@@ -88,12 +88,12 @@ extension AutoencoderPretrainer {
         let record = PretrainingEpoch(
           epoch: epoch, loss: total / Double(max(batches, 1)),
           seconds: (clock.now - start).seconds, layer: pair)
-        if onEpoch(record) == .stop { return .stop }
+        if progress(record) == .stop { return .stop }
       }
       // The next pair learns to reconstruct this pair's clean codes.
       input = encoder.block(Variable(input)).value
     }
-    return .proceed
+    return .continue
   }
 
   /// Each linear layer of `network` with the activation that follows it there (none after the

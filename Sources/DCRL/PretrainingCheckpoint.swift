@@ -21,7 +21,7 @@ public enum PretrainingCheckpoint {
   /// What a pretraining checkpoint says about its run.
   public struct Summary: Sendable, Equatable {
     /// The pretraining settings of the run.
-    public var configuration: PretrainingConfiguration
+    public var configuration: AutoencoderPretrainer.Configuration
     /// The autoencoder's input dimension.
     public var inputDimension: Int
     /// The encoder's hidden layer sizes.
@@ -36,7 +36,7 @@ public enum PretrainingCheckpoint {
 
   /// The non-tensor part of a checkpoint.
   struct State: Codable {
-    var configuration: PretrainingConfiguration
+    var configuration: AutoencoderPretrainer.Configuration
     var inputDimension: Int
     var hiddenSizes: [Int]
     var latentDimension: Int
@@ -52,7 +52,7 @@ public enum PretrainingCheckpoint {
     var state: State
 
     init(
-      configuration: PretrainingConfiguration, autoencoder: Autoencoder,
+      configuration: AutoencoderPretrainer.Configuration, autoencoder: Autoencoder,
       optimizer: any Optimizer, rng: Xoshiro256, nextEpoch: Int, records: [PretrainingEpoch]
     ) {
       var tensors: [String: Tensor] = [:]
@@ -151,7 +151,7 @@ public enum PretrainingCheckpoint {
   }
 }
 
-extension PretrainingConfiguration {
+extension AutoencoderPretrainer.Configuration {
   /// A fresh optimiser of this configuration's choice.
   func makeOptimizer() -> any Optimizer {
     switch optimizer {

@@ -6,10 +6,9 @@ import Tensor
 public enum DistanceMetric: String, Sendable, Hashable, Codable, CaseIterable {
   /// `‖x − y‖₂`.
   case euclidean
-  /// `1 − corr(x, y)`: one minus the Pearson correlation of the two rows (SciPy's
-  /// `correlation`). The N2D figures use it (Docs/Algorithm.md#presets). A constant row has
-  /// distance 0 to
-  /// other constant rows and 1 to every other row, as in umap-learn.
+  /// `1 − corr(x, y)`: one minus the Pearson correlation of the two rows (SciPy's `correlation`).
+  /// The N2D figures use it (Docs/Algorithm.md#presets). A constant row has distance 0 to other
+  /// constant rows and 1 to every other row, as in umap-learn.
   case correlation
 }
 
@@ -92,9 +91,8 @@ public struct KNNGraph: Sendable, Hashable, Codable {
       threads: resolvedThreadCount(threads))
   }
 
-  /// Finds approximately the `neighbors` nearest other samples of every row of `data`, much
-  /// faster than ``init(exact:neighbors:metric:includeSelf:threads:)`` on high-dimensional
-  /// data.
+  /// Finds approximately the `neighbors` nearest other samples of every row of `data`, much faster
+  /// than ``init(exact:neighbors:metric:includeSelf:threads:)`` on high-dimensional data.
   ///
   /// Candidates come from a lower bound on the distances in 65 dimensions (the top 64
   /// principal axes and the norm of the rest), so the matrix products are 12 times smaller
@@ -107,7 +105,7 @@ public struct KNNGraph: Sendable, Hashable, Codable {
   /// float32 near-ties at the last place.
   ///
   /// UMAP uses it for large high-dimensional inputs, as umap-learn uses NN-descent
-  /// (``UMAPConfiguration/NeighborSearch/automatic``).
+  /// (``UMAP/Configuration/NeighborSearch/automatic``).
   ///
   /// - Parameters: As ``init(exact:neighbors:metric:includeSelf:threads:)``.
   /// - Throws: As ``init(exact:neighbors:metric:includeSelf:threads:)``.

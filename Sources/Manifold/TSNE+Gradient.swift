@@ -208,7 +208,7 @@ private func exactRow2D(
 extension TSNE {
   /// KL(P‖Q) and its gradient with respect to the embedding, as the optimiser sees them.
   ///
-  /// With ``TSNEConfiguration/GradientMethod/exact`` this is scikit-learn's `_kl_divergence`
+  /// With ``TSNE/Configuration/GradientMethod/exact`` this is scikit-learn's `_kl_divergence`
   /// (Q floored at machine epsilon in the KL); the approximate methods replace the repulsive
   /// sum and Z with their estimates, as scikit-learn's `_kl_divergence_bh` and openTSNE do.
   ///
@@ -223,7 +223,7 @@ extension TSNE {
   ///
   /// Shape: `embedding` is `[n, c]`, `affinities` is `n × n`; the gradient is `[n, c]`.
   public static func klDivergenceAndGradient(
-    embedding: Tensor, affinities: SparseMatrix, method: TSNEConfiguration.GradientMethod = .exact,
+    embedding: Tensor, affinities: SparseMatrix, method: Configuration.GradientMethod = .exact,
     threads: Int? = nil
   ) throws(ManifoldError) -> (klDivergence: Double, gradient: Tensor) {
     let points = try HostMatrix(validating: embedding, parameter: "embedding")
@@ -233,7 +233,7 @@ extension TSNE {
           parameter: "affinities", value: "\(affinities.rowCount)×\(affinities.columnCount)",
           constraint: "must be a \(points.rows)×\(points.rows) matrix for \(points.rows) points"))
     }
-    var configuration = TSNEConfiguration()
+    var configuration = Configuration()
     configuration.components = points.columns
     configuration.gradientMethod = method
     try configuration.validate()
@@ -249,7 +249,7 @@ extension TSNE {
   }
 
   /// The repulsion implementation for `method`.
-  static func repulsionMethod(for method: TSNEConfiguration.GradientMethod) -> any RepulsionMethod {
+  static func repulsionMethod(for method: Configuration.GradientMethod) -> any RepulsionMethod {
     switch method {
     case .exact: return ExactRepulsion()
     case .barnesHut(let angle): return BarnesHutRepulsion(angle: angle)

@@ -1,5 +1,7 @@
 // TSNE+Optimizer: scikit-learn's two-phase gradient descent with momentum and adaptive gains.
 
+import Tensor
+
 extension TSNE {
   /// The outcome of ``optimize(_:positions:learningRate:progress:)``.
   struct OptimizationResult {
@@ -9,20 +11,19 @@ extension TSNE {
     var history: [TSNEProgress]
   }
 
-  /// Runs scikit-learn's `_gradient_descent` twice: iterations
-  /// `0..<earlyExaggerationIterations` with P × exaggeration and the initial momentum, then the
-  /// rest with the final momentum.
+  /// Runs scikit-learn's `_gradient_descent` twice: iterations `0..<earlyExaggerationIterations`
+  /// with P × exaggeration and the initial momentum, then the rest with the final momentum.
   ///
-  /// Momentum and gains restart at each phase, as in
-  /// scikit-learn. Every ``TSNEConfiguration/checkInterval`` iterations the KL divergence is
-  /// computed, reported, and checked for progress; the gradient norm is checked too.
+  /// Momentum and gains restart at each phase, as in scikit-learn. Every
+  /// ``TSNE/Configuration/checkInterval`` iterations the KL divergence is computed, reported, and
+  /// checked for progress; the gradient norm is checked too.
   ///
   /// The update per coordinate (scikit-learn 0.21 `_gradient_descent`):
   /// `gain ← gain + 0.2` if `update · grad < 0` else `gain · 0.8`, clipped at the minimum gain;
   /// `update ← momentum · update − learningRate · gain · grad`; `y ← y + update`.
   ///
-  /// With ``TSNEConfiguration/maximumStepNorm`` each point's update is scaled down to that
-  /// norm, and without ``TSNEConfiguration/resetsOptimizerBetweenPhases`` momentum and gains
+  /// With ``TSNE/Configuration/maximumStepNorm`` each point's update is scaled down to that
+  /// norm, and without ``TSNE/Configuration/resetsOptimizerBetweenPhases`` momentum and gains
   /// carry over into the second phase (both as openTSNE).
   func optimize(
     _ objective: inout TSNEObjective, positions: inout [Double],

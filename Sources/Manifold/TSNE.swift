@@ -2,15 +2,7 @@
 
 import Tensor
 
-/// What a long-running fit should do after a progress report.
-public enum ProgressAction: Sendable, Hashable {
-  /// Keep going.
-  case `continue`
-  /// Stop now and return the current state.
-  case stop
-}
-
-/// A t-SNE progress report, sent every ``TSNEConfiguration/checkInterval`` iterations.
+/// A t-SNE progress report, sent every ``TSNE/Configuration/checkInterval`` iterations.
 public struct TSNEProgress: Sendable, Hashable, Codable {
   /// The number of iterations done so far.
   public var iteration: Int
@@ -25,13 +17,13 @@ public struct TSNEProgress: Sendable, Hashable, Codable {
 
 /// Why a t-SNE run ended.
 public enum TSNEStopReason: String, Sendable, Hashable, Codable {
-  /// ``TSNEConfiguration/maxIterations`` were done.
+  /// ``TSNE/Configuration/maxIterations`` were done.
   case maximumIterations
-  /// The KL divergence did not improve for ``TSNEConfiguration/iterationsWithoutProgress``.
+  /// The KL divergence did not improve for ``TSNE/Configuration/iterationsWithoutProgress``.
   case noProgress
-  /// The gradient norm fell below ``TSNEConfiguration/minimumGradientNorm``.
+  /// The gradient norm fell below ``TSNE/Configuration/minimumGradientNorm``.
   case smallGradient
-  /// The progress callback returned ``ProgressAction/stop``.
+  /// The progress callback returned `ProgressAction.stop`.
   case stoppedByCallback
 }
 
@@ -40,13 +32,13 @@ public enum TSNEStopReason: String, Sendable, Hashable, Codable {
 /// `fit` computes the input affinities P (a Gaussian per point tuned to the perplexity,
 /// symmetrised), initialises the embedding, and minimises KL(P‖Q) by gradient descent with
 /// momentum and gains, where Q is a Student-t kernel with one degree of freedom. The three
-/// gradient methods (``TSNEConfiguration/GradientMethod``) trade exactness for speed.
+/// gradient methods (``TSNE/Configuration/GradientMethod``) trade exactness for speed.
 ///
 /// DCRL initialises its cluster centres from a t-SNE of the first 3000 latent codes with
 /// scikit-learn 0.21's defaults (Docs/Algorithm.md#initialisation):
 ///
 /// ```swift
-/// var configuration = TSNEConfiguration.sklearn021
+/// var configuration = TSNE.Configuration.sklearn021
 /// configuration.seed = 0
 /// let points = try TSNE(configuration: configuration).fit(latentCodes).embedding  // [3000, 2]
 /// ```
@@ -59,21 +51,21 @@ public enum TSNEStopReason: String, Sendable, Hashable, Codable {
 /// thread count (`CPUBackend.setBLASThreads`).
 public struct TSNE: Sendable {
   /// The hyperparameters.
-  public let configuration: TSNEConfiguration
+  public let configuration: Configuration
 
   /// Creates an estimator; the configuration is validated by ``fit(_:initialization:progress:)``.
-  public init(configuration: TSNEConfiguration = TSNEConfiguration()) {
+  public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
   }
 
-  /// Embeds the rows of `data` in ``TSNEConfiguration/components`` dimensions.
+  /// Embeds the rows of `data` in ``TSNE/Configuration/components`` dimensions.
   ///
   /// - Parameters:
   ///   - data: The samples, one per row, float32 or float64.
   ///   - initialization: Starting positions `[n, components]` that override
-  ///     ``TSNEConfiguration/initialization``.
-  ///   - progress: Called every ``TSNEConfiguration/checkInterval`` iterations with the KL
-  ///     divergence; returning ``ProgressAction/stop`` ends the run.
+  ///     ``TSNE/Configuration/initialization``.
+  ///   - progress: Called every ``TSNE/Configuration/checkInterval`` iterations with the KL
+  ///     divergence; returning `ProgressAction.stop` ends the run.
   /// - Returns: The embedding, in the dtype and on the backend of `data`.
   /// - Throws: ``ManifoldError`` for an invalid configuration, invalid data (I1–I4), fewer
   ///   than 2 samples, `perplexity >= n` (I14), or an `initialization` of the wrong shape.
@@ -180,5 +172,5 @@ public struct TSNEEmbedding: Sendable {
   /// The learning rate of the final phase (resolves the automatic rules).
   public let learningRate: Double
   /// The configuration the embedding was fitted with.
-  public let configuration: TSNEConfiguration
+  public let configuration: TSNE.Configuration
 }

@@ -11,7 +11,7 @@ extension UMAP {
   /// Solved here by Levenberg–Marquardt too, with analytic derivatives, from the same start.
   ///
   /// - Returns: The fitted `(a, b)`; for umap-learn's defaults (0.1, 1) about (1.577, 0.895).
-  public static func fitCurve(minimumDistance: Double, spread: Double) -> UMAPConfiguration.Curve {
+  public static func fitCurve(minimumDistance: Double, spread: Double) -> Configuration.Curve {
     let xs = (0..<300).map { 3 * spread * Double($0) / 299 }
     let ys = xs.map { $0 < minimumDistance ? 1 : exp(-($0 - minimumDistance) / spread) }
     func residuals(_ a: Double, _ b: Double) -> (r: [Double], ja: [Double], jb: [Double]) {
@@ -60,13 +60,13 @@ extension UMAP {
           cost = newCost
           damping = max(damping / 10, 1e-12)
           improved = true
-          if converged { return UMAPConfiguration.Curve(a: a, b: b) }
+          if converged { return Configuration.Curve(a: a, b: b) }
           break
         }
         damping *= 10
       }
       if !improved { break }
     }
-    return UMAPConfiguration.Curve(a: a, b: b)
+    return Configuration.Curve(a: a, b: b)
   }
 }

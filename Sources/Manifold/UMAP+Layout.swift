@@ -53,7 +53,7 @@ struct UMAPLayout {
   /// updates race, as umap-learn's parallel mode does.
   func optimize(
     head: inout [Float], tail fixedTail: [Float]?, dimensions dims: Int, epochs: Int,
-    curve: UMAPConfiguration.Curve, learningRate: Double, negativeSampleRate: Int,
+    curve: UMAP.Configuration.Curve, learningRate: Double, negativeSampleRate: Int,
     repulsion gamma: Double, seed: UInt64, threads: Int, reference: Bool = false
   ) {
     let edges = heads.count

@@ -5,11 +5,11 @@ import Tensor
 /// Uniform manifold approximation and projection, as umap-learn 0.5 computes it.
 ///
 /// `fit` builds the kNN graph (each point its own first neighbour; exact, or approximate for
-/// large high-dimensional data as ``UMAPConfiguration/neighborSearch`` says), turns it into a fuzzy
-/// simplicial set (smooth kNN distances with local connectivity, membership strengths, fuzzy
-/// union), initialises the layout spectrally, and optimises it by SGD with negative sampling
-/// against the curve `1 / (1 + a d^{2b})` fitted to ``UMAPConfiguration/minimumDistance`` and
-/// ``UMAPConfiguration/spread``. The fitted ``UMAPEmbedding`` embeds new points with
+/// large high-dimensional data as ``UMAP/Configuration/neighborSearch`` says), turns it into a
+/// fuzzy simplicial set (smooth kNN distances with local connectivity, membership strengths,
+/// fuzzy union), initialises the layout spectrally, and optimises it by SGD with negative sampling
+/// against the curve `1 / (1 + a d^{2b})` fitted to ``UMAP/Configuration/minimumDistance`` and
+/// ``UMAP/Configuration/spread``. The fitted ``UMAPEmbedding`` embeds new points with
 /// ``UMAPEmbedding/transform(_:)``.
 ///
 /// ```swift
@@ -23,14 +23,14 @@ import Tensor
 /// random and ``UMAPEmbedding/usedRandomInitialization`` is set.
 public struct UMAP: Sendable {
   /// The hyperparameters.
-  public let configuration: UMAPConfiguration
+  public let configuration: Configuration
 
   /// Creates an estimator; the configuration is validated by ``fit(_:)``.
-  public init(configuration: UMAPConfiguration = UMAPConfiguration()) {
+  public init(configuration: Configuration = Configuration()) {
     self.configuration = configuration
   }
 
-  /// Embeds the rows of `data` in ``UMAPConfiguration/components`` dimensions.
+  /// Embeds the rows of `data` in ``UMAP/Configuration/components`` dimensions.
   ///
   /// - Parameter data: The samples, one per row, float32 or float64.
   /// - Returns: The fitted embedding.
@@ -113,22 +113,22 @@ public struct UMAPEmbedding: Sendable {
   /// The fuzzy simplicial set (symmetric, `n × n`).
   public let graph: SparseMatrix
   /// The curve `1 / (1 + a d^{2b})` the layout was optimised for.
-  public let curve: UMAPConfiguration.Curve
+  public let curve: UMAP.Configuration.Curve
   /// The number of SGD epochs run.
   public let epochs: Int
   /// Whether a spectral initialisation was asked for but the graph was disconnected (or the
   /// eigensolver failed), so the layout started at random.
   public let usedRandomInitialization: Bool
   /// Whether the kNN graph came from the approximate search
-  /// (``UMAPConfiguration/NeighborSearch``).
+  /// (``UMAP/Configuration/NeighborSearch``).
   public let usedApproximateNeighbors: Bool
   /// The number of connected components of ``graph``.
   public let connectedComponents: Int
-  /// Whether ``UMAPConfiguration/neighbors`` exceeded the number of samples and was truncated
+  /// Whether ``UMAP/Configuration/neighbors`` exceeded the number of samples and was truncated
   /// to it.
   public let neighborsTruncated: Bool
   /// The configuration the embedding was fitted with.
-  public let configuration: UMAPConfiguration
+  public let configuration: UMAP.Configuration
   let trainingData: HostMatrix
 
   /// Embeds new points into the fitted layout (umap-learn's `transform`).

@@ -54,7 +54,7 @@ struct BaselineTests {
     var rng = Xoshiro256(seed: 3)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
-    var configuration = DECConfiguration(variant: .idec, clusters: 10)
+    var configuration = DeepEmbeddedClustering.Configuration(variant: .idec, clusters: 10)
     configuration.maxIterations = 1
     configuration.batchSize = 32
     configuration.kMeansRuns = 2
@@ -110,15 +110,16 @@ struct BaselineTests {
   private static func methods(on x: Tensor, pretrainingEpochs: Int, seed: UInt64) throws
     -> (Autoencoder, [any ClusteringMethod])
   {
-    var pretraining = PretrainingConfiguration()
+    var pretraining = AutoencoderPretrainer.Configuration()
     pretraining.epochs = pretrainingEpochs
     pretraining.batchSize = 64
     pretraining.noise = 0.05
     pretraining.seed = seed
     let autoencoder = try AutoencoderPretrainer(configuration: pretraining).fit(
       x, hiddenSizes: [64, 64], latentDimension: 5)
-    let embedded = [DECConfiguration.Variant.dec, .idec].map { variant -> any ClusteringMethod in
-      var c = DECConfiguration(variant: variant, clusters: 10)
+    let embedded = [DeepEmbeddedClustering.Configuration.Variant.dec, .idec].map {
+      variant -> any ClusteringMethod in
+      var c = DeepEmbeddedClustering.Configuration(variant: variant, clusters: 10)
       c.maxIterations = 300
       c.updateInterval = 20
       return DeepEmbeddedClustering(configuration: c)
@@ -227,7 +228,7 @@ struct BaselineTests {
     var rng = Xoshiro256(seed: 3)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
-    var configuration = DECConfiguration(variant: .idec, clusters: 10)
+    var configuration = DeepEmbeddedClustering.Configuration(variant: .idec, clusters: 10)
     configuration.maxIterations = 5
     configuration.batchSize = 32
     configuration.kMeansRuns = 2
@@ -266,7 +267,7 @@ struct BaselineTests {
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
     func fit(_ batchSize: Int) throws -> FittedDEC {
-      var c = DECConfiguration(variant: .dec, clusters: 10)
+      var c = DeepEmbeddedClustering.Configuration(variant: .dec, clusters: 10)
       c.batchSize = batchSize
       c.maxIterations = 12
       c.updateInterval = 4
@@ -288,8 +289,8 @@ struct BaselineTests {
     var rng = Xoshiro256(seed: 5)
     let autoencoder = Autoencoder(
       inputDimension: 50, hiddenSizes: [16], latentDimension: 4, using: &rng)
-    for variant in DECConfiguration.Variant.allCases {
-      var c = DECConfiguration(variant: variant, clusters: 10)
+    for variant in DeepEmbeddedClustering.Configuration.Variant.allCases {
+      var c = DeepEmbeddedClustering.Configuration(variant: variant, clusters: 10)
       c.batchSize = 32
       c.updateInterval = 10
       c.maxIterations = 3000

@@ -195,7 +195,7 @@ struct DataParallelFineTuningTests {
           shard: f.x.rows(shard.range), communicator: communicator,
           labels: Array(f.labels[shard.range]),
           autoencoder: autoencoders.value[communicator.rank], checkpoints: checkpoints
-        ) { report in report.epoch == stopAt ? .stop : .proceed })
+        ) { report in report.epoch == stopAt ? .stop : .continue })
     }
   }
 

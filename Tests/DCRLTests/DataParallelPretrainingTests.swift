@@ -16,8 +16,9 @@ struct DataParallelPretrainingTests {
     syntheticMixture(perCluster: 20, seed: 4).x
   }
 
-  private static func configuration(epochs: Int, batch: Int) -> PretrainingConfiguration {
-    var c = PretrainingConfiguration()
+  private static func configuration(epochs: Int, batch: Int) -> AutoencoderPretrainer.Configuration
+  {
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = epochs
     c.batchSize = batch
     c.noise = 0.1
@@ -27,7 +28,7 @@ struct DataParallelPretrainingTests {
 
   /// Pretrains on `ranks` thread ranks, each with its balanced block; returns every rank's
   /// epoch losses and parameters.
-  private static func parallel(_ c: PretrainingConfiguration, ranks: Int) throws -> [(
+  private static func parallel(_ c: AutoencoderPretrainer.Configuration, ranks: Int) throws -> [(
     losses: [Double], parameters: [[Float]]
   )] {
     let x = data()
@@ -40,13 +41,13 @@ struct DataParallelPretrainingTests {
         latentDimension: 4
       ) { epoch in
         losses.append(epoch.loss)
-        return .proceed
+        return .continue
       }
       return (losses, model.parameters.map(\.value.floats))
     }
   }
 
-  private static func single(_ c: PretrainingConfiguration) throws -> (
+  private static func single(_ c: AutoencoderPretrainer.Configuration) throws -> (
     losses: [Double], parameters: [[Float]]
   ) {
     var losses: [Double] = []
@@ -54,7 +55,7 @@ struct DataParallelPretrainingTests {
       data(), hiddenSizes: [32, 16], latentDimension: 4
     ) { epoch in
       losses.append(epoch.loss)
-      return .proceed
+      return .continue
     }
     return (losses, model.parameters.map(\.value.floats))
   }
@@ -111,7 +112,7 @@ struct DataParallelPretrainingTests {
         latentDimension: 2
       ) { _ in
         seen += 1
-        return communicator.rank == 1 && seen == 2 ? .stop : .proceed
+        return communicator.rank == 1 && seen == 2 ? .stop : .continue
       }
       return seen
     }

@@ -15,9 +15,9 @@ private func landingPageSnippet(dataDirectory: URL) throws -> [Int] {
   let trainer = DCRLTrainer(configuration: .paper(for: .mnistTest))
   let model = try trainer.fit(
     mnist.features, labels: mnist.labels,
-    onEpoch: { report in
+    progress: { report in
       print(report.summary)
-      return .proceed
+      return .continue
     })
   let clusters = try model.predict(mnist.features)
   return clusters
@@ -47,9 +47,9 @@ struct DocSnippetTests {
     var lines = 0
     let model = try DCRLTrainer(configuration: configuration).fit(
       x,
-      onEpoch: { report in
+      progress: { report in
         lines += report.summary.isEmpty ? 0 : 1
-        return .proceed
+        return .continue
       })
     let clusters = try model.predict(x)
     let codes = try model.transform(x)

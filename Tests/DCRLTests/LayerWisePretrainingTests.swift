@@ -27,9 +27,9 @@ struct LayerWisePretrainingTests {
   let data = syntheticMixture(perCluster: 6, seed: 23)  // 60 samples, 50 features
 
   private func configuration(epochsPerLayer: Int, dropout: Double, epochs: Int)
-    -> PretrainingConfiguration
+    -> AutoencoderPretrainer.Configuration
   {
-    var c = PretrainingConfiguration()
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = epochs
     c.batchSize = 16
     c.noise = 0
@@ -66,9 +66,9 @@ struct LayerWisePretrainingTests {
     // Stop after the first epoch of the second pair.
     let trained = try AutoencoderPretrainer(configuration: c).fit(
       data.x, hiddenSizes: [12, 8], latentDimension: 3,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return record.layer == 1 ? .stop : .proceed
+        return record.layer == 1 ? .stop : .continue
       })
     #expect(records.map(\.layer) == [0, 0, 1])
     #expect(records.map(\.epoch) == [0, 1, 0])
@@ -92,9 +92,9 @@ struct LayerWisePretrainingTests {
     let trainer = AutoencoderPretrainer(configuration: c)
     _ = try trainer.fit(
       x, hiddenSizes: [32, 16], latentDimension: 5,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return .proceed
+        return .continue
       })
     for pair in 0..<3 {
       let losses = records.filter { $0.layer == pair }.map(\.loss)
@@ -115,15 +115,15 @@ struct LayerWisePretrainingTests {
     var records: [PretrainingEpoch] = []
     _ = try AutoencoderPretrainer(configuration: c).fit(
       data.x, hiddenSizes: [12, 8], latentDimension: 3,
-      onEpoch: { record in
+      progress: { record in
         records.append(record)
-        return .proceed
+        return .continue
       })
     for pair in 1..<3 {
       // The autoencoder as it was when `pair` started: earlier pairs trained, the rest initial.
       let before = try AutoencoderPretrainer(configuration: c).fit(
         data.x, hiddenSizes: [12, 8], latentDimension: 3,
-        onEpoch: { $0.layer == pair - 1 && $0.epoch == 1 ? .stop : .proceed })
+        progress: { $0.layer == pair - 1 && $0.epoch == 1 ? .stop : .continue })
       let (encoder, decoder) = linears(before)
       var h = Variable(data.x)
       for earlier in 0..<pair { h = encoder[earlier](h).relu() }
@@ -149,19 +149,19 @@ struct LayerWisePretrainingTests {
     // A stop in the layer-wise stage writes nothing: its state is not checkpointed.
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [12], latentDimension: 3, checkpoints: policy,
-      onEpoch: { $0.layer == 1 ? .stop : .proceed })
+      progress: { $0.layer == 1 ? .stop : .continue })
     #expect(!FileManager.default.fileExists(atPath: policy.pretrainingFile.path))
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [12], latentDimension: 3, checkpoints: policy,
-      onEpoch: { $0.layer == nil && $0.epoch == 2 ? .stop : .proceed })
+      progress: { $0.layer == nil && $0.epoch == 2 ? .stop : .continue })
     let summary = try PretrainingCheckpoint.summary(at: policy.pretrainingFile)
     #expect(summary.nextEpoch == 3 && summary.configuration == c)
     var resumedEpochs: [Int?] = []
     let resumed = try AutoencoderPretrainer.resume(
       from: policy.pretrainingFile, input: data.x,
-      onEpoch: { record in
+      progress: { record in
         resumedEpochs.append(record.layer)
-        return .proceed
+        return .continue
       })
     #expect(resumedEpochs == [nil, nil])
     let a = whole.parameters.flatMap { $0.value.floats }
@@ -185,7 +185,7 @@ struct LayerWisePretrainingTests {
 
   @Test("I20: layer-wise fields out of range throw naming the field")
   func validation() {
-    let cases: [(String, (inout PretrainingConfiguration) -> Void)] = [
+    let cases: [(String, (inout AutoencoderPretrainer.Configuration) -> Void)] = [
       (
         "pretraining.layerWise.epochsPerLayer",
         { $0.layerWise = LayerWisePretraining(epochsPerLayer: -1) }
@@ -200,7 +200,7 @@ struct LayerWisePretrainingTests {
       ),
     ]
     expectInvalidConfigurations(
-      PretrainingConfiguration(), cases,
+      AutoencoderPretrainer.Configuration(), cases,
       validate: { c throws(DCRLError) in try c.validate() },
       parameter: { error in
         guard case .input(.invalidValue(let name, _, _)) = error else { return nil }
@@ -214,11 +214,12 @@ struct LayerWisePretrainingTests {
     let old = Data(
       #"{"epochs":200,"batchSize":256,"noise":0.2,"optimizer":{"adam":{"learningRate":0.001}},"seed":0}"#
         .utf8)
-    let decoded = try JSONDecoder().decode(PretrainingConfiguration.self, from: old)
-    #expect(decoded == PretrainingConfiguration())
-    var c = PretrainingConfiguration()
+    let decoded = try JSONDecoder().decode(AutoencoderPretrainer.Configuration.self, from: old)
+    #expect(decoded == AutoencoderPretrainer.Configuration())
+    var c = AutoencoderPretrainer.Configuration()
     c.layerWise = LayerWisePretraining(epochsPerLayer: 30, dropout: 0.2)
     #expect(
-      try JSONDecoder().decode(PretrainingConfiguration.self, from: JSONEncoder().encode(c)) == c)
+      try JSONDecoder().decode(
+        AutoencoderPretrainer.Configuration.self, from: JSONEncoder().encode(c)) == c)
   }
 }

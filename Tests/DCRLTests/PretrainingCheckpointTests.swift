@@ -28,10 +28,10 @@ private func compare(_ a: Autoencoder, _ b: Autoencoder) -> (same: Bool, largest
 struct PretrainingCheckpointTests {
   let data = syntheticMixture(perCluster: 6, seed: 21)  // 60 samples, 50 features
 
-  private func configuration(_ optimizer: PretrainingConfiguration.OptimizerChoice)
-    -> PretrainingConfiguration
+  private func configuration(_ optimizer: AutoencoderPretrainer.Configuration.OptimizerChoice)
+    -> AutoencoderPretrainer.Configuration
   {
-    var c = PretrainingConfiguration()
+    var c = AutoencoderPretrainer.Configuration()
     c.epochs = 6
     c.batchSize = 16
     c.noise = 0.1
@@ -43,10 +43,10 @@ struct PretrainingCheckpointTests {
   @Test(
     "P1: an interrupted pretraining resumed from its checkpoint equals the uninterrupted one bit for bit",
     arguments: [
-      PretrainingConfiguration.OptimizerChoice.adam(learningRate: 1e-3),
+      AutoencoderPretrainer.Configuration.OptimizerChoice.adam(learningRate: 1e-3),
       .sgd(learningRate: 0.1, momentum: 0.9),
     ])
-  func resumeIsBitIdentical(optimizer: PretrainingConfiguration.OptimizerChoice) throws {
+  func resumeIsBitIdentical(optimizer: AutoencoderPretrainer.Configuration.OptimizerChoice) throws {
     let pretrainer = AutoencoderPretrainer(configuration: configuration(optimizer))
     let whole = try pretrainer.fit(data.x, hiddenSizes: [16], latentDimension: 3)
     let directory = temporaryDirectory()
@@ -55,7 +55,7 @@ struct PretrainingCheckpointTests {
     // Stop after epoch 2 (0-based): not a multiple of the interval, so the stop itself writes.
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [16], latentDimension: 3, checkpoints: policy,
-      onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+      progress: { $0.epoch == 2 ? .stop : .continue })
     let summary = try PretrainingCheckpoint.summary(at: policy.pretrainingFile)
     #expect(summary.nextEpoch == 3 && summary.configuration == pretrainer.configuration)
     #expect(summary.hiddenSizes == [16] && summary.latentDimension == 3)
@@ -64,9 +64,9 @@ struct PretrainingCheckpointTests {
     var resumedEpochs: [Int] = []
     let resumed = try AutoencoderPretrainer.resume(
       from: policy.pretrainingFile, input: data.x,
-      onEpoch: {
+      progress: {
         resumedEpochs.append($0.epoch)
-        return .proceed
+        return .continue
       })
     #expect(resumedEpochs == [3, 4, 5])
     let (same, largest) = compare(resumed, whole)
@@ -83,7 +83,7 @@ struct PretrainingCheckpointTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let policy = CheckpointPolicy(directory: directory, interval: 2)
     _ = try trainer.pretrain(
-      data.x, checkpoints: policy, onEpoch: { $0.epoch == 1 ? .stop : .proceed })
+      data.x, checkpoints: policy, progress: { $0.epoch == 1 ? .stop : .continue })
     #expect(
       try PretrainingCheckpoint.summary(at: policy.pretrainingFile).configuration
         == trainer.pretrainingConfiguration)
@@ -104,7 +104,7 @@ struct PretrainingCheckpointTests {
     let policy = CheckpointPolicy(directory: directory, interval: 1)
     _ = try pretrainer.fit(
       data.x, hiddenSizes: [16], latentDimension: 3, checkpoints: policy,
-      onEpoch: { _ in .stop })
+      progress: { _ in .stop })
     let file = policy.pretrainingFile
     let bytes = try Data(contentsOf: file)
 

@@ -142,7 +142,7 @@ struct StabilizedTrainingTests {
     #expect(stop.change == free.history[firing].labelChange)
     let stopped = try DCRLTrainer(configuration: c).fit(
       data.x, autoencoder: autoencoder.copy(),
-      onEpoch: { $0.epoch == firing - 2 ? .stop : .proceed })
+      progress: { $0.epoch == firing - 2 ? .stop : .continue })
     expectSameModel(model, stopped)
   }
 
@@ -177,7 +177,7 @@ struct StabilizedTrainingTests {
     let policy = CheckpointPolicy(directory: directory, interval: 100)
     _ = try trainer.fit(
       data.x, autoencoder: autoencoder.copy(), checkpoints: policy,
-      onEpoch: { $0.epoch == 4 ? .stop : .proceed })
+      progress: { $0.epoch == 4 ? .stop : .continue })
     expectSameModel(try trainer.branch(from: policy.file, input: data.x), whole)
 
     var floored = c
@@ -203,7 +203,7 @@ struct StabilizedTrainingTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let policy = CheckpointPolicy(directory: directory, interval: 100)
     _ = try DCRLTrainer(configuration: c).fit(
-      data.x, checkpoints: policy, onEpoch: { $0.epoch == 1 ? .stop : .proceed })
+      data.x, checkpoints: policy, progress: { $0.epoch == 1 ? .stop : .continue })
     for change in [
       { (c: inout DCRLConfiguration) in c.hiddenSizes = [8] },
       { (c: inout DCRLConfiguration) in c.clusters = 5 },

@@ -63,7 +63,7 @@ struct TrainerReliabilityTests {
   @Test("I15 pretraining with batch size 1, 16 (last batch of 2) and 1000 > n takes every batch")
   func pretrainingBatches() throws {
     for batchSize in [1, 16, 50, 1000] {
-      var configuration = PretrainingConfiguration()
+      var configuration = AutoencoderPretrainer.Configuration()
       configuration.epochs = 2
       configuration.batchSize = batchSize
       configuration.noise = 0
@@ -232,16 +232,15 @@ struct TrainerReliabilityTests {
   // MARK: D10
 
   /// DCRL trains for a fixed number of epochs, as the paper and the authors' code do
-  /// (Docs/Algorithm.md#training); the label-change rule of DEC is available through `onEpoch`,
-  /// which sees
-  /// each epoch's `labelChange`.
-  @Test("D10 DCRL stops on a label-change tolerance through onEpoch")
+  /// (Docs/Algorithm.md#training); the label-change rule of DEC is available through `progress`,
+  /// which sees each epoch's `labelChange`.
+  @Test("D10 DCRL stops on a label-change tolerance through its progress callback")
   func labelChangeStop() throws {
     let trainer = DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 40))
     var seen: [Double] = []
     let model = try trainer.fit(data.x) { report in
       seen.append(report.labelChange)
-      return report.epoch > 0 && report.labelChange < 0.001 ? .stop : .proceed
+      return report.epoch > 0 && report.labelChange < 0.001 ? .stop : .continue
     }
     #expect(seen.first == 1, "the first epoch has no previous labels")
     #expect(model.history.count < 40, "label changes: \(seen)")
@@ -284,9 +283,9 @@ struct TrainerReliabilityTests {
     #expect {
       _ = try DCRLTrainer(configuration: tinyDCRLConfiguration(epochs: 1)).fit(
         data.x, checkpoints: CheckpointPolicy(directory: target),
-        onPretrainingEpoch: { _ in
+        pretrainingProgress: { _ in
           pretrainingEpochs += 1
-          return .proceed
+          return .continue
         })
     } throws: { error in
       guard case .io(let path, let reason) = error as? DCRLError else { return false }
@@ -317,7 +316,7 @@ struct TrainerReliabilityTests {
       let trainer = DCRLTrainer(configuration: c)
       let whole = try trainer.fit(data.x)
       _ = try trainer.fit(
-        data.x, checkpoints: policy, onEpoch: { $0.epoch == 1 ? .stop : .proceed })
+        data.x, checkpoints: policy, progress: { $0.epoch == 1 ? .stop : .continue })
       let good = try Data(contentsOf: policy.file)
       guard try DCRLCheckpoint.configuration(at: policy.file).nextEpoch == 2 else { exit(10) }
       // Resume with the file size limited to half a checkpoint: epoch 2's write must fail.

@@ -35,7 +35,8 @@ struct TrainerTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let policy = CheckpointPolicy(directory: directory, interval: 100)
     // Stop after epoch 2: the trainer writes a checkpoint on an early stop.
-    _ = try trainer.fit(data.x, checkpoints: policy, onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+    _ = try trainer.fit(
+      data.x, checkpoints: policy, progress: { $0.epoch == 2 ? .stop : .continue })
     #expect(try DCRLCheckpoint.configuration(at: policy.file).nextEpoch == 3)
     let resumed = try trainer.resume(from: policy.file, input: data.x)
     #expect(resumed.history.count == 6 && resumed.history.map(\.epoch) == Array(0..<6))
@@ -70,7 +71,7 @@ struct TrainerTests {
     let whole = try fit(configuration, checkpoints: nil).model
     _ = try DCRLTrainer(configuration: configuration).fit(
       data.x, autoencoder: autoencoder.copy(), checkpoints: policy,
-      onEpoch: { $0.epoch == 2 ? .stop : .proceed })
+      progress: { $0.epoch == 2 ? .stop : .continue })
     let withCheckpoints = MethodContext(checkpoints: policy)
     #expect(try DCRLMethod(configuration: configuration).resumableEpoch(in: withCheckpoints) == 3)
     let resumed = try fit(configuration, checkpoints: policy)

@@ -78,15 +78,15 @@ struct ApproximateKNNTests {
 
   @Test("UMAP searches approximately above 4096 samples with ≥ 256 features, or when asked")
   func umapSwitch() throws {
-    let automatic = UMAPConfiguration.NeighborSearch.automatic
+    let automatic = UMAP.Configuration.NeighborSearch.automatic
     #expect(automatic.isApproximate(samples: 70_000, features: 784))
     #expect(!automatic.isApproximate(samples: 70_000, features: 50))
     #expect(!automatic.isApproximate(samples: 4096, features: 784))
-    #expect(!UMAPConfiguration.NeighborSearch.exact.isApproximate(samples: 70_000, features: 784))
+    #expect(!UMAP.Configuration.NeighborSearch.exact.isApproximate(samples: 70_000, features: 784))
     let (x, labels) = gaussianBlobs(
       centers: separatedCenters(clusters: 5, dimensions: 300, scale: 2, seed: 8), perCluster: 80,
       standardDeviation: 1, seed: 9)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 100
     configuration.threads = 1
     configuration.neighborSearch = .exact

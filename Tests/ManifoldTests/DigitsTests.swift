@@ -28,7 +28,7 @@ struct DigitsTests {
   @Test("t-SNE with the sklearn021 preset is within 0.01 of scikit-learn's trustworthiness")
   func tsne021() throws {
     let (x, references) = try Self.load()
-    var configuration = TSNEConfiguration.sklearn021
+    var configuration = TSNE.Configuration.sklearn021
     configuration.seed = 0
     let embedding = try TSNE(configuration: configuration).fit(x).embedding
     check(embedding, x, against: references.object("sklearn_tsne_021").double("mean"), "sklearn021")
@@ -37,11 +37,11 @@ struct DigitsTests {
   @Test(
     "t-SNE with modern defaults is within 0.01 of scikit-learn's",
     arguments: [
-      TSNEConfiguration.GradientMethod.barnesHut(), .fftInterpolation(),
+      TSNE.Configuration.GradientMethod.barnesHut(), .fftInterpolation(),
     ])
-  func tsneModern(method: TSNEConfiguration.GradientMethod) throws {
+  func tsneModern(method: TSNE.Configuration.GradientMethod) throws {
     let (x, references) = try Self.load()
-    var configuration = TSNEConfiguration()
+    var configuration = TSNE.Configuration()
     configuration.gradientMethod = method
     let embedding = try TSNE(configuration: configuration).fit(x).embedding
     check(
@@ -58,12 +58,12 @@ struct DigitsTests {
   @Test("UMAP with umap-learn's defaults and with the DCRL figure settings is within 0.01")
   func umap() throws {
     let (x, references) = try Self.load()
-    var defaults = UMAPConfiguration()
+    var defaults = UMAP.Configuration()
     defaults.threads = 1
     check(
       try UMAP(configuration: defaults).fit(x).embedding, x,
       against: references.object("umap_default").double("mean"), "UMAP defaults")
-    var figures = UMAPConfiguration.dcrlFigures
+    var figures = UMAP.Configuration.dcrlFigures
     figures.threads = 1
     check(
       try UMAP(configuration: figures).fit(x).embedding, x,

@@ -16,7 +16,7 @@ struct ManifoldDocSnippetTests {
 
   @Test("Manifold.md / TSNE doc comment: t-SNE with the sklearn021 preset")
   func tsneSnippet() throws {
-    var configuration = TSNEConfiguration.sklearn021
+    var configuration = TSNE.Configuration.sklearn021
     configuration.seed = 0
     configuration.maxIterations = 300  // the snippet uses the preset's 1000
     let points = try TSNE(configuration: configuration).fit(latentCodes).embedding
@@ -25,7 +25,7 @@ struct ManifoldDocSnippetTests {
 
   @Test("TSNE guide: the openTSNE preset with a progress callback")
   func progressSnippet() throws {
-    var configuration = TSNEConfiguration.openTSNE
+    var configuration = TSNE.Configuration.openTSNE
     configuration.maxIterations = 100
     var reports = 0
     let result = try TSNE(configuration: configuration).fit(latentCodes) { report in
@@ -41,13 +41,13 @@ struct ManifoldDocSnippetTests {
 
   @Test("UMAP guide and doc comment: figure settings, transform, N2D-style embedding")
   func umapSnippet() throws {
-    var figures = UMAPConfiguration.dcrlFigures
+    var figures = UMAP.Configuration.dcrlFigures
     figures.epochs = 30
     let fitted = try UMAP(configuration: figures).fit(latentCodes)
     #expect(fitted.embedding.shape == [90, 2])
     let more = try fitted.transform(latentCodes.rows(0..<5))
     #expect(more.shape == [5, 2])
-    var n2d = UMAPConfiguration()
+    var n2d = UMAP.Configuration()
     n2d.components = 10
     n2d.minimumDistance = 0
     n2d.epochs = 30

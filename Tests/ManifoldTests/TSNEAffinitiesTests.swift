@@ -84,7 +84,7 @@ struct TSNEAffinitiesTests {
     ) {
       try TSNE.jointProbabilities(allPointsOf: x, perplexity: 10)
     }
-    var configuration = TSNEConfiguration()
+    var configuration = TSNE.Configuration()
     configuration.perplexity = 30
     #expect(throws: ManifoldError.self) { try TSNE(configuration: configuration).fit(x) }
   }

@@ -86,13 +86,13 @@ struct TSNEGradientTests {
   @Test(
     "Barnes–Hut and FFT gradients agree with the exact gradient within the stated tolerance",
     arguments: [
-      (TSNEConfiguration.GradientMethod.barnesHut(angle: 0.5), 2e-2),
+      (TSNE.Configuration.GradientMethod.barnesHut(angle: 0.5), 2e-2),
       (.barnesHut(angle: 0.2), 5e-3),
       (.barnesHut(angle: 0), 1e-10),
       (.fftInterpolation(), 3e-2),
       (.fftInterpolation(pointsPerInterval: 3, minimumIntervals: 50, intervalsPerUnit: 2), 4e-3),
     ])
-  func approximations(method: TSNEConfiguration.GradientMethod, tolerance: Double) throws {
+  func approximations(method: TSNE.Configuration.GradientMethod, tolerance: Double) throws {
     let p = try randomAffinities(points: 1000, seed: 5)
     let y = Tensor(
       clusteredLayout(points: 1000, clusters: 12, radius: 40, seed: 6), shape: [1000, 2])
@@ -124,9 +124,9 @@ struct TSNEGradientTests {
   @Test(
     "D12 the gradient has the same bits for 1 and 2 threads",
     arguments: [
-      TSNEConfiguration.GradientMethod.exact, .barnesHut(), .fftInterpolation(),
+      TSNE.Configuration.GradientMethod.exact, .barnesHut(), .fftInterpolation(),
     ])
-  func threadIndependence(method: TSNEConfiguration.GradientMethod) throws {
+  func threadIndependence(method: TSNE.Configuration.GradientMethod) throws {
     let p = try randomAffinities(points: 700, seed: 10)
     let y = Tensor(
       clusteredLayout(points: 700, clusters: 5, radius: 30, seed: 11), shape: [700, 2])

@@ -12,7 +12,7 @@ struct TSNETests {
   @Test(
     "the sklearn021 preset holds scikit-learn 0.21's defaults (Docs/Algorithm.md#initialisation)")
   func sklearn021Preset() {
-    let c = TSNEConfiguration.sklearn021
+    let c = TSNE.Configuration.sklearn021
     #expect(c.perplexity == 30 && c.earlyExaggeration == 12 && c.earlyExaggerationIterations == 250)
     #expect(c.learningRate == .fixed(200) && c.maxIterations == 1000)
     #expect(c.initialMomentum == 0.5 && c.finalMomentum == 0.8)
@@ -20,7 +20,7 @@ struct TSNETests {
     #expect(c.initialization == .random(standardDeviation: 1e-4))
     #expect(c.gradientMethod == .barnesHut(angle: 0.5) && c.components == 2)
     #expect(c.iterationsWithoutProgress == 300 && c.minimumGradientNorm == 1e-7)
-    let modern = TSNEConfiguration()
+    let modern = TSNE.Configuration()
     #expect(modern.initialization == .pca && modern.learningRate == .auto)
     #expect(modern.resolvedLearningRate(samples: 70_000) == 70_000.0 / 48)
     #expect(modern.resolvedLearningRate(samples: 1000) == 50)
@@ -30,12 +30,12 @@ struct TSNETests {
     "five separated blobs: trustworthiness(5) > 0.95 and k-means on the embedding gives ACC = 1",
     .tags(.behaviour),
     arguments: [
-      TSNEConfiguration.GradientMethod.barnesHut(angle: 0.5), .exact, .fftInterpolation(),
+      TSNE.Configuration.GradientMethod.barnesHut(angle: 0.5), .exact, .fftInterpolation(),
     ])
-  func blobs(method: TSNEConfiguration.GradientMethod) throws {
+  func blobs(method: TSNE.Configuration.GradientMethod) throws {
     let centers = separatedCenters(clusters: 5, dimensions: 10, scale: 10, seed: 1)
     let (x, labels) = gaussianBlobs(centers: centers, perCluster: 24, standardDeviation: 1, seed: 2)
-    var configuration = TSNEConfiguration.sklearn021
+    var configuration = TSNE.Configuration.sklearn021
     configuration.gradientMethod = method
     configuration.maxIterations = 400
     configuration.seed = 3
@@ -75,7 +75,7 @@ struct TSNETests {
   func determinism() throws {
     var rng = Xoshiro256(seed: 8)
     let x = Tensor((0..<150 * 6).map { _ in Float(rng.nextStandardNormal()) }, shape: [150, 6])
-    var configuration = TSNEConfiguration()
+    var configuration = TSNE.Configuration()
     configuration.maxIterations = 300
     configuration.perplexity = 10
     configuration.threads = 1
@@ -95,7 +95,7 @@ struct TSNETests {
     let (x, _) = gaussianBlobs(
       centers: separatedCenters(clusters: 2, dimensions: 3, scale: 5, seed: 6), perCluster: 15,
       standardDeviation: 1, seed: 7)
-    var configuration = TSNEConfiguration.sklearn021
+    var configuration = TSNE.Configuration.sklearn021
     configuration.maxIterations = 1
     configuration.perplexity = 5
     configuration.earlyExaggeration = 1
@@ -117,7 +117,7 @@ struct TSNETests {
 
   @Test("I20: invalid hyperparameters throw naming the parameter")
   func invalidConfiguration() {
-    let cases: [(String, (inout TSNEConfiguration) -> Void)] = [
+    let cases: [(String, (inout TSNE.Configuration) -> Void)] = [
       ("learningRate", { $0.learningRate = .fixed(0) }),
       ("perplexity", { $0.perplexity = -1 }),
       (
@@ -134,7 +134,7 @@ struct TSNETests {
       ("finalMomentum", { $0.finalMomentum = 1 }),
     ]
     expectInvalidConfigurations(
-      TSNEConfiguration(), cases, validate: { c throws(ManifoldError) in try c.validate() },
+      TSNE.Configuration(), cases, validate: { c throws(ManifoldError) in try c.validate() },
       parameter: { error in
         guard case .input(.invalidValue(let parameter, _, _)) = error else { return nil }
         return parameter
@@ -161,7 +161,7 @@ struct TSNETests {
   func duplicatePoints() throws {
     var values: [Double] = []
     for i in 0..<120 { values += i % 3 == 0 ? [1, 2, 3] : [Double(i % 7), Double(i % 5), 0] }
-    var configuration = TSNEConfiguration.sklearn021
+    var configuration = TSNE.Configuration.sklearn021
     configuration.maxIterations = 300
     let result = try TSNE(configuration: configuration).fit(Tensor(values, shape: [120, 3]))
     #expect(result.embedding.doubles.allSatisfy { $0.isFinite })

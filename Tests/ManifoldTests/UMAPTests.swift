@@ -75,7 +75,7 @@ struct UMAPTests {
   func blobs() throws {
     let centers = separatedCenters(clusters: 5, dimensions: 10, scale: 10, seed: 1)
     let (x, labels) = gaussianBlobs(centers: centers, perCluster: 60, standardDeviation: 1, seed: 2)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 200
     configuration.threads = 1
     let fitted = try UMAP(configuration: configuration).fit(x)
@@ -91,7 +91,7 @@ struct UMAPTests {
   func spectralBlobs() throws {
     let centers = separatedCenters(clusters: 4, dimensions: 6, scale: 1.6, seed: 3)
     let (x, labels) = gaussianBlobs(centers: centers, perCluster: 60, standardDeviation: 1, seed: 4)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.components = 4
     configuration.epochs = 150
     configuration.threads = 1
@@ -107,7 +107,7 @@ struct UMAPTests {
     let (x, _) = gaussianBlobs(
       centers: separatedCenters(clusters: 3, dimensions: 4, scale: 3, seed: 5), perCluster: 50,
       standardDeviation: 1, seed: 6)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 50
     configuration.threads = 1
     let first = try UMAP(configuration: configuration).fit(x).embedding.doubles
@@ -123,7 +123,7 @@ struct UMAPTests {
     let (x, labels) = gaussianBlobs(centers: centers, perCluster: 50, standardDeviation: 1, seed: 8)
     let (fresh, freshLabels) = gaussianBlobs(
       centers: centers, perCluster: 5, standardDeviation: 1, seed: 9)
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 150
     configuration.threads = 1
     let fitted = try UMAP(configuration: configuration).fit(x)
@@ -152,7 +152,7 @@ struct UMAPTests {
   func truncatedNeighbors() throws {
     var rng = Xoshiro256(seed: 10)
     let x = Tensor((0..<24).map { _ in rng.nextStandardNormal() }, shape: [8, 3])
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 20
     let fitted = try UMAP(configuration: configuration).fit(x)
     #expect(fitted.neighborsTruncated)
@@ -163,7 +163,7 @@ struct UMAPTests {
   func badInput() throws {
     var values: [Double] = []
     for i in 0..<90 { values += i % 2 == 0 ? [1, 1, 1] : [Double(i % 5), Double(i % 3), 2] }
-    var configuration = UMAPConfiguration()
+    var configuration = UMAP.Configuration()
     configuration.epochs = 30
     let fitted = try UMAP(configuration: configuration).fit(Tensor(values, shape: [90, 3]))
     #expect(fitted.embedding.doubles.allSatisfy { $0.isFinite })
@@ -179,16 +179,16 @@ struct UMAPTests {
     }
     configuration.minimumDistance = 2
     #expect(throws: ManifoldError.self) { try configuration.validate() }
-    configuration = UMAPConfiguration()
+    configuration = UMAP.Configuration()
     configuration.neighbors = 1
     #expect(throws: ManifoldError.self) { try configuration.validate() }
   }
 
   @Test("the DCRL figure preset holds Docs/Algorithm.md#presets's settings")
   func figurePreset() {
-    let c = UMAPConfiguration.dcrlFigures
+    let c = UMAP.Configuration.dcrlFigures
     #expect(c.neighbors == 5 && c.minimumDistance == 0.7 && c.metric == .correlation)
-    #expect(UMAPConfiguration().resolvedEpochs(samples: 10_000) == 500)
-    #expect(UMAPConfiguration().resolvedEpochs(samples: 10_001) == 200)
+    #expect(UMAP.Configuration().resolvedEpochs(samples: 10_000) == 500)
+    #expect(UMAP.Configuration().resolvedEpochs(samples: 10_001) == 200)
   }
 }

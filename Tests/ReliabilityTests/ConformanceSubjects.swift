@@ -108,11 +108,11 @@ private func dcrlFitted(_ model: DCRLModel) -> Fitted {
   return result
 }
 
-private func decSubject(_ variant: DECConfiguration.Variant) -> Subject {
+private func decSubject(_ variant: DeepEmbeddedClustering.Configuration.Variant) -> Subject {
   Subject(
     name: variant.rawValue,
     fit: { x in
-      var c = DECConfiguration(variant: variant, clusters: 3)
+      var c = DeepEmbeddedClustering.Configuration(variant: variant, clusters: 3)
       c.batchSize = 16
       c.updateInterval = 5
       c.maxIterations = 20
@@ -173,7 +173,7 @@ let conformanceSubjects: [Subject] = [
   Subject(
     name: "TSNE",
     fit: { x in
-      var c = TSNEConfiguration()
+      var c = TSNE.Configuration()
       c.perplexity = 5
       c.maxIterations = 250
       c.earlyExaggerationIterations = 100
@@ -189,7 +189,7 @@ let conformanceSubjects: [Subject] = [
   Subject(
     name: "UMAP",
     fit: { x in
-      var c = UMAPConfiguration()
+      var c = UMAP.Configuration()
       c.neighbors = 8
       c.epochs = 30
       c.threads = 1

@@ -49,7 +49,7 @@ struct ThreadingTests {
   @Test("D12 UMAP: the graph is identical with 2 threads; the Hogwild layout keeps its quality")
   func umapThreads() throws {
     let x = blobs(seed: 2)
-    var c = UMAPConfiguration()
+    var c = UMAP.Configuration()
     c.neighbors = 10
     c.epochs = 100
     c.threads = 1
@@ -94,11 +94,11 @@ struct ThreadingTests {
       guard resolvedThreadCount(nil) == 1 else { exit(10) }
       let x = blobs(seed: 4)
       let (process, thread) = (cpuSeconds(thread: false), cpuSeconds(thread: true))
-      var tsne = TSNEConfiguration()
+      var tsne = TSNE.Configuration()
       tsne.perplexity = 10
       tsne.maxIterations = 100
       _ = try TSNE(configuration: tsne).fit(x)
-      var umap = UMAPConfiguration()
+      var umap = UMAP.Configuration()
       umap.epochs = 30
       _ = try UMAP(configuration: umap).fit(x)
       _ = try KNNGraph(exact: x, neighbors: 10)

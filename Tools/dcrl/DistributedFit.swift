@@ -123,14 +123,14 @@ extension FitCommand {
         .fit(
           shard: x, communicator: communicator, hiddenSizes: configuration.hiddenSizes,
           latentDimension: configuration.latentDimension, checkpoints: session?.checkpoints,
-          onEpoch: session?.onPretrainingEpoch ?? { _ in .proceed })
+          progress: session?.onPretrainingEpoch ?? { _ in .continue })
       try stopIfInterrupted(session, communicator) {
         try $0.checkPretrainingInterrupted(epochs: configuration.pretraining.epochs)
       }
       configuration = trainer.configuration
       let model = try trainer.fit(
         shard: x, communicator: communicator, labels: shardLabels, autoencoder: autoencoder,
-        checkpoints: session?.checkpoints, onEpoch: session?.onEpoch ?? { _ in .proceed })
+        checkpoints: session?.checkpoints, progress: session?.onEpoch ?? { _ in .continue })
       try stopIfInterrupted(session, communicator) {
         try $0.checkInterrupted(epochs: configuration.epochs)
       }

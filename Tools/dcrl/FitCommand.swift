@@ -107,12 +107,12 @@ enum FitCommand: Subcommand {
       )
       let trainer = DCRLTrainer(configuration: configuration)
       let autoencoder = try trainer.pretrain(
-        x, checkpoints: session.checkpoints, onEpoch: session.onPretrainingEpoch)
+        x, checkpoints: session.checkpoints, progress: session.onPretrainingEpoch)
       try session.checkPretrainingInterrupted(epochs: configuration.pretraining.epochs)
       configuration = trainer.configuration
       let model = try trainer.fit(
         x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
-        onEpoch: session.onEpoch)
+        progress: session.onEpoch)
       try session.checkInterrupted(epochs: configuration.epochs)
       accuracy = try session.finish(model, x: x, labels: labels, record: record)
     }

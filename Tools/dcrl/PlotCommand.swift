@@ -68,13 +68,13 @@ enum PlotCommand: Subcommand {
       labels = Array(all.prefix(count))
     }
     if arguments.string("method") == "tsne" && points.shape[1] != 2 {
-      var configuration = TSNEConfiguration()
+      var configuration = TSNE.Configuration()
       configuration.seed = seed
       configuration.gradientMethod = count > 5_000 ? .fftInterpolation() : .barnesHut(angle: 0.5)
       print("t-SNE of \(count) points × \(points.shape[1]) dimensions…")
       points = try TSNE(configuration: configuration).fit(points).embedding
     } else if arguments.string("method") == "umap" && points.shape[1] != 2 {
-      var configuration = UMAPConfiguration()
+      var configuration = UMAP.Configuration()
       configuration.seed = seed
       print("UMAP of \(count) points × \(points.shape[1]) dimensions…")
       points = try UMAP(configuration: configuration).fit(points).embedding

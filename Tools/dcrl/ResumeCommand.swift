@@ -118,7 +118,7 @@ private struct Resumption {
     // change is the number of epochs.
     let model = try DCRLTrainer(configuration: configuration).branch(
       from: checkpoint, input: x, labels: labels, checkpoints: session.checkpoints,
-      onEpoch: session.onEpoch)
+      progress: session.onEpoch)
     try session.checkInterrupted(epochs: configuration.epochs)
     try session.finish(model, x: x, labels: labels, record: record)
   }
@@ -137,11 +137,11 @@ private struct Resumption {
     try record.save(in: session.checkpoints.directory)
     let autoencoder = try AutoencoderPretrainer.resume(
       from: checkpoint, input: x, checkpoints: session.checkpoints,
-      onEpoch: session.onPretrainingEpoch)
+      progress: session.onPretrainingEpoch)
     try session.checkPretrainingInterrupted(epochs: saved.configuration.epochs)
     let model = try DCRLTrainer(configuration: configuration).fit(
       x, labels: labels, autoencoder: autoencoder, checkpoints: session.checkpoints,
-      onEpoch: session.onEpoch)
+      progress: session.onEpoch)
     try session.checkInterrupted(epochs: configuration.epochs)
     try session.finish(model, x: x, labels: labels, record: record)
   }

@@ -74,15 +74,15 @@ final class TrainingSession {
   }
 
   /// Reports one pretraining epoch; stops (after the pretrainer writes its checkpoint) on Ctrl-C.
-  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> TrainingControl {
+  func onPretrainingEpoch(_ epoch: PretrainingEpoch) -> ProgressAction {
     pretrainingProgress.update(
       step: epoch.epoch, message: "loss \(String(format: "%.5f", epoch.loss))")
     return stopIfInterrupted(pretrainingProgress)
   }
 
-  /// `.stop` (ending `progress`'s line) once SIGINT/SIGTERM has arrived; `.proceed` before.
-  private func stopIfInterrupted(_ progress: ProgressReporter) -> TrainingControl {
-    guard Interrupt.requested else { return .proceed }
+  /// `.stop` (ending `progress`'s line) once SIGINT/SIGTERM has arrived; `.continue` before.
+  private func stopIfInterrupted(_ progress: ProgressReporter) -> ProgressAction {
+    guard Interrupt.requested else { return .continue }
     interrupted = true
     progress.finish()
     return .stop
@@ -104,7 +104,7 @@ final class TrainingSession {
   }
 
   /// Reports and logs one epoch; stops (after the trainer writes a checkpoint) on Ctrl-C.
-  func onEpoch(_ r: DCRLEpochReport) -> TrainingControl {
+  func onEpoch(_ r: DCRLEpochReport) -> ProgressAction {
     // The step counter says which epoch this is; the summary's own "epoch N" would repeat it.
     let counter = "epoch \(r.epoch)  "
     let summary =

@@ -66,7 +66,7 @@ func pretraining(_ c: any Communicator) throws {
   let x = blobs()
   let shard = try RowShard.balanced(rows: x.shape[0], ranks: c.size, rank: c.rank)
   for (epochs, batch) in [(20, 512), (1, 64)] {
-    var configuration = PretrainingConfiguration()
+    var configuration = AutoencoderPretrainer.Configuration()
     configuration.epochs = epochs
     configuration.batchSize = batch
     configuration.noise = 0.2
@@ -78,7 +78,7 @@ func pretraining(_ c: any Communicator) throws {
       shard: x.rows(shard.range), communicator: c, hiddenSizes: [64, 32], latentDimension: 5
     ) { epoch in
       losses.append(epoch.loss)
-      return .proceed
+      return .continue
     }
     let seconds = Date().timeIntervalSince(start)
     var worstLoss = 0.0
@@ -87,7 +87,7 @@ func pretraining(_ c: any Communicator) throws {
       var reference: [Double] = []
       let single = try pretrainer.fit(x, hiddenSizes: [64, 32], latentDimension: 5) { epoch in
         reference.append(epoch.loss)
-        return .proceed
+        return .continue
       }
       for (a, b) in zip(losses, reference) {
         worstLoss = max(worstLoss, abs(a - b) / max(abs(b), 1e-12))

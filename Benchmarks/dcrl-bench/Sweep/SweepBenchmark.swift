@@ -152,7 +152,7 @@ struct Sweep {
     let policy = CheckpointPolicy(
       directory: directory.appendingPathComponent("checkpoint", isDirectory: true), interval: 10)
     let trainer = DCRLTrainer(configuration: configuration)
-    let onEpoch = { (report: DCRLEpochReport) -> TrainingControl in
+    let onEpoch = { (report: DCRLEpochReport) -> ProgressAction in
       if branchEpochs.contains(report.epoch + 1) {
         let keep = branchFile(seed: seed, epoch: report.epoch + 1, variant: index)
         try? FileManager.default.removeItem(at: keep)
@@ -161,7 +161,7 @@ struct Sweep {
       if report.epoch % 10 == 9 {
         self.log("  \(variant.name), seed \(seed): \(report.summary)")
       }
-      return .proceed
+      return .continue
     }
     let start = ContinuousClock.now
     var initializationSeconds: Double?
@@ -172,13 +172,13 @@ struct Sweep {
       log("\(variant.name), seed \(seed): resuming \(policy.file.path)")
       model = try trainer.resume(
         from: policy.file, input: data.features, labels: data.labels, checkpoints: policy,
-        onEpoch: onEpoch)
+        progress: onEpoch)
     } else if let branch {
       origin = "branched at epoch \(branch.epoch)"
       log("\(variant.name), seed \(seed): branching from \(branch.file.path)")
       model = try trainer.branch(
         from: branch.file, input: data.features, labels: data.labels, checkpoints: policy,
-        onEpoch: onEpoch)
+        progress: onEpoch)
     } else {
       origin = "from the start"
       log("\(variant.name), seed \(seed): fitting from the start")
@@ -187,7 +187,7 @@ struct Sweep {
       let fitStart = ContinuousClock.now
       model = try trainer.fit(
         data.features, labels: data.labels, autoencoder: autoencoder, checkpoints: policy,
-        onEpoch: onEpoch)
+        progress: onEpoch)
       // Everything in the fit outside its epochs: the centre initialisation, chiefly.
       initializationSeconds =
         (ContinuousClock.now - fitStart).seconds - model.history.reduce(0) { $0 + $1.seconds }

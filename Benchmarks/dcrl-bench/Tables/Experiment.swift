@@ -125,11 +125,11 @@ struct Experiment {
     let checkpoints = CheckpointPolicy(
       directory: folder.appendingPathComponent("\(name)-checkpoint", isDirectory: true),
       interval: 10)
-    let progress = { (epoch: PretrainingEpoch) -> TrainingControl in
+    let progress = { (epoch: PretrainingEpoch) -> ProgressAction in
       if epoch.epoch % 20 == 19 {
         log("  pretraining epoch \(epoch.epoch + 1): loss \(epoch.loss)")
       }
-      return .proceed
+      return .continue
     }
     let start = ContinuousClock.now
     var earlierSeconds = 0.0
@@ -140,12 +140,12 @@ struct Experiment {
       )
       earlierSeconds = summary.seconds
       trained = try AutoencoderPretrainer.resume(
-        from: checkpoints.pretrainingFile, input: x, checkpoints: checkpoints, onEpoch: progress)
+        from: checkpoints.pretrainingFile, input: x, checkpoints: checkpoints, progress: progress)
     } else {
       log(
         "pretraining the shared autoencoder for \(key), seed \(seed) (\(c.pretraining.epochs) epochs)"
       )
-      trained = try trainer.pretrain(x, checkpoints: checkpoints, onEpoch: progress)
+      trained = try trainer.pretrain(x, checkpoints: checkpoints, progress: progress)
     }
     let seconds = (ContinuousClock.now - start).seconds + earlierSeconds
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -227,7 +227,8 @@ struct Experiment {
     case "sc": return SpectralMethod(clusters: classes, seed: s)
     case "ae-kmeans": return AutoencoderKMeansMethod(clusters: classes, seed: s)
     case "dec", "idec":
-      var c = DECConfiguration(variant: key == "dec" ? .dec : .idec, clusters: classes)
+      var c = DeepEmbeddedClustering.Configuration(
+        variant: key == "dec" ? .dec : .idec, clusters: classes)
       c.seed = s
       if quick {
         c.maxIterations = 20

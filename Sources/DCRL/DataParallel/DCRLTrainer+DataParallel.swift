@@ -9,18 +9,17 @@ import Metrics
 import Tensor
 
 extension DCRLTrainer {
-  /// Fine-tunes `autoencoder` data-parallel: each rank of `communicator` passes its own
-  /// contiguous block of the rows (rank 0 the first) and, optionally, their labels for the
-  /// per-epoch scores.
+  /// Fine-tunes `autoencoder` data-parallel: each rank of `communicator` passes its own contiguous
+  /// block of the rows (rank 0 the first) and, optionally, their labels for the per-epoch scores.
   ///
   /// Every rank draws the single-process run's batch orders, computes the part of each step
   /// that falls on its rows, and takes the step after one all-reduce of the gradients, so the
-  /// result equals ``fit(_:labels:autoencoder:checkpoints:onEpoch:onPretrainingEpoch:)`` on all
+  /// result equals ``fit(_:labels:autoencoder:checkpoints:progress:pretrainingProgress:)`` on all
   /// rows up to floating-point summation order. The centre initialisation runs on rank 0 (on
   /// the gathered codes, or the gathered first rows for the t-SNE start) and is broadcast.
   /// Every rank returns the same model, whose ``DCRLModel/trainingLabels`` cover all rows in
   /// global order. Only rank 0 writes checkpoints; their state does not depend on the number
-  /// of ranks, so ``resume(shard:communicator:from:labels:checkpoints:onEpoch:)`` may continue
+  /// of ranks, so ``resume(shard:communicator:from:labels:checkpoints:progress:)`` may continue
   /// one with another number of ranks.
   ///
   /// Memory per rank: its `n_r × D` rows, one model with its two Adam states, and `O(N·(m + k))`
@@ -34,7 +33,7 @@ extension DCRLTrainer {
   public func fit(
     shard x: Tensor, communicator: any Communicator, labels: [Int]? = nil,
     autoencoder: Autoencoder, checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
     try configuration.validate()
     let data = x.moved(to: backend)
@@ -53,14 +52,10 @@ extension DCRLTrainer {
     }
     let start = try parallelStartingPartition(
       autoencoder: autoencoder, input: data, context: context)
-    let state = DCRLTrainingState(
-      configuration: configuration, autoencoder: autoencoder, centers: start.centers,
-      inputCenters: start.inputCenters,
-      rng: Xoshiro256(seed: configuration.seed ^ 0x5DC4_1C0D_E5EE_D5A1))
-    if configuration.partitionWarmUp != nil { state.initialPartition = start.labels }
+    let state = initialState(autoencoder: autoencoder, start: start)
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
-      onEpoch: onEpoch)
+      progress: progress)
   }
 
   /// Continues, data-parallel, the run saved in the checkpoint at `url` (written by a run on any
@@ -68,12 +63,9 @@ extension DCRLTrainer {
   public func resume(
     shard x: Tensor, communicator: any Communicator, from url: URL, labels: [Int]? = nil,
     checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (DCRLEpochReport) -> TrainingControl = { _ in .proceed }
+    progress: (DCRLEpochReport) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> DCRLModel {
-    let state = try DCRLCheckpoint.read(from: url, on: backend)
-    let data = x.moved(to: backend).converted(to: state.centers.value.dtype)
-    try validateFeatures(data, expectedFeatures: state.autoencoder.inputDimension)
-    try validateLabels(labels, samples: data.shape[0])
+    let (state, data) = try restoredRun(from: url, input: x, labels: labels)
     let context = try ShardContext.make(
       rows: data.shape[0], features: data.shape[1], communicator: communicator)
     if let previous = state.previousLabels, previous.count != context.totalRows {
@@ -85,7 +77,7 @@ extension DCRLTrainer {
     if context.rank == 0 { try checkpoints?.checkWritable() }
     return try train(
       state, input: data, labels: labels, checkpoints: checkpoints, parallel: context,
-      onEpoch: onEpoch)
+      progress: progress)
   }
 
   /// The starting centres, input centres and (for the UMAP + mixture start) the partition of all

@@ -128,11 +128,11 @@ extension AutoencoderPretrainer {
   /// A new autoencoder pretrained data-parallel: each rank of `communicator` passes its own
   /// contiguous block of the rows (rank 0 the first block, and so on).
   ///
-  /// The result equals ``fit(_:hiddenSizes:latentDimension:checkpoints:onEpoch:)`` on all rows
+  /// The result equals ``fit(_:hiddenSizes:latentDimension:checkpoints:progress:)`` on all rows
   /// up to floating-point summation order: every rank draws the single-process run's batches
   /// and noise, computes the loss of the batch rows it holds, and the gradients are all-reduced
   /// before every optimiser step. Every rank returns the same autoencoder. Only rank 0 writes
-  /// checkpoints; `onEpoch` runs on every rank, and a `.stop` from any rank stops all.
+  /// checkpoints; `progress` runs on every rank, and a `.stop` from any rank stops all.
   ///
   /// Memory per rank: its `n_r × D` rows plus one model, its optimiser state and one gradient
   /// buffer. Communication per step: an all-reduce of the `P` gradients (`4·P` bytes in
@@ -144,7 +144,7 @@ extension AutoencoderPretrainer {
   public func fit(
     shard x: Tensor, communicator: any Communicator, hiddenSizes: [Int], latentDimension: Int,
     checkpoints: CheckpointPolicy? = nil,
-    onEpoch: (PretrainingEpoch) -> TrainingControl = { _ in .proceed }
+    progress: (PretrainingEpoch) -> ProgressAction = { _ in .continue }
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     try validateFeatures(x)
@@ -152,11 +152,8 @@ extension AutoencoderPretrainer {
       throw .unsupported("DEC's layer-wise pretraining stage on more than one rank")
     }
     if communicator.rank == 0 { try checkpoints?.checkWritable() }
-    let sizes: [[Int64]]
-    do {
-      sizes = try communicator.allGather([Int64(x.shape[0]), Int64(x.shape[1])])
-    } catch {
-      throw .distributed(error)
+    let sizes = try collective { () throws(DistributedError) in
+      try communicator.allGather([Int64(x.shape[0]), Int64(x.shape[1])])
     }
     if let other = sizes.first(where: { $0[1] != Int64(x.shape[1]) }) {
       throw .input(
@@ -164,26 +161,21 @@ extension AutoencoderPretrainer {
           parameter: "x on rank \(communicator.rank)", features: x.shape[1],
           expected: Int(other[1])))
     }
-    let shard: RowShard
-    do {
-      shard = try RowShard.contiguous(counts: sizes.map { Int($0[0]) })[communicator.rank]
-    } catch {
-      throw .distributed(error)
+    let shard = try collective { () throws(DistributedError) in
+      try RowShard.contiguous(counts: sizes.map { Int($0[0]) })[communicator.rank]
     }
     var rng = Xoshiro256(seed: configuration.seed)
     let autoencoder = Autoencoder(
       inputDimension: x.shape[1], hiddenSizes: hiddenSizes, latentDimension: latentDimension,
       dtype: x.dtype, on: x.backend, using: &rng)
-    do {
+    try collective { () throws(DistributedError) in
       try broadcastParameters(autoencoder.parameters, from: 0, communicator)
-    } catch {
-      throw .distributed(error)
     }
     var optimizer = configuration.makeOptimizer()
     try run(
       autoencoder, on: x, optimizer: &optimizer, rng: &rng, from: 0, records: [],
       checkpoints: checkpoints,
-      parallel: DataParallelStep(communicator: communicator, shard: shard), onEpoch: onEpoch)
+      parallel: DataParallelStep(communicator: communicator, shard: shard), progress: progress)
     return autoencoder
   }
 }
