@@ -25,9 +25,9 @@ import Tensor
 /// let model = try LogisticRegression(configuration: .sklearn021).fit(train, labels: y)
 /// let accuracy = try model.score(test, labels: yTest)
 /// ```
-public struct LogisticRegression: Classifier {
+public struct LogisticRegression: Classifier, PresetClassifier {
   /// The hyperparameters of ``LogisticRegression``.
-  public struct Configuration: Sendable, Codable, Hashable {
+  public struct Configuration: Sendable, Codable, Hashable, PresetConfiguration {
     /// How the model is parameterised and optimised.
     public enum Solver: String, Sendable, Codable, Hashable, CaseIterable {
       /// Multinomial (softmax) model by L-BFGS, intercept unpenalised (scikit-learn ≥ 0.22).
