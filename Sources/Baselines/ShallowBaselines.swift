@@ -70,12 +70,6 @@ struct FittedKMeans: FittedClusteringMethod {
   let encoder: Autoencoder?
   var codes: Tensor?
 
-  init(model: KMeansModel, encoder: Autoencoder?, codes: Tensor? = nil) {
-    self.model = model
-    self.encoder = encoder
-    self.codes = codes
-  }
-
   var trainingLabels: [Int] { model.labels }
   var trainingEmbedding: Tensor? { codes }
 

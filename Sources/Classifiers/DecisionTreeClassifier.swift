@@ -125,12 +125,6 @@ public struct DecisionTreeClassifierModel: ProbabilisticClassifierModel, Codable
   public let featureCount: Int
   let nodes: TreeNodes
 
-  init(classes: [Int], featureCount: Int, nodes: TreeNodes) {
-    self.classes = classes
-    self.featureCount = featureCount
-    self.nodes = nodes
-  }
-
   /// The number of nodes.
   public var nodeCount: Int { nodes.feature.count }
   /// The depth of the deepest leaf (a single-leaf tree has depth 0).

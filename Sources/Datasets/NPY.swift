@@ -270,11 +270,6 @@ private struct PythonLiteralScanner {
   let path: String
   var position = 0
 
-  init(text: [UInt8], path: String) {
-    self.text = text
-    self.path = path
-  }
-
   func failure(_ what: String) -> DatasetError {
     .malformed(
       path: path,
