@@ -40,14 +40,15 @@ let package = Package(
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // MARK: Library modules
-    .target(name: "Tensor", dependencies: ["COpenBLAS", "CCUDA"], swiftSettings: swiftFlags),
+    .target(
+      name: "Tensor", dependencies: ["COpenBLAS", "CCUDA", "CZlib"], swiftSettings: swiftFlags),
     .target(name: "Autograd", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "NN", dependencies: ["Autograd"], swiftSettings: swiftFlags),
-    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: swiftFlags),
+    .target(name: "Datasets", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Clustering", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Metrics", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(name: "Manifold", dependencies: ["Tensor"], swiftSettings: swiftFlags),
-    .target(name: "Plotting", dependencies: ["CZlib"], swiftSettings: swiftFlags),
+    .target(name: "Plotting", dependencies: ["Tensor"], swiftSettings: swiftFlags),
     .target(
       name: "DCRL", dependencies: ["NN", "Clustering", "Manifold", "Metrics", "Distributed"],
       swiftSettings: swiftFlags),

@@ -63,8 +63,7 @@ public struct N2DMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    let autoencoder = try context.autoencoder(for: name, input: x)
-    let codes = autoencoder.encodeAll(x)
+    let (autoencoder, codes) = try context.codes(for: name, input: x)
     let umap = n2dUMAPConfiguration(
       clusters: clusters, neighbors: neighbors, seed: seed, threads: threads)
     context.progress?(

@@ -18,6 +18,15 @@ extension MethodContext {
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
     return autoencoder
   }
+
+  /// The pretrained autoencoder, checked as ``autoencoder(for:input:)`` does, and its codes of
+  /// `x`: the input of the methods that cluster in the code space.
+  func codes(for method: String, input x: Tensor) throws(DCRLError) -> (
+    autoencoder: Autoencoder, codes: Tensor
+  ) {
+    let autoencoder = try self.autoencoder(for: method, input: x)
+    return (autoencoder, autoencoder.encodeAll(x))
+  }
 }
 
 /// K-Means on the raw features (the paper's first baseline), scikit-learn's defaults of the
@@ -60,12 +69,6 @@ struct FittedKMeans: FittedClusteringMethod {
   let model: KMeansModel
   let encoder: Autoencoder?
   var codes: Tensor?
-
-  init(model: KMeansModel, encoder: Autoencoder?, codes: Tensor? = nil) {
-    self.model = model
-    self.encoder = encoder
-    self.codes = codes
-  }
 
   var trainingLabels: [Int] { model.labels }
   var trainingEmbedding: Tensor? { codes }
@@ -157,8 +160,7 @@ public struct AutoencoderKMeansMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    let autoencoder = try context.autoencoder(for: name, input: x)
-    let codes = autoencoder.encodeAll(x)
+    let (autoencoder, codes) = try context.codes(for: name, input: x)
     do {
       let model = try KMeans(clusters: clusters, runs: runs, seed: seed).fit(codes)
       return FittedKMeans(model: model, encoder: autoencoder, codes: codes)

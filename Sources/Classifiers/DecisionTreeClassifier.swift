@@ -108,14 +108,12 @@ public struct DecisionTreeClassifier: Classifier {
     -> DecisionTreeClassifierModel
   {
     try configuration.validate()
-    let features = try hostFloats(x)
-    let encoding = try LabelEncoding(labels, samples: features.rows)
-    let data = TreeTrainingData(features, labels: encoding.encoded, classCount: encoding.count)
+    let data = try TreeTrainingData(x, labels: labels)
     var rng = Xoshiro256(seed: configuration.seed)
     let nodes = growTree(
-      data, weights: nil, growth: configuration.growth(features: features.columns), using: &rng)
+      data, weights: nil, growth: configuration.growth(features: data.features), using: &rng)
     return DecisionTreeClassifierModel(
-      classes: encoding.classes, featureCount: features.columns, nodes: nodes)
+      classes: data.classes, featureCount: data.features, nodes: nodes)
   }
 }
 
@@ -126,12 +124,6 @@ public struct DecisionTreeClassifierModel: ProbabilisticClassifierModel, Codable
   /// The number of features d.
   public let featureCount: Int
   let nodes: TreeNodes
-
-  init(classes: [Int], featureCount: Int, nodes: TreeNodes) {
-    self.classes = classes
-    self.featureCount = featureCount
-    self.nodes = nodes
-  }
 
   /// The number of nodes.
   public var nodeCount: Int { nodes.feature.count }

@@ -48,27 +48,32 @@ public enum DownstreamClassifier: String, Sendable, Codable, Hashable, CaseItera
   public func fit(_ x: Tensor, labels: [Int], preset: ClassifierPreset, seed: UInt64 = 0)
     throws(ClassifierError) -> any ClassifierModel
   {
-    let old = preset == .sklearn021
+    func fit<C: PresetClassifier>(_: C.Type) throws(ClassifierError) -> any ClassifierModel {
+      var configuration: C.Configuration = preset == .sklearn021 ? .sklearn021 : .modern
+      configuration.seed = seed
+      return try C(configuration: configuration).fit(x, labels: labels)
+    }
     switch self {
-    case .logisticRegression:
-      var c: LogisticRegression.Configuration = old ? .sklearn021 : .modern
-      c.seed = seed
-      return try LogisticRegression(configuration: c).fit(x, labels: labels)
-    case .mlp:
-      var c: MLPClassifier.Configuration = old ? .sklearn021 : .modern
-      c.seed = seed
-      return try MLPClassifier(configuration: c).fit(x, labels: labels)
-    case .svm:
-      var c: SupportVectorClassifier.Configuration = old ? .sklearn021 : .modern
-      c.seed = seed
-      return try SupportVectorClassifier(configuration: c).fit(x, labels: labels)
-    case .randomForest:
-      var c: RandomForestClassifier.Configuration = old ? .sklearn021 : .modern
-      c.seed = seed
-      return try RandomForestClassifier(configuration: c).fit(x, labels: labels)
+    case .logisticRegression: return try fit(LogisticRegression.self)
+    case .mlp: return try fit(MLPClassifier.self)
+    case .svm: return try fit(SupportVectorClassifier.self)
+    case .randomForest: return try fit(RandomForestClassifier.self)
     }
   }
 
   /// Whether the two presets configure this classifier identically (true for the MLP).
   public var presetsAgree: Bool { self == .mlp }
+}
+
+/// A classifier of Table 4, built from a configuration with both presets and a seed.
+protocol PresetClassifier: Classifier {
+  associatedtype Configuration: PresetConfiguration
+  init(configuration: Configuration)
+}
+
+/// A classifier configuration with scikit-learn 0.21's and modern defaults, and a seed.
+protocol PresetConfiguration {
+  static var sklearn021: Self { get }
+  static var modern: Self { get }
+  var seed: UInt64 { get set }
 }

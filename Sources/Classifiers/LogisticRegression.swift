@@ -25,9 +25,9 @@ import Tensor
 /// let model = try LogisticRegression(configuration: .sklearn021).fit(train, labels: y)
 /// let accuracy = try model.score(test, labels: yTest)
 /// ```
-public struct LogisticRegression: Classifier {
+public struct LogisticRegression: Classifier, PresetClassifier {
   /// The hyperparameters of ``LogisticRegression``.
-  public struct Configuration: Sendable, Codable, Hashable {
+  public struct Configuration: Sendable, Codable, Hashable, PresetConfiguration {
     /// How the model is parameterised and optimised.
     public enum Solver: String, Sendable, Codable, Hashable, CaseIterable {
       /// Multinomial (softmax) model by L-BFGS, intercept unpenalised (scikit-learn ≥ 0.22).
@@ -154,7 +154,14 @@ public struct LogisticRegression: Classifier {
     let c = configuration
     let lambda = 1 / (c.inverseRegularization * Double(x.rows))
     let stride = x.columns + (c.fitIntercept ? 1 : 0)
-    let weights: [Double]
+    func minimize(
+      _ dimension: Int, _ evaluate: ([Double]) -> (value: Double, gradient: [Double])
+    ) -> LBFGSResult {
+      minimizeLBFGS(
+        start: [Double](repeating: 0, count: dimension), memory: c.memory,
+        maxIterations: c.maxIterations, gradientTolerance: c.tolerance,
+        reductionTolerance: 64 * Double.ulpOfOne, evaluate)
+    }
     let result: LBFGSResult
     if encoding.count == 2 {
       var objective = BinaryLogisticObjective(
@@ -162,23 +169,14 @@ public struct LogisticRegression: Classifier {
         sampleWeights: [Double](repeating: 1 / Double(x.rows), count: x.rows),
         regularization: lambda, interceptColumn: c.fitIntercept ? 1 : nil,
         penalizeIntercept: false)
-      result = minimizeLBFGS(
-        start: [Double](repeating: 0, count: stride), memory: c.memory,
-        maxIterations: c.maxIterations, gradientTolerance: c.tolerance,
-        reductionTolerance: 64 * Double.ulpOfOne
-      ) { objective.valueAndGradient($0) }
-      weights = result.x
+      result = minimize(stride) { objective.valueAndGradient($0) }
     } else {
       let objective = MultinomialLogisticObjective(
         x: x, labels: encoding.encoded, classCount: encoding.count, regularization: lambda,
         fitIntercept: c.fitIntercept)
-      result = minimizeLBFGS(
-        start: [Double](repeating: 0, count: objective.dimension), memory: c.memory,
-        maxIterations: c.maxIterations, gradientTolerance: c.tolerance,
-        reductionTolerance: 64 * Double.ulpOfOne
-      ) { objective.valueAndGradient($0) }
-      weights = result.x
+      result = minimize(objective.dimension) { objective.valueAndGradient($0) }
     }
+    let weights = result.x
     var coefficients: [Double] = []
     var intercepts: [Double] = []
     for row in 0..<(weights.count / stride) {

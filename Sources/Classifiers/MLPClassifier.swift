@@ -25,9 +25,9 @@ import Tensor
 ///
 /// Training runs in the dtype of `x` (float32 or float64, as scikit-learn keeps the input's
 /// float type) on the backend of `x`; the matrix products go through the backend's GEMM.
-public struct MLPClassifier: Classifier {
+public struct MLPClassifier: Classifier, PresetClassifier {
   /// The hyperparameters of ``MLPClassifier``.
-  public struct Configuration: Sendable, Codable, Hashable {
+  public struct Configuration: Sendable, Codable, Hashable, PresetConfiguration {
     /// The hidden units' activation.
     public enum Activation: String, Sendable, Codable, Hashable, CaseIterable {
       /// max(0, z).

@@ -28,19 +28,6 @@ public struct MLPClassifierModel: ProbabilisticClassifierModel, Codable {
   /// The number of epochs run.
   public var iterations: Int { lossCurve.count }
 
-  init(
-    classes: [Int], featureCount: Int, activation: MLPClassifier.Configuration.Activation,
-    weights: [Tensor], biases: [Tensor], lossCurve: [Double], converged: Bool
-  ) {
-    self.classes = classes
-    self.featureCount = featureCount
-    self.activation = activation
-    self.weights = weights
-    self.biases = biases
-    self.lossCurve = lossCurve
-    self.converged = converged
-  }
-
   /// The predicted label of every row of `x`: the most probable class (for two classes,
   /// `classes[1]` when its probability exceeds 0.5).
   ///
@@ -82,9 +69,11 @@ public struct MLPClassifierModel: ProbabilisticClassifierModel, Codable {
     }
     return (probabilities, rows)
   }
+}
 
-  // MARK: Codable
+// MARK: Codable
 
+extension MLPClassifierModel {
   private enum CodingKeys: String, CodingKey {
     case classes, featureCount, activation, dtype, shapes, weights, biases, lossCurve, converged
   }

@@ -146,13 +146,7 @@ struct MoreThuenteLineSearch {
       bracketed = true
     } else if sgnd < 0 {
       // Case 2: a lower value and derivatives of opposite sign: bracketed.
-      let theta = 3 * (fx - fp) / (stp - stx) + dx + dp
-      let s = max(abs(theta), abs(dx), abs(dp))
-      var gamma = s * ((theta / s) * (theta / s) - (dx / s) * (dp / s)).squareRoot()
-      if stp > stx { gamma = -gamma }
-      let p = (gamma - dp) + theta
-      let q = ((gamma - dp) + gamma) + dx
-      let stpc = stp + (p / q) * (stx - stp)
+      let stpc = Self.cubicStep(from: stp, fp, dp, toward: stx, fx, dx)
       let stpq = stp + (dp / (dp - dx)) * (stx - stp)
       stpf = abs(stpc - stp) > abs(stpq - stp) ? stpc : stpq
       bracketed = true
@@ -182,13 +176,7 @@ struct MoreThuenteLineSearch {
     } else {
       // Case 4: a lower value, same-sign derivative that does not decrease in magnitude.
       if bracketed {
-        let theta = 3 * (fp - fy) / (sty - stp) + dy + dp
-        let s = max(abs(theta), abs(dy), abs(dp))
-        var gamma = s * ((theta / s) * (theta / s) - (dy / s) * (dp / s)).squareRoot()
-        if stp > sty { gamma = -gamma }
-        let p = (gamma - dp) + theta
-        let q = ((gamma - dp) + gamma) + dy
-        stpf = stp + (p / q) * (sty - stp)
+        stpf = Self.cubicStep(from: stp, fp, dp, toward: sty, fy, dy)
       } else {
         stpf = stp > stx ? stepMax : stepMin
       }
@@ -208,5 +196,21 @@ struct MoreThuenteLineSearch {
       dx = dp
     }
     step = stpf
+  }
+
+  /// The minimiser of the cubic through `(stp, fp)` and `(t, ft)` with slopes `dp` and `dt`,
+  /// written from `stp`'s side (cases 2 and 4 of `dcstep`).
+  private static func cubicStep(
+    from stp: Double, _ fp: Double, _ dp: Double, toward t: Double, _ ft: Double, _ dt: Double
+  ) -> Double {
+    // 3(ft − fp)/(stp − t) is dcstep's case-4 form 3(fp − fy)/(sty − stp) with both
+    // differences negated: the same quotient (up to the sign of a zero), so the same step.
+    let theta = 3 * (ft - fp) / (stp - t) + dt + dp
+    let s = max(abs(theta), abs(dt), abs(dp))
+    var gamma = s * ((theta / s) * (theta / s) - (dt / s) * (dp / s)).squareRoot()
+    if stp > t { gamma = -gamma }
+    let p = (gamma - dp) + theta
+    let q = ((gamma - dp) + gamma) + dt
+    return stp + (p / q) * (t - stp)
   }
 }

@@ -19,9 +19,9 @@ import Tensor
 ///   distribution matches.
 ///
 /// Trees are grown one after another on the calling thread (scikit-learn's `n_jobs=None`).
-public struct RandomForestClassifier: Classifier {
+public struct RandomForestClassifier: Classifier, PresetClassifier {
   /// The hyperparameters of ``RandomForestClassifier``.
-  public struct Configuration: Sendable, Codable, Hashable {
+  public struct Configuration: Sendable, Codable, Hashable, PresetConfiguration {
     /// The number of trees (100, scikit-learn ≥ 0.22; 10 in 0.21).
     public var trees = 100
     /// Whether each tree sees a bootstrap sample (true) or the whole training set.
@@ -75,29 +75,27 @@ public struct RandomForestClassifier: Classifier {
     -> RandomForestClassifierModel
   {
     try configuration.validate()
-    let features = try hostFloats(x)
-    let encoding = try LabelEncoding(labels, samples: features.rows)
-    let data = TreeTrainingData(features, labels: encoding.encoded, classCount: encoding.count)
-    let growth = configuration.tree.growth(features: features.columns)
+    let data = try TreeTrainingData(x, labels: labels)
+    let growth = configuration.tree.growth(features: data.features)
     var seeds = Xoshiro256(seed: configuration.seed)
     var trees: [DecisionTreeClassifierModel] = []
     for _ in 0..<configuration.trees {
       var rng = Xoshiro256(seed: seeds.next())
       var weights: [Double]? = nil
       if configuration.bootstrap {
-        var counts = [Double](repeating: 0, count: features.rows)
-        for _ in 0..<features.rows {
-          counts[Int(rng.next(upperBound: UInt64(features.rows)))] += 1
+        var counts = [Double](repeating: 0, count: data.samples)
+        for _ in 0..<data.samples {
+          counts[Int(rng.next(upperBound: UInt64(data.samples)))] += 1
         }
         weights = counts
       }
       let nodes = growTree(data, weights: weights, growth: growth, using: &rng)
       trees.append(
         DecisionTreeClassifierModel(
-          classes: encoding.classes, featureCount: features.columns, nodes: nodes))
+          classes: data.classes, featureCount: data.features, nodes: nodes))
     }
     return RandomForestClassifierModel(
-      classes: encoding.classes, featureCount: features.columns, trees: trees)
+      classes: data.classes, featureCount: data.features, trees: trees)
   }
 }
 

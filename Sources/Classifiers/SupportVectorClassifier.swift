@@ -20,9 +20,9 @@ import Tensor
 /// The solver is deterministic; ``Configuration/seed`` has no effect. Probability estimates
 /// (scikit-learn's `probability=True`, Platt scaling with internal cross-validation) are not
 /// provided; ``SupportVectorClassifierModel/decisionValues(_:)`` gives the one-vs-one scores.
-public struct SupportVectorClassifier: Classifier {
+public struct SupportVectorClassifier: Classifier, PresetClassifier {
   /// The hyperparameters of ``SupportVectorClassifier``.
-  public struct Configuration: Sendable, Codable, Hashable {
+  public struct Configuration: Sendable, Codable, Hashable, PresetConfiguration {
     /// How the RBF width γ is chosen.
     public enum Gamma: Sendable, Codable, Hashable {
       /// γ = 1/d (scikit-learn 0.21's default, `gamma='auto'`).

@@ -11,10 +11,16 @@ struct TreeTrainingData: Sendable {
   let columns: [Float]
   let samples: Int
   let features: Int
+  /// Every sample's index into ``classes``.
   let labels: [Int32]
-  let classCount: Int
+  /// The distinct training labels in increasing order.
+  let classes: [Int]
+  var classCount: Int { classes.count }
 
-  init(_ x: HostValues<Float>, labels: [Int], classCount: Int) {
+  /// `x` as float32 columns and `labels` encoded, after the checks every tree's `fit` makes.
+  init(_ x: Tensor, labels: [Int]) throws(ClassifierError) {
+    let x = try hostFloats(x)
+    let encoding = try LabelEncoding(labels, samples: x.rows)
     var columns = [Float](repeating: 0, count: x.values.count)
     for i in 0..<x.rows {
       for f in 0..<x.columns { columns[f * x.rows + i] = x.values[i * x.columns + f] }
@@ -22,8 +28,8 @@ struct TreeTrainingData: Sendable {
     self.columns = columns
     samples = x.rows
     features = x.columns
-    self.labels = labels.map { Int32($0) }
-    self.classCount = classCount
+    self.labels = encoding.encoded.map { Int32($0) }
+    classes = encoding.classes
   }
 }
 

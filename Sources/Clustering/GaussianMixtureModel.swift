@@ -21,17 +21,6 @@ public struct GaussianMixtureModel: Sendable {
   /// Whether the best run met the tolerance before `maxIterations`.
   public let converged: Bool
 
-  init(
-    parameters: MixtureParameters, labels: [Int], lowerBound: Double, iterations: Int,
-    converged: Bool
-  ) {
-    self.parameters = parameters
-    self.labels = labels
-    self.lowerBound = lowerBound
-    self.iterations = iterations
-    self.converged = converged
-  }
-
   /// The number of components `k`.
   public var componentCount: Int { parameters.components }
   /// The covariance form.

@@ -29,6 +29,15 @@ package func checkSoftAssignmentShapes(
   precondition(nu > 0 && nu.isFinite, "\(op): degreesOfFreedom must be positive, got \(nu)")
 }
 
+/// The row softmax of the Student-t logits of `z` against `centers`, after the preconditions
+/// (named after `op`).
+private func studentTSoftmax(
+  _ z: Tensor, _ centers: Tensor, _ nu: Double, _ op: String
+) -> (probabilities: Tensor, logarithms: Tensor) {
+  checkSoftAssignmentShapes(z, centers, nu, op)
+  return rowSoftmax(studentTLogits(pairwiseSquaredDistances(z, centers), nu))
+}
+
 /// DEC's soft assignment of points to cluster centres with a Student-t kernel.
 ///
 /// `q_ij = (1 + ‖z_i − μ_j‖²/ν)^(−(ν+1)/2) / Σ_l (1 + ‖z_i − μ_l‖²/ν)^(−(ν+1)/2)` (DCRL paper
@@ -51,9 +60,7 @@ package func checkSoftAssignmentShapes(
 public func softAssignment(
   _ z: Tensor, centers: Tensor, degreesOfFreedom: Double = 1
 ) -> Tensor {
-  checkSoftAssignmentShapes(z, centers, degreesOfFreedom, "softAssignment")
-  let logits = studentTLogits(pairwiseSquaredDistances(z, centers), degreesOfFreedom)
-  return rowSoftmax(logits).probabilities
+  studentTSoftmax(z, centers, degreesOfFreedom, "softAssignment").probabilities
 }
 
 /// `log q_ij` of ``softAssignment(_:centers:degreesOfFreedom:)``, computed
@@ -64,9 +71,7 @@ public func softAssignment(
 public func logSoftAssignment(
   _ z: Tensor, centers: Tensor, degreesOfFreedom: Double = 1
 ) -> Tensor {
-  checkSoftAssignmentShapes(z, centers, degreesOfFreedom, "logSoftAssignment")
-  let logits = studentTLogits(pairwiseSquaredDistances(z, centers), degreesOfFreedom)
-  return rowSoftmax(logits).logarithms
+  studentTSoftmax(z, centers, degreesOfFreedom, "logSoftAssignment").logarithms
 }
 
 /// DEC's target distribution: the soft assignments sharpened and balanced by cluster size.

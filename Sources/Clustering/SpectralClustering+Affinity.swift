@@ -116,40 +116,26 @@ private func nearestNeighborIndices<T: HostFloat>(
   // Blocks of about 2²⁴ distances keep the GEMM output near 64 MB.
   let block = Swift.max(1, Swift.min(n, (1 << 24) / Swift.max(n, 1)))
   var result = [Int](repeating: 0, count: n * others)
-  var keys = [Double](repeating: .infinity, count: others)
-  var indices = [Int](repeating: -1, count: others)
-  var start = 0
-  while start < n {
-    let rows = start..<Swift.min(start + block, n)
-    let products = matmul(data.rows(rows), data, transposeB: true)  // [b, n]
-    let g = T.elements(of: products.storage)
-    for i in rows {
-      for t in 0..<others {
-        keys[t] = .infinity
-        indices[t] = -1
-      }
-      let row = g + (i - rows.lowerBound) * n
-      let ni = norms[i]
-      var worst = Double.infinity
-      var l = 0
-      while l < n {
-        let key = ni + norms[l] - 2 * Double(row[l])
-        if key < worst && l != i {
-          var position = others - 1
-          while position > 0 && keys[position - 1] > key {
-            keys[position] = keys[position - 1]
-            indices[position] = indices[position - 1]
-            position -= 1
-          }
-          keys[position] = key
-          indices[position] = l
-          worst = keys[others - 1]
+  SmallestList.withTemporary(capacity: others) { nearest in
+    var start = 0
+    while start < n {
+      let rows = start..<Swift.min(start + block, n)
+      let products = matmul(data.rows(rows), data, transposeB: true)  // [b, n]
+      let g = T.elements(of: products.storage)
+      for i in rows {
+        nearest.clear()
+        let row = g + (i - rows.lowerBound) * n
+        let ni = norms[i]
+        var l = 0
+        while l < n {
+          let key = ni + norms[l] - 2 * Double(row[l])
+          if key < nearest.worst && l != i { nearest.insert(key, l) }
+          l &+= 1
         }
-        l &+= 1
+        for t in 0..<others { result[i * others + t] = nearest.indices[t] }
       }
-      for t in 0..<others { result[i * others + t] = indices[t] }
+      start = rows.upperBound
     }
-    start = rows.upperBound
   }
   return result
 }

@@ -21,16 +21,7 @@ import Tensor
 public func softAssignment(
   _ z: Variable, centers: Variable, degreesOfFreedom: Double = 1
 ) -> Variable {
-  checkSoftAssignmentShapes(z.value, centers.value, degreesOfFreedom, "softAssignment")
-  let nu = degreesOfFreedom
-  let squared = pairwiseSquaredDistances(z, centers)
-  let d2 = squared.value
-  let (q, _) = rowSoftmax(studentTLogits(d2, nu))
-  return Variable.record(q, inputs: [squared]) { g, _ in
-    let n = q.shape[0]
-    let logitGradient = q * (g - (g * q).sum(axis: 1).reshaped([n, 1]))
-    return [logitGradient * (-(nu + 1) / 2) / (d2 + nu)]
-  }
+  studentTAssignment(z, centers, degreesOfFreedom, "softAssignment", logarithm: false)
 }
 
 /// `log q_ij` as a differentiable operation, finite where `q` underflows: the form to build
@@ -44,14 +35,24 @@ public func softAssignment(
 public func logSoftAssignment(
   _ z: Variable, centers: Variable, degreesOfFreedom: Double = 1
 ) -> Variable {
-  checkSoftAssignmentShapes(z.value, centers.value, degreesOfFreedom, "logSoftAssignment")
-  let nu = degreesOfFreedom
+  studentTAssignment(z, centers, degreesOfFreedom, "logSoftAssignment", logarithm: true)
+}
+
+/// `q`, or `log q` when `logarithm` is set, recorded with its VJP: the softmax or log-softmax
+/// VJP to the logits `s`, then `∂s_ij/∂d²_ij = −((ν + 1)/2)/(ν + d²_ij)`.
+private func studentTAssignment(
+  _ z: Variable, _ centers: Variable, _ nu: Double, _ op: String, logarithm: Bool
+) -> Variable {
+  checkSoftAssignmentShapes(z.value, centers.value, nu, op)
   let squared = pairwiseSquaredDistances(z, centers)
   let d2 = squared.value
   let (q, logQ) = rowSoftmax(studentTLogits(d2, nu))
-  return Variable.record(logQ, inputs: [squared]) { g, _ in
+  return Variable.record(logarithm ? logQ : q, inputs: [squared]) { g, _ in
     let n = q.shape[0]
-    let logitGradient = g - q * g.sum(axis: 1).reshaped([n, 1])
+    let logitGradient =
+      logarithm
+      ? g - q * g.sum(axis: 1).reshaped([n, 1])
+      : q * (g - (g * q).sum(axis: 1).reshaped([n, 1]))
     return [logitGradient * (-(nu + 1) / 2) / (d2 + nu)]
   }
 }

@@ -50,40 +50,23 @@ public enum DatasetName: String, CaseIterable, Codable, Sendable {
   /// The files the loader reads, with their SHA-256 checksums, in reading order.
   public var files: [DatasetFile] {
     switch self {
-    case .mnistFull:
-      return [
-        mnistFiles["train-images-idx3-ubyte.gz"]!, mnistFiles["train-labels-idx1-ubyte.gz"]!,
-        mnistFiles["t10k-images-idx3-ubyte.gz"]!, mnistFiles["t10k-labels-idx1-ubyte.gz"]!,
-      ]
-    case .mnistTest:
-      return [mnistFiles["t10k-images-idx3-ubyte.gz"]!, mnistFiles["t10k-labels-idx1-ubyte.gz"]!]
-    case .fashionMNIST:
-      return [
-        fashionFiles["train-images-idx3-ubyte.gz"]!, fashionFiles["train-labels-idx1-ubyte.gz"]!,
-        fashionFiles["t10k-images-idx3-ubyte.gz"]!, fashionFiles["t10k-labels-idx1-ubyte.gz"]!,
-      ]
+    case .mnistFull: return mnistFiles
+    case .mnistTest: return Array(mnistFiles[2...])
+    case .fashionMNIST: return fashionFiles
     case .usps:
-      return [
-        DatasetFile(
-          name: "zip.train.gz",
-          sha256: "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16",
-          howToObtain: uspsHint, sources: sources("zip.train.gz", uspsMirrors)),
-        DatasetFile(
-          name: "zip.test.gz",
-          sha256: "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f",
-          howToObtain: uspsHint, sources: sources("zip.test.gz", uspsMirrors)),
-      ]
+      return datasetFiles(
+        ["zip.train.gz", "zip.test.gz"],
+        sha256: [
+          "66ebf231ab51f2cf6ac1a892d0f98ccffee1079d7a5db638c1f11f366046ca16",
+          "8dacc3c6e136af6c3488de9e5113a7daf140c8c2f1f0b61c54ee02f03f1a962f",
+        ], uspsHint, uspsMirrors)
     case .reutersR8:
-      return [
-        DatasetFile(
-          name: "reuters-r8-train.tab",
-          sha256: "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd",
-          howToObtain: reutersHint, sources: sources("reuters-r8-train.tab", reutersMirrors)),
-        DatasetFile(
-          name: "reuters-r8-test.tab",
-          sha256: "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982",
-          howToObtain: reutersHint, sources: sources("reuters-r8-test.tab", reutersMirrors)),
-      ]
+      return datasetFiles(
+        ["reuters-r8-train.tab", "reuters-r8-test.tab"],
+        sha256: [
+          "a6c7542fabf80a285aa11815d507d65c8971af050554eedf75af3c6946c490bd",
+          "8c21d3ca16e720084e9a3e17db5048d214d73df1ffc68094c02d78cf8f366982",
+        ], reutersHint, reutersMirrors)
     }
   }
 
@@ -200,40 +183,36 @@ private func sources(_ name: String, _ mirrors: [String]) -> [URL] {
   mirrors.compactMap { URL(string: $0 + name) }
 }
 
-private let mnistFiles: [String: DatasetFile] = [
-  "train-images-idx3-ubyte.gz": DatasetFile(
-    name: "train-images-idx3-ubyte.gz",
-    sha256: "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-    howToObtain: mnistHint, sources: sources("train-images-idx3-ubyte.gz", mnistMirrors)),
-  "train-labels-idx1-ubyte.gz": DatasetFile(
-    name: "train-labels-idx1-ubyte.gz",
-    sha256: "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-    howToObtain: mnistHint, sources: sources("train-labels-idx1-ubyte.gz", mnistMirrors)),
-  "t10k-images-idx3-ubyte.gz": DatasetFile(
-    name: "t10k-images-idx3-ubyte.gz",
-    sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-    howToObtain: mnistHint, sources: sources("t10k-images-idx3-ubyte.gz", mnistMirrors)),
-  "t10k-labels-idx1-ubyte.gz": DatasetFile(
-    name: "t10k-labels-idx1-ubyte.gz",
-    sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-    howToObtain: mnistHint, sources: sources("t10k-labels-idx1-ubyte.gz", mnistMirrors)),
+/// One ``DatasetFile`` per name, with its SHA-256 and its dataset's hint and mirrors.
+private func datasetFiles(
+  _ names: [String], sha256: [String], _ howToObtain: String, _ mirrors: [String]
+) -> [DatasetFile] {
+  zip(names, sha256).map { name, sha256 in
+    DatasetFile(
+      name: name, sha256: sha256, howToObtain: howToObtain, sources: sources(name, mirrors))
+  }
+}
+
+/// The IDX files of MNIST and Fashion-MNIST in reading order: training, then test.
+private let idxFileNames = [
+  "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+  "t10k-labels-idx1-ubyte.gz",
 ]
 
-private let fashionFiles: [String: DatasetFile] = [
-  "train-images-idx3-ubyte.gz": DatasetFile(
-    name: "train-images-idx3-ubyte.gz",
-    sha256: "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
-    howToObtain: fashionHint, sources: sources("train-images-idx3-ubyte.gz", fashionMirrors)),
-  "train-labels-idx1-ubyte.gz": DatasetFile(
-    name: "train-labels-idx1-ubyte.gz",
-    sha256: "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
-    howToObtain: fashionHint, sources: sources("train-labels-idx1-ubyte.gz", fashionMirrors)),
-  "t10k-images-idx3-ubyte.gz": DatasetFile(
-    name: "t10k-images-idx3-ubyte.gz",
-    sha256: "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
-    howToObtain: fashionHint, sources: sources("t10k-images-idx3-ubyte.gz", fashionMirrors)),
-  "t10k-labels-idx1-ubyte.gz": DatasetFile(
-    name: "t10k-labels-idx1-ubyte.gz",
-    sha256: "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
-    howToObtain: fashionHint, sources: sources("t10k-labels-idx1-ubyte.gz", fashionMirrors)),
-]
+private let mnistFiles = datasetFiles(
+  idxFileNames,
+  sha256: [
+    "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+  ], mnistHint, mnistMirrors)
+
+private let fashionFiles = datasetFiles(
+  idxFileNames,
+  sha256: [
+    "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+  ], fashionHint, fashionMirrors)

@@ -270,11 +270,6 @@ private struct PythonLiteralScanner {
   let path: String
   var position = 0
 
-  init(text: [UInt8], path: String) {
-    self.text = text
-    self.path = path
-  }
-
   func failure(_ what: String) -> DatasetError {
     .malformed(
       path: path,
@@ -287,33 +282,38 @@ private struct PythonLiteralScanner {
     while position < text.count, [0x20, 0x09, 0x0a, 0x0d].contains(text[position]) { position += 1 }
   }
 
-  mutating func expect(_ byte: UInt8) throws(DatasetError) {
+  /// Whether `byte` comes next, after white space; it is consumed when it does.
+  mutating func consume(_ byte: UInt8) -> Bool {
     skipSpace()
-    guard position < text.count, text[position] == byte else {
-      throw failure("'\(Character(Unicode.Scalar(byte)))'")
-    }
+    guard position < text.count, text[position] == byte else { return false }
     position += 1
+    return true
+  }
+
+  mutating func expect(_ byte: UInt8) throws(DatasetError) {
+    guard consume(byte) else { throw failure("'\(Character(Unicode.Scalar(byte)))'") }
+  }
+
+  /// Consumes the `,` after an item of a dict or tuple, or checks that `close` ends it.
+  mutating func separator(before close: UInt8) throws(DatasetError) {
+    skipSpace()
+    let expected = "',' or '\(Character(Unicode.Scalar(close)))'"
+    guard position < text.count else { throw failure(expected) }
+    if text[position] == UInt8(ascii: ",") {
+      position += 1
+    } else if text[position] != close {
+      throw failure(expected)
+    }
   }
 
   mutating func dictionary() throws(DatasetError) -> [String: Value] {
     try expect(UInt8(ascii: "{"))
     var entries: [String: Value] = [:]
-    while true {
-      skipSpace()
-      if position < text.count, text[position] == UInt8(ascii: "}") {
-        position += 1
-        break
-      }
+    while !consume(UInt8(ascii: "}")) {
       let key = try string()
       try expect(UInt8(ascii: ":"))
       entries[key] = try value()
-      skipSpace()
-      guard position < text.count else { throw failure("',' or '}'") }
-      if text[position] == UInt8(ascii: ",") {
-        position += 1
-      } else if text[position] != UInt8(ascii: "}") {
-        throw failure("',' or '}'")
-      }
+      try separator(before: UInt8(ascii: "}"))
     }
     return entries
   }
@@ -361,12 +361,7 @@ private struct PythonLiteralScanner {
   mutating func tuple() throws(DatasetError) -> [Int] {
     try expect(UInt8(ascii: "("))
     var items: [Int] = []
-    while true {
-      skipSpace()
-      if position < text.count, text[position] == UInt8(ascii: ")") {
-        position += 1
-        return items
-      }
+    while !consume(UInt8(ascii: ")")) {
       let start = position
       while position < text.count,
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[position])
@@ -380,13 +375,8 @@ private struct PythonLiteralScanner {
       // Python 2 wrote long integers with an L suffix.
       if position < text.count, text[position] == UInt8(ascii: "L") { position += 1 }
       items.append(item)
-      skipSpace()
-      guard position < text.count else { throw failure("',' or ')'") }
-      if text[position] == UInt8(ascii: ",") {
-        position += 1
-      } else if text[position] != UInt8(ascii: ")") {
-        throw failure("',' or ')'")
-      }
+      try separator(before: UInt8(ascii: ")"))
     }
+    return items
   }
 }

@@ -175,6 +175,16 @@ enum ZipArchive {
 
   // MARK: Writing
 
+  /// The zip64 extended-information extra field (header ID 1) holding `values` as 8-byte
+  /// integers.
+  private static func zip64ExtraField(_ values: [Int]) -> Data {
+    var field = Data()
+    field.appendLittleEndian(UInt16(1))
+    field.appendLittleEndian(UInt16(8 * values.count))
+    for value in values { field.appendLittleEndian(UInt64(value)) }
+    return field
+  }
+
   /// The archive holding `entries`, each stored or deflated.
   ///
   /// - Parameter forceZip64: Write zip64 records even when no size needs them (for tests of
@@ -192,52 +202,38 @@ enum ZipArchive {
         forceZip64 || entry.contents.count >= limit || body.count >= limit || offset >= limit
       let utf8Flag: UInt16 = name.allSatisfy { $0 < 0x80 } ? 0 : 1 << 11
       let version: UInt16 = zip64 ? 45 : 20
-      // Local header: with zip64, both sizes move to the extra field.
-      archive.appendLittleEndian(localSignature)
-      archive.appendLittleEndian(version)
-      archive.appendLittleEndian(utf8Flag)
-      archive.appendLittleEndian(UInt16(compressed ? 8 : 0))
-      archive.appendLittleEndian(UInt16(0))  // time 00:00:00
-      archive.appendLittleEndian(UInt16(0x21))  // date 1980-01-01
-      archive.appendLittleEndian(crc)
-      archive.appendLittleEndian(UInt32(zip64 ? limit : body.count))
-      archive.appendLittleEndian(UInt32(zip64 ? limit : entry.contents.count))
-      archive.appendLittleEndian(UInt16(name.count))
-      archive.appendLittleEndian(UInt16(zip64 ? 20 : 0))
-      archive.append(contentsOf: name)
-      if zip64 {
-        archive.appendLittleEndian(UInt16(1))
-        archive.appendLittleEndian(UInt16(16))
-        archive.appendLittleEndian(UInt64(entry.contents.count))
-        archive.appendLittleEndian(UInt64(body.count))
+      // With zip64, the sizes (and in the directory the offset) move to the extra field.
+      let localExtra = zip64 ? zip64ExtraField([entry.contents.count, body.count]) : Data()
+      let centralExtra =
+        zip64 ? zip64ExtraField([entry.contents.count, body.count, offset]) : Data()
+      // The fields the local header and the central directory entry share.
+      func appendCommonFields(to data: inout Data, extra: Data) {
+        data.appendLittleEndian(version)
+        data.appendLittleEndian(utf8Flag)
+        data.appendLittleEndian(UInt16(compressed ? 8 : 0))
+        data.appendLittleEndian(UInt16(0))  // time 00:00:00
+        data.appendLittleEndian(UInt16(0x21))  // date 1980-01-01
+        data.appendLittleEndian(crc)
+        data.appendLittleEndian(UInt32(zip64 ? limit : body.count))
+        data.appendLittleEndian(UInt32(zip64 ? limit : entry.contents.count))
+        data.appendLittleEndian(UInt16(name.count))
+        data.appendLittleEndian(UInt16(extra.count))
       }
+      archive.appendLittleEndian(localSignature)
+      appendCommonFields(to: &archive, extra: localExtra)
+      archive.append(contentsOf: name)
+      archive.append(localExtra)
       archive.append(body)
-      // Central directory entry: with zip64, sizes and offset move to the extra field.
       directory.appendLittleEndian(centralSignature)
       directory.appendLittleEndian(UInt16(3 << 8) | version)  // made by: Unix
-      directory.appendLittleEndian(version)
-      directory.appendLittleEndian(utf8Flag)
-      directory.appendLittleEndian(UInt16(compressed ? 8 : 0))
-      directory.appendLittleEndian(UInt16(0))
-      directory.appendLittleEndian(UInt16(0x21))
-      directory.appendLittleEndian(crc)
-      directory.appendLittleEndian(UInt32(zip64 ? limit : body.count))
-      directory.appendLittleEndian(UInt32(zip64 ? limit : entry.contents.count))
-      directory.appendLittleEndian(UInt16(name.count))
-      directory.appendLittleEndian(UInt16(zip64 ? 28 : 0))
+      appendCommonFields(to: &directory, extra: centralExtra)
       directory.appendLittleEndian(UInt16(0))  // comment length
       directory.appendLittleEndian(UInt16(0))  // disk number
       directory.appendLittleEndian(UInt16(0))  // internal attributes
       directory.appendLittleEndian(UInt32(0o100644) << 16)  // regular file, rw-r--r--
       directory.appendLittleEndian(UInt32(zip64 ? limit : offset))
       directory.append(contentsOf: name)
-      if zip64 {
-        directory.appendLittleEndian(UInt16(1))
-        directory.appendLittleEndian(UInt16(24))
-        directory.appendLittleEndian(UInt64(entry.contents.count))
-        directory.appendLittleEndian(UInt64(body.count))
-        directory.appendLittleEndian(UInt64(offset))
-      }
+      directory.append(centralExtra)
     }
     let directoryOffset = archive.count
     archive.append(directory)

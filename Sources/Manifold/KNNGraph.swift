@@ -85,10 +85,7 @@ public struct KNNGraph: Sendable, Hashable, Codable {
     exact data: Tensor, neighbors: Int, metric: DistanceMetric = .euclidean,
     includeSelf: Bool = false, threads: Int? = nil
   ) throws(ManifoldError) {
-    let matrix = try KNNGraph.validated(data, neighbors: neighbors, includeSelf: includeSelf)
-    self = exactNeighborGraph(
-      matrix, neighbors: neighbors, metric: metric, includeSelf: includeSelf,
-      threads: resolvedThreadCount(threads))
+    try self.init(data, neighbors, metric, includeSelf, threads, approximately: false)
   }
 
   /// Finds approximately the `neighbors` nearest other samples of every row of `data`, much faster
@@ -116,16 +113,14 @@ public struct KNNGraph: Sendable, Hashable, Codable {
     approximate data: Tensor, neighbors: Int, metric: DistanceMetric = .euclidean,
     includeSelf: Bool = false, threads: Int? = nil
   ) throws(ManifoldError) {
-    let matrix = try KNNGraph.validated(data, neighbors: neighbors, includeSelf: includeSelf)
-    self = approximateNeighborGraph(
-      matrix, neighbors: neighbors, metric: metric, includeSelf: includeSelf,
-      threads: resolvedThreadCount(threads))
+    try self.init(data, neighbors, metric, includeSelf, threads, approximately: true)
   }
 
-  /// The data as a host matrix after the checks both searches share.
-  private static func validated(_ data: Tensor, neighbors: Int, includeSelf: Bool)
-    throws(ManifoldError) -> HostMatrix
-  {
+  /// The exact or approximate search, after the checks both share.
+  private init(
+    _ data: Tensor, _ neighbors: Int, _ metric: DistanceMetric, _ includeSelf: Bool,
+    _ threads: Int?, approximately: Bool
+  ) throws(ManifoldError) {
     let matrix = try HostMatrix(validating: data, parameter: "data")
     try ManifoldError.require(
       neighbors >= 1, "neighbors", neighbors, "an int in the range [1, inf)")
@@ -135,7 +130,13 @@ public struct KNNGraph: Sendable, Hashable, Codable {
         samples: matrix.rows, parameter: "neighbors", value: "\(neighbors)",
         constraint: includeSelf ? "<= n_samples" : "< n_samples")
     }
-    return matrix
+    let threads = resolvedThreadCount(threads)
+    self =
+      approximately
+      ? approximateNeighborGraph(
+        matrix, neighbors: neighbors, metric: metric, includeSelf: includeSelf, threads: threads)
+      : exactNeighborGraph(
+        matrix, neighbors: neighbors, metric: metric, includeSelf: includeSelf, threads: threads)
   }
 
   /// Finds, for every row of `queries`, its exact `neighbors` nearest rows of `reference`.

@@ -103,6 +103,21 @@ struct InterpolationGrid {
     return w * w
   }
 
+  /// Calls `body` with every node of point `i`'s `p × p` stencil on the 2-D grid and its
+  /// interpolation weight `w_x · w_y`, read from `weights` (the buffer of ``weights``).
+  @inline(__always)
+  func forEachStencilNode(
+    of i: Int, _ weights: UnsafePointer<Double>, _ body: (_ node: Int, _ weight: Double) -> Void
+  ) {
+    let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
+    let (wx, wy) = (weights + 2 * i * p, weights + (2 * i + 1) * p)
+    for kx in 0..<p {
+      for ky in 0..<p {
+        body((bx + kx) * nodes + by + ky, wx[kx] * wy[ky])
+      }
+    }
+  }
+
   /// The 2-D forces and Z (see ``FFTRepulsion``).
   func forces2D(_ y: [Double], plan: FFTPlan, threads: Int) -> RepulsiveForces {
     let (m, length) = (nodes, 2 * nodes)
@@ -116,24 +131,17 @@ struct InterpolationGrid {
     // grids one after the other.
     let cells = m * m
     var charges = [Double](repeating: 0, count: 4 * cells)
-    let p = self.p
     charges.withUnsafeMutableBufferPointer { grids in
       weights.withUnsafeBufferPointer { weights in
         let (grids, weights) = (grids.baseAddress!, weights.baseAddress!)
         for i in 0..<count {
           let (y1, y2) = (y[2 * i], y[2 * i + 1])
           let squared = y1 * y1 + y2 * y2
-          let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
-          let (wx, wy) = (weights + 2 * i * p, weights + (2 * i + 1) * p)
-          for kx in 0..<p {
-            for ky in 0..<p {
-              let w = wx[kx] * wy[ky]
-              let node = (bx + kx) * m + by + ky
-              grids[node] += w
-              grids[cells + node] += w * y1
-              grids[2 * cells + node] += w * y2
-              grids[3 * cells + node] += w * squared
-            }
+          forEachStencilNode(of: i, weights) { node, w in
+            grids[node] += w
+            grids[cells + node] += w * y1
+            grids[2 * cells + node] += w * y2
+            grids[3 * cells + node] += w * squared
           }
         }
       }
@@ -174,17 +182,11 @@ struct InterpolationGrid {
             var partial = 0.0
             for i in range {
               var (phi0, phi1, phi2, phi3) = (0.0, 0.0, 0.0, 0.0)
-              let (bx, by) = (Int(firstNode[2 * i]), Int(firstNode[2 * i + 1]))
-              let (wx, wy) = (weights + 2 * i * p, weights + (2 * i + 1) * p)
-              for kx in 0..<p {
-                for ky in 0..<p {
-                  let w = wx[kx] * wy[ky]
-                  let node = (bx + kx) * m + by + ky
-                  phi0 += w * phi[node]
-                  phi1 += w * phi[cells + node]
-                  phi2 += w * phi[2 * cells + node]
-                  phi3 += w * phi[3 * cells + node]
-                }
+              forEachStencilNode(of: i, weights) { node, w in
+                phi0 += w * phi[node]
+                phi1 += w * phi[cells + node]
+                phi2 += w * phi[2 * cells + node]
+                phi3 += w * phi[3 * cells + node]
               }
               let (y1, y2) = (y[2 * i], y[2 * i + 1])
               partial += (1 + y1 * y1 + y2 * y2) * phi0 - 2 * (y1 * phi1 + y2 * phi2) + phi3
@@ -304,18 +306,26 @@ private struct ConvolutionBuffers {
   /// `[2M][2M]` spectrum ends in `re`/`im`.
   private func forwardPasses(width: Int) {
     let n = length
-    plan.transform(
-      re: re, im: im, width: width, scratchRe: scratchRe, scratchIm: scratchIm, inverse: false,
-      threads: threads)
-    transposeMatrix(re, rows: n, columns: width, into: scratchRe)
-    transposeMatrix(im, rows: n, columns: width, into: scratchIm)
-    re.update(from: scratchRe, count: width * n)
-    im.update(from: scratchIm, count: width * n)
+    transform(width: width, inverse: false)
+    transpose(rows: n, columns: width)
     (re + width * n).update(repeating: 0, count: (n - width) * n)
     (im + width * n).update(repeating: 0, count: (n - width) * n)
+    transform(width: n, inverse: false)
+  }
+
+  /// One FFT pass along the first axis of the `[2M][width]` grid in `re`/`im`.
+  private func transform(width: Int, inverse: Bool) {
     plan.transform(
-      re: re, im: im, width: n, scratchRe: scratchRe, scratchIm: scratchIm, inverse: false,
+      re: re, im: im, width: width, scratchRe: scratchRe, scratchIm: scratchIm, inverse: inverse,
       threads: threads)
+  }
+
+  /// Transposes the `rows × columns` grid in `re`/`im` in place, through the scratch buffers.
+  private func transpose(rows: Int, columns: Int) {
+    transposeMatrix(re, rows: rows, columns: columns, into: scratchRe)
+    transposeMatrix(im, rows: rows, columns: columns, into: scratchIm)
+    re.update(from: scratchRe, count: rows * columns)
+    im.update(from: scratchIm, count: rows * columns)
   }
 
   /// The convolutions of the kernel with the real grids `a` and `b` (row-major `M × M`),
@@ -338,17 +348,10 @@ private struct ConvolutionBuffers {
       re[index] *= factor
       im[index] *= factor
     }
-    plan.transform(
-      re: re, im: im, width: n, scratchRe: scratchRe, scratchIm: scratchIm, inverse: true,
-      threads: threads)
+    transform(width: n, inverse: true)
     // Keep the first M rows ([c][k₁], c < M), transpose to [k₁][c], and invert along k₁.
-    transposeMatrix(re, rows: m, columns: n, into: scratchRe)
-    transposeMatrix(im, rows: m, columns: n, into: scratchIm)
-    re.update(from: scratchRe, count: n * m)
-    im.update(from: scratchIm, count: n * m)
-    plan.transform(
-      re: re, im: im, width: m, scratchRe: scratchRe, scratchIm: scratchIm, inverse: true,
-      threads: threads)
+    transpose(rows: m, columns: n)
+    transform(width: m, inverse: true)
     outA.update(from: re, count: m * m)
     outB.update(from: im, count: m * m)
   }

@@ -62,29 +62,7 @@ func forEachInBand<T: HostFloat>(
   }
 }
 
-/// A sorted list of the `capacity` smallest `(key, index)` pairs seen, earlier entries first
-/// among equal keys, stored in caller-owned memory.
-struct SmallestList {
-  let keys: UnsafeMutablePointer<Double>
-  let indices: UnsafeMutablePointer<Int>
-  let capacity: Int
-
-  /// The largest key kept (`+∞` until the list is full).
-  @inline(__always) var worst: Double { keys[capacity - 1] }
-
-  /// Inserts `(key, index)`, which must be smaller than ``worst``, dropping the last entry.
-  @inline(__always)
-  func insert(_ key: Double, _ index: Int) {
-    var position = capacity - 1
-    while position > 0 && keys[position - 1] > key {
-      keys[position] = keys[position - 1]
-      indices[position] = indices[position - 1]
-      position -= 1
-    }
-    keys[position] = key
-    indices[position] = index
-  }
-
+extension SmallestList {
   /// Offers `values[range]` (whose positions are offset by `base`) to the list.
   @inline(__always)
   func offer<T: HostFloat>(_ values: UnsafePointer<T>, _ range: Range<Int>, base: Int) {

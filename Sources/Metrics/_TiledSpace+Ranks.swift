@@ -1,6 +1,8 @@
 // _TiledSpace+Ranks: exact counting of the points ordered before given thresholds, and exact
 // k-nearest-neighbour lists, from approximate GEMM keys.
 
+import Tensor
+
 extension TiledSpace {
   /// The band around threshold `e` of row `i`, in `Element`: a point `l` whose lower key
   /// `s_l + c_l` is below `low` certainly has an exact key below `e`; one whose upper key
@@ -101,20 +103,13 @@ extension TiledSpace {
     if complete || candidates.worst - margin > exact[k - 1].key {
       return exact.prefix(k).map(\.index)
     }
-    let keys = UnsafeMutablePointer<Double>.allocate(capacity: k)
-    let indices = UnsafeMutablePointer<Int>.allocate(capacity: k)
-    defer {
-      keys.deallocate()
-      indices.deallocate()
+    return SmallestList.withTemporary(capacity: k) { best in
+      for l in 0..<count where l != i {
+        let value = key(i, l)
+        if value < best.worst { best.insert(value, l) }
+      }
+      return (0..<k).map { best.indices[$0] }
     }
-    keys.initialize(repeating: .infinity, count: k)
-    indices.initialize(repeating: -1, count: k)
-    let best = SmallestList(keys: keys, indices: indices, capacity: k)
-    for l in 0..<count where l != i {
-      let value = key(i, l)
-      if value < best.worst { best.insert(value, l) }
-    }
-    return (0..<k).map { indices[$0] }
   }
 
   /// The exact `k` nearest neighbours of every row from the candidates of a finished scan.

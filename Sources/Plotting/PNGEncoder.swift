@@ -1,6 +1,6 @@
 // PNGEncoder: 8-bit RGB/RGBA PNG files via zlib deflate, with per-row adaptive filtering.
 
-import CZlib
+import Tensor
 
 /// The pixel layout of an encoded PNG.
 public enum PNGColorType: Sendable, Hashable {
@@ -66,9 +66,7 @@ public func encodePNG(
 
 /// The CRC-32 (ISO 3309, as PNG uses it) of `bytes`, continuing from `crc`.
 public func crc32Checksum(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
-  bytes.withUnsafeBufferPointer { buffer in
-    UInt32(crc32(UInt(crc), buffer.baseAddress, UInt32(buffer.count)))
-  }
+  zlibCRC32(bytes, continuing: crc)
 }
 
 private func appendChunk(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
@@ -130,16 +128,15 @@ func paeth(_ a: Int, _ b: Int, _ c: Int) -> Int {
   return pb <= pc ? b : c
 }
 
+/// The zlib stream of `bytes` at level 9 (the bytes of zlib's `compress2`).
 private func deflate(_ bytes: [UInt8]) throws(PNGError) -> [UInt8] {
-  var length = compressBound(UInt(bytes.count))
-  var out = [UInt8](repeating: 0, count: Int(length))
-  let code = out.withUnsafeMutableBufferPointer { destination in
-    bytes.withUnsafeBufferPointer { source in
-      compress2(destination.baseAddress, &length, source.baseAddress, UInt(source.count), 9)
-    }
+  do {
+    return [UInt8](try zlibDeflate(bytes, format: .zlib, level: 9))
+  } catch {
+    // Only deflateInit2 can fail (out of memory): the output buffer starts at deflateBound.
+    guard case .resources(_, let code) = error else { preconditionFailure("\(error)") }
+    throw .compressionFailed(code: code)
   }
-  guard code == Z_OK else { throw .compressionFailed(code: code) }
-  return Array(out.prefix(Int(length)))
 }
 
 extension Array where Element == UInt8 {

@@ -36,7 +36,7 @@ extension Tensor {
     }
   }
 
-  private init<T>(hostElements: [T], dtype: DType, shape: [Int]?, backend: (any Backend)?) {
+  init<T>(hostElements: [T], dtype: DType, shape: [Int]?, backend: (any Backend)?) {
     let shape = shape ?? [hostElements.count]
     precondition(
       shape.reduce(1, *) == hostElements.count,

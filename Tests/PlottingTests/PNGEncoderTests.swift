@@ -92,6 +92,27 @@ struct PNGEncoderTests {
     #expect(decoded.pixels == pixels)
   }
 
+  @Test("IDAT holds zlib's compress2 of the filtered scanlines at level 9, byte for byte")
+  func idatIsCompress2() throws {
+    let (width, height) = (29, 17)
+    let pixels = (0..<width * height * 3).map { UInt8(truncatingIfNeeded: $0 * 37 ^ $0 >> 3) }
+    let png = try encodePNG(pixels: pixels, width: width, height: height, colorType: .rgb)
+    // Signature (8), IHDR (12 + 13), then the IDAT chunk's length, type and data.
+    let idatStart = 8 + 25
+    let length = png[idatStart..<idatStart + 4].reduce(0) { $0 << 8 | Int($1) }
+    let idat = Array(png[idatStart + 8..<idatStart + 8 + length])
+    let filtered = filterScanlines(pixels, width: width, height: height, channels: 3)
+    var expected = [UInt8](repeating: 0, count: Int(compressBound(UInt(filtered.count))))
+    var expectedLength = UInt(expected.count)
+    let status = expected.withUnsafeMutableBufferPointer { out in
+      filtered.withUnsafeBufferPointer {
+        compress2(out.baseAddress, &expectedLength, $0.baseAddress, UInt($0.count), 9)
+      }
+    }
+    #expect(status == Z_OK)
+    #expect(idat == Array(expected.prefix(Int(expectedLength))))
+  }
+
   @Test("CRC-32 of the ASCII digits is the standard check value 0xCBF43926")
   func crcCheckValue() {
     #expect(crc32Checksum(Array("123456789".utf8)) == 0xCBF4_3926)

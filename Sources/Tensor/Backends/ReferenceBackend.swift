@@ -91,9 +91,9 @@ public final class ReferenceBackend: Backend {
     _: T.Type, _ a: TensorStorage, _ transposeA: Bool, _ b: TensorStorage, _ transposeB: Bool,
     _ c: TensorStorage, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double, _ beta: Double
   ) {
-    let a = a.elements(T.self)
-    let b = b.elements(T.self)
-    let c = c.elements(T.self)
+    let a = T.elements(of: a)
+    let b = T.elements(of: b)
+    let c = T.elements(of: c)
     for i in 0..<m {
       for j in 0..<n {
         var total = 0.0
@@ -121,8 +121,8 @@ public final class ReferenceBackend: Backend {
     _: T.Type, _ op: UnaryOp, _ x: TensorStorage, _ out: TensorStorage
   ) {
     let count = out.count
-    let x = x.elements(T.self)
-    let out = out.elements(T.self)
+    let x = T.elements(of: x)
+    let out = T.elements(of: out)
     for i in 0..<count { out[i] = T(referenceUnary(op, Double(x[i]), rounding: T.self)) }
   }
 
@@ -141,9 +141,9 @@ public final class ReferenceBackend: Backend {
     _: T.Type, _ op: BinaryOp, _ a: TensorStorage, _ aLayout: Broadcast, _ b: TensorStorage,
     _ bLayout: Broadcast, _ out: TensorStorage, _ rows: Int, _ columns: Int
   ) {
-    let a = a.elements(T.self)
-    let b = b.elements(T.self)
-    let out = out.elements(T.self)
+    let a = T.elements(of: a)
+    let b = T.elements(of: b)
+    let out = T.elements(of: out)
     for row in 0..<rows {
       for column in 0..<columns {
         let aValue = a[aLayout.index(row: row, column: column, columns: columns)]
@@ -168,8 +168,8 @@ public final class ReferenceBackend: Backend {
     _: T.Type, _ op: ReduceOp, _ x: TensorStorage, _ outer: Int, _ length: Int, _ inner: Int,
     _ out: TensorStorage
   ) {
-    let x = x.elements(T.self)
-    let out = out.elements(T.self)
+    let x = T.elements(of: x)
+    let out = T.elements(of: out)
     for o in 0..<outer {
       for i in 0..<inner {
         let base = o * length * inner + i
@@ -207,8 +207,8 @@ public final class ReferenceBackend: Backend {
   private static func transpose<T: HostFloat>(
     _: T.Type, _ x: TensorStorage, _ rows: Int, _ columns: Int, _ out: TensorStorage
   ) {
-    let x = x.elements(T.self)
-    let out = out.elements(T.self)
+    let x = T.elements(of: x)
+    let out = T.elements(of: out)
     for r in 0..<rows {
       for c in 0..<columns { out[c * rows + r] = x[r * columns + c] }
     }
@@ -237,8 +237,8 @@ public final class ReferenceBackend: Backend {
     _: T.Type, _ source: TensorStorage, _ indices: [Int], _ rowLength: Int,
     _ out: TensorStorage
   ) {
-    let source = source.elements(T.self)
-    let out = out.elements(T.self)
+    let source = T.elements(of: source)
+    let out = T.elements(of: out)
     for (row, index) in indices.enumerated() {
       for c in 0..<rowLength { out[index * rowLength + c] += source[row * rowLength + c] }
     }
@@ -263,10 +263,10 @@ public final class ReferenceBackend: Backend {
     _ firstMoment: TensorStorage, _ secondMoment: TensorStorage, _ h: AdamStep
   ) {
     let count = parameter.count
-    let p = parameter.elements(T.self)
-    let g = gradient.elements(T.self)
-    let m = firstMoment.elements(T.self)
-    let v = secondMoment.elements(T.self)
+    let p = T.elements(of: parameter)
+    let g = T.elements(of: gradient)
+    let m = T.elements(of: firstMoment)
+    let v = T.elements(of: secondMoment)
     let biasCorrection1 = 1 - T.power(T(h.beta1), T(h.step))
     let biasCorrection2 = 1 - T.power(T(h.beta2), T(h.step))
     let stepSize = T(h.learningRate) / biasCorrection1

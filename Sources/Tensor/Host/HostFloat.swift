@@ -15,10 +15,24 @@ package protocol HostFloat: BinaryFloatingPoint, SIMDScalar, Sendable, Codable {
   static func logarithm(_ x: Self) -> Self
   static func hyperbolicTangent(_ x: Self) -> Self
   static func power(_ x: Self, _ y: Self) -> Self
+}
+
+extension HostFloat {
+  /// The dtype of tensors holding this type.
+  @inlinable package static var dtype: DType { Self.self == Float.self ? .float32 : .float64 }
+
   /// The buffer of `storage`, which must hold this type.
-  static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self>
+  @inlinable
+  package static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Self> {
+    precondition(storage.dtype == dtype, "HostFloat.elements: storage holds \(storage.dtype)")
+    return storage.address.assumingMemoryBound(to: Self.self)
+  }
+
   /// A tensor of this type on the CPU backend holding `values`.
-  static func tensor(_ values: [Self], shape: [Int]) -> Tensor
+  @usableFromInline
+  package static func tensor(_ values: [Self], shape: [Int]) -> Tensor {
+    Tensor(hostElements: values, dtype: dtype, shape: shape, backend: CPUBackend.shared)
+  }
 }
 
 extension Float: HostFloat {
@@ -26,14 +40,6 @@ extension Float: HostFloat {
   @inlinable package static func logarithm(_ x: Float) -> Float { logf(x) }
   @inlinable package static func hyperbolicTangent(_ x: Float) -> Float { tanhf(x) }
   @inlinable package static func power(_ x: Float, _ y: Float) -> Float { powf(x, y) }
-  @usableFromInline
-  package static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Float> {
-    storage.floats
-  }
-  @usableFromInline
-  package static func tensor(_ values: [Float], shape: [Int]) -> Tensor {
-    Tensor(values, shape: shape, on: CPUBackend.shared)
-  }
 }
 
 extension Double: HostFloat {
@@ -41,23 +47,6 @@ extension Double: HostFloat {
   @inlinable package static func logarithm(_ x: Double) -> Double { log(x) }
   @inlinable package static func hyperbolicTangent(_ x: Double) -> Double { tanh(x) }
   @inlinable package static func power(_ x: Double, _ y: Double) -> Double { pow(x, y) }
-  @usableFromInline
-  package static func elements(of storage: TensorStorage) -> UnsafeMutablePointer<Double> {
-    storage.doubles
-  }
-  @usableFromInline
-  package static func tensor(_ values: [Double], shape: [Int]) -> Tensor {
-    Tensor(values, shape: shape, on: CPUBackend.shared)
-  }
-}
-
-extension TensorStorage {
-  /// The host buffer bound to `T`; the dtype must match.
-  @inline(__always)
-  func elements<T: HostFloat>(_: T.Type) -> UnsafeMutablePointer<T> {
-    assert(T.self == (dtype == .float32 ? Float.self : Double.self) as Any.Type)
-    return address.assumingMemoryBound(to: T.self)
-  }
 }
 
 /// Posix-aligned host allocation shared by the host backends.

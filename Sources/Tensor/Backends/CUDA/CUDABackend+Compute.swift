@@ -51,11 +51,11 @@ extension CUDABackend {
     let code = op.kernelCode
     withDevice { _ in
       launch(
-        kernels.unary, linearShape(count),
+        .unary, linearShape(count),
         [
           .int32(code.op), .int64(Int64(count)), .pointer(x.devicePointer),
           .pointer(out.devicePointer), .float(code.p0), .float(code.p1),
-        ], name: "dcrl_unary")
+        ])
     }
   }
 
@@ -75,13 +75,12 @@ extension CUDABackend {
     withDevice { _ in
       if count <= largestInt32Count {
         launch(
-          kernels.binary32, linearShape(count),
-          head + [.uint32(UInt32(count)), .uint32(UInt32(columns))] + tail,
-          name: "dcrl_binary_i32")
+          .binary32, linearShape(count),
+          head + [.uint32(UInt32(count)), .uint32(UInt32(columns))] + tail)
       } else {
         launch(
-          kernels.binary64, linearShape(count),
-          head + [.int64(Int64(count)), .int64(Int64(columns))] + tail, name: "dcrl_binary_i64")
+          .binary64, linearShape(count),
+          head + [.int64(Int64(count)), .int64(Int64(columns))] + tail)
       }
     }
   }
@@ -113,14 +112,14 @@ extension CUDABackend {
     let cap = information.multiprocessors * 32
     withDevice { _ in
       if length <= 32 {
-        launch(kernels.reduceSerial, linearShape(outputs), arguments, name: "dcrl_reduce_serial")
+        launch(.reduceSerial, linearShape(outputs), arguments)
       } else if inner == 1 {
         let shape = LaunchShape(grid: (min(outputs, cap), 1), block: (CUDAKernels.blockSize, 1))
-        launch(kernels.reduceBlock, shape, arguments, name: "dcrl_reduce_block")
+        launch(.reduceBlock, shape, arguments)
       } else {
         let jobs = outer * ((inner + 31) / 32)
         let shape = LaunchShape(grid: (min(jobs, cap), 1), block: (32, 32))
-        launch(kernels.reduceColumns, shape, arguments, name: "dcrl_reduce_columns")
+        launch(.reduceColumns, shape, arguments)
       }
     }
   }
@@ -134,11 +133,11 @@ extension CUDABackend {
       grid: ((columns + 31) / 32, min((rows + 31) / 32, 65_535)), block: (32, 8))
     withDevice { _ in
       launch(
-        kernels.transpose, shape,
+        .transpose, shape,
         [
           .int64(Int64(rows)), .int64(Int64(columns)), .pointer(x.devicePointer),
           .pointer(out.devicePointer),
-        ], name: "dcrl_transpose")
+        ])
     }
   }
 
@@ -157,13 +156,12 @@ extension CUDABackend {
       ]
       if wide {
         launch(
-          kernels.gather64, linearShape(count),
-          [.int64(Int64(count)), .int64(Int64(rowLength))] + tail, name: "dcrl_gather_rows_i64")
+          .gather64, linearShape(count),
+          [.int64(Int64(count)), .int64(Int64(rowLength))] + tail)
       } else {
         launch(
-          kernels.gather32, linearShape(count),
-          [.uint32(UInt32(count)), .uint32(UInt32(rowLength))] + tail,
-          name: "dcrl_gather_rows_i32")
+          .gather32, linearShape(count),
+          [.uint32(UInt32(count)), .uint32(UInt32(rowLength))] + tail)
       }
       releaseBlock(device, bytes: indices32.count * 4, &pool)
     }
@@ -191,12 +189,12 @@ extension CUDABackend {
       let offsets = device + CUdeviceptr(4 * targetCount)
       let sources = offsets + CUdeviceptr(4 * (targetCount + 1))
       launch(
-        kernels.scatterAdd, shape,
+        .scatterAdd, shape,
         [
           .int64(Int64(targetCount)), .int64(Int64(rowLength)), .pointer(device),
           .pointer(offsets), .pointer(sources), .pointer(source.devicePointer),
           .pointer(out.devicePointer),
-        ], name: "dcrl_scatter_add_rows")
+        ])
       releaseBlock(device, bytes: packed.count * 4, &pool)
     }
   }
@@ -218,14 +216,14 @@ extension CUDABackend {
     let stepSize = Float(h.learningRate) / biasCorrection1
     withDevice { _ in
       launch(
-        kernels.adam, linearShape(count),
+        .adam, linearShape(count),
         [
           .int64(Int64(count)), .pointer(parameter.devicePointer),
           .pointer(gradient.devicePointer), .pointer(firstMoment.devicePointer),
           .pointer(secondMoment.devicePointer), .float(beta1), .float(1 - beta1), .float(beta2),
           .float(1 - beta2), .float(Float(h.epsilon)), .float(Float(h.weightDecay)),
           .float(stepSize), .float(biasCorrection2.squareRoot()),
-        ], name: "dcrl_adam")
+        ])
     }
   }
 }

@@ -3,39 +3,38 @@
 
 import CCUDA
 
+/// The kernels of ``CUDAKernels/source``, by their `extern "C"` names.
+enum CUDAKernel: String, CaseIterable {
+  case unary = "dcrl_unary"
+  case binary32 = "dcrl_binary_i32"
+  case binary64 = "dcrl_binary_i64"
+  case reduceSerial = "dcrl_reduce_serial"
+  case reduceBlock = "dcrl_reduce_block"
+  case reduceColumns = "dcrl_reduce_columns"
+  case transpose = "dcrl_transpose"
+  case gather32 = "dcrl_gather_rows_i32"
+  case gather64 = "dcrl_gather_rows_i64"
+  case scatterAdd = "dcrl_scatter_add_rows"
+  case adam = "dcrl_adam"
+}
+
 /// The function handle of every kernel in ``CUDAKernels/source``.
 struct CUDAKernelFunctions: @unchecked Sendable {
-  let unary: CUfunction
-  let binary32: CUfunction
-  let binary64: CUfunction
-  let reduceSerial: CUfunction
-  let reduceBlock: CUfunction
-  let reduceColumns: CUfunction
-  let transpose: CUfunction
-  let gather32: CUfunction
-  let gather64: CUfunction
-  let scatterAdd: CUfunction
-  let adam: CUfunction
+  private let functions: [CUDAKernel: CUfunction]
 
   init(_ driver: CUDADriverFunctions, _ module: CUmodule) throws(BackendError) {
-    func function(_ name: String) throws(BackendError) -> CUfunction {
+    var functions: [CUDAKernel: CUfunction] = [:]
+    for kernel in CUDAKernel.allCases {
       var function: CUfunction?
       try driver.check(
-        driver.cuModuleGetFunction(&function, module, name), "cuModuleGetFunction(\(name))")
-      return function!
+        driver.cuModuleGetFunction(&function, module, kernel.rawValue),
+        "cuModuleGetFunction(\(kernel.rawValue))")
+      functions[kernel] = function!
     }
-    unary = try function("dcrl_unary")
-    binary32 = try function("dcrl_binary_i32")
-    binary64 = try function("dcrl_binary_i64")
-    reduceSerial = try function("dcrl_reduce_serial")
-    reduceBlock = try function("dcrl_reduce_block")
-    reduceColumns = try function("dcrl_reduce_columns")
-    transpose = try function("dcrl_transpose")
-    gather32 = try function("dcrl_gather_rows_i32")
-    gather64 = try function("dcrl_gather_rows_i64")
-    scatterAdd = try function("dcrl_scatter_add_rows")
-    adam = try function("dcrl_adam")
+    self.functions = functions
   }
+
+  subscript(kernel: CUDAKernel) -> CUfunction { functions[kernel]! }
 }
 
 /// One kernel parameter, passed by value.
@@ -58,9 +57,8 @@ let largestInt32Count = Int(Int32.max)
 
 extension CUDABackend {
   /// Queues `kernel` on the stream; call inside ``withDevice(_:)``.
-  func launch(
-    _ kernel: CUfunction, _ shape: LaunchShape, _ arguments: [KernelArgument], name: String
-  ) {
+  func launch(_ kernel: CUDAKernel, _ shape: LaunchShape, _ arguments: [KernelArgument]) {
+    let name = kernel.rawValue
     precondition(shape.grid.x > 0 && shape.grid.y > 0, "CUDABackend: empty launch of \(name)")
     withUnsafeTemporaryAllocation(of: UInt64.self, capacity: arguments.count) { values in
       withUnsafeTemporaryAllocation(
@@ -79,7 +77,7 @@ extension CUDABackend {
         }
         driver.require(
           driver.cuLaunchKernel(
-            kernel, UInt32(shape.grid.x), UInt32(shape.grid.y), 1, UInt32(shape.block.x),
+            kernels[kernel], UInt32(shape.grid.x), UInt32(shape.grid.y), 1, UInt32(shape.block.x),
             UInt32(shape.block.y), 1, 0, stream, pointers.baseAddress, nil),
           "cuLaunchKernel(\(name), grid \(shape.grid), block \(shape.block))")
       }

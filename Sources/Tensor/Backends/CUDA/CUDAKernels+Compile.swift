@@ -106,25 +106,18 @@ extension CUDAKernels {
     let log = programLog(program, nvrtc)
     guard result == 0 else { throw fail("compilation", result, log: log) }
 
+    // PTX text and a CUBIN image are read alike: the size, then the bytes.
+    let (sizeCall, getSize, getBytes) =
+      format == .ptx
+      ? ("nvrtcGetPTXSize", nvrtc.nvrtcGetPTXSize, nvrtc.nvrtcGetPTX)
+      : ("nvrtcGetCUBINSize", nvrtc.nvrtcGetCUBINSize, nvrtc.nvrtcGetCUBIN)
     var size = 0
-    var bytes: [UInt8]
-    switch format {
-    case .ptx:
-      result = nvrtc.nvrtcGetPTXSize(program, &size)
-      guard result == 0 else { throw fail("nvrtcGetPTXSize", result) }
-      bytes = [UInt8](repeating: 0, count: size)
-      result = bytes.withUnsafeMutableBufferPointer {
-        nvrtc.nvrtcGetPTX(
-          program, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
-      }
-    case .cubin:
-      result = nvrtc.nvrtcGetCUBINSize(program, &size)
-      guard result == 0 else { throw fail("nvrtcGetCUBINSize", result) }
-      bytes = [UInt8](repeating: 0, count: size)
-      result = bytes.withUnsafeMutableBufferPointer {
-        nvrtc.nvrtcGetCUBIN(
-          program, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
-      }
+    result = getSize(program, &size)
+    guard result == 0 else { throw fail(sizeCall, result) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    result = bytes.withUnsafeMutableBufferPointer {
+      getBytes(
+        program, UnsafeMutableRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self))
     }
     guard result == 0, size > 0 else { throw fail("reading the \(format.rawValue)", result) }
     return CUDAKernelImage(

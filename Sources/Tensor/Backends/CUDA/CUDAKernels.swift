@@ -127,6 +127,18 @@ public enum CUDAKernels {
       return want_max ? c > b : c < b;
     }
 
+    // Folds value (at position l) into the running result (best, best_index): added for a sum,
+    // else kept when preferred.
+    __device__ __forceinline__ void accumulate(int op, bool want_max, float value, i64 l,
+                                               float &best, i64 &best_index) {
+      if (op == 0) {
+        best += value;
+      } else if (prefer(want_max, value, l, best, best_index)) {
+        best = value;
+        best_index = l;
+      }
+    }
+
     // One thread per output (o, i), looping over the reduced axis in order.
     extern "C" __global__ void __launch_bounds__(DCRL_BLOCK)
     dcrl_reduce_serial(int op, i64 outer, i64 length, i64 inner, const float *x, float *out) {
@@ -170,26 +182,14 @@ public enum CUDAKernels {
         float best = op == 0 ? 0.0f : nan_value();
         i64 best_index = 0x7fffffffffffffffLL;
         for (i64 l = t; l < length; l += DCRL_BLOCK) {
-          const float value = p[l * inner];
-          if (op == 0) {
-            best += value;
-          } else if (prefer(want_max, value, l, best, best_index)) {
-            best = value;
-            best_index = l;
-          }
+          accumulate(op, want_max, p[l * inner], l, best, best_index);
         }
         values[t] = best;
         positions[t] = best_index;
         __syncthreads();
         for (int s = DCRL_BLOCK / 2; s > 0; s >>= 1) {
           if (t < s) {
-            if (op == 0) {
-              values[t] += values[t + s];
-            } else if (prefer(want_max, values[t + s], positions[t + s], values[t],
-                              positions[t])) {
-              values[t] = values[t + s];
-              positions[t] = positions[t + s];
-            }
+            accumulate(op, want_max, values[t + s], positions[t + s], values[t], positions[t]);
           }
           __syncthreads();
         }
@@ -220,13 +220,7 @@ public enum CUDAKernels {
         if (i < inner) {
           const float *p = x + o * length * inner + i;
           for (i64 l = ty; l < length; l += 32) {
-            const float value = p[l * inner];
-            if (op == 0) {
-              best += value;
-            } else if (prefer(want_max, value, l, best, best_index)) {
-              best = value;
-              best_index = l;
-            }
+            accumulate(op, want_max, p[l * inner], l, best, best_index);
           }
         }
         values[ty][tx] = best;
@@ -234,13 +228,8 @@ public enum CUDAKernels {
         __syncthreads();
         for (int s = 16; s > 0; s >>= 1) {
           if (ty < s) {
-            if (op == 0) {
-              values[ty][tx] += values[ty + s][tx];
-            } else if (prefer(want_max, values[ty + s][tx], positions[ty + s][tx], values[ty][tx],
-                              positions[ty][tx])) {
-              values[ty][tx] = values[ty + s][tx];
-              positions[ty][tx] = positions[ty + s][tx];
-            }
+            accumulate(op, want_max, values[ty + s][tx], positions[ty + s][tx], values[ty][tx],
+                       positions[ty][tx]);
           }
           __syncthreads();
         }
