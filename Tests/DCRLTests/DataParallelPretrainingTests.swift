@@ -91,13 +91,17 @@ struct DataParallelPretrainingTests {
     }
   }
 
-  @Test("one rank is the single-process run, bit for bit")
+  @Test("one rank is the single-process run, bit for bit, with and without the layer-wise stage")
   func oneRank() throws {
-    let c = Self.configuration(epochs: 2, batch: 48)
-    let reference = try Self.single(c)
-    let one = try Self.parallel(c, ranks: 1)[0]
-    #expect(one.losses == reference.losses)
-    #expect(one.parameters == reference.parameters)
+    var c = Self.configuration(epochs: 2, batch: 48)
+    for layerWise in [nil, LayerWisePretraining(epochsPerLayer: 2)] {
+      c.layerWise = layerWise
+      let reference = try Self.single(c)
+      let one = try Self.parallel(c, ranks: 1)[0]
+      #expect(one.losses == reference.losses)
+      let sameParameters = one.parameters == reference.parameters
+      #expect(sameParameters, "layer-wise stage: \(layerWise != nil)")
+    }
   }
 
   @Test("a stop on one rank stops all; mismatched features are a typed error on every rank")

@@ -148,8 +148,14 @@ extension AutoencoderPretrainer {
   ) throws(DCRLError) -> Autoencoder {
     try configuration.validate()
     try validateFeatures(x)
-    if communicator.size > 1, configuration.layerWise != nil {
-      throw .unsupported("DEC's layer-wise pretraining stage on more than one rank")
+    if configuration.layerWise != nil {
+      guard communicator.size == 1 else {
+        throw .unsupported("DEC's layer-wise pretraining stage on more than one rank")
+      }
+      // One rank holds every row: the single-process run, its layer-wise stage included.
+      return try fit(
+        x, hiddenSizes: hiddenSizes, latentDimension: latentDimension, checkpoints: checkpoints,
+        progress: progress)
     }
     if communicator.rank == 0 { try checkpoints?.checkWritable() }
     let sizes = try collective { () throws(DistributedError) in
