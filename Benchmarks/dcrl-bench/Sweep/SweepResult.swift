@@ -47,11 +47,9 @@ struct SweepResult: Codable {
     ari = try adjustedRandIndex(labels, truth)
     epochs = model.history.count
     guardStop = model.labelChangeGuardStop
-    let warmUp = model.configuration.warmUpEpochs
     labelChanges = model.history.map(\.labelChange)
-    maxLabelChangeAfterWarmUp =
-      model.history.filter { $0.epoch > warmUp }.map(\.labelChange).max() ?? 0
-    fineTuningSeconds = model.history.reduce(0) { $0 + $1.seconds }
+    maxLabelChangeAfterWarmUp = model.maxLabelChangeAfterWarmUp
+    fineTuningSeconds = model.fineTuningSeconds
     self.initializationSeconds = initializationSeconds
     self.wallSeconds = wallSeconds
     self.origin = origin
@@ -73,6 +71,16 @@ struct SweepResult: Codable {
     try encoder.encode(self).write(
       to: directory.appendingPathComponent("result.json"), options: .atomic)
   }
+}
+
+extension DCRLModel {
+  /// The largest label change of an epoch after the warm-up (epochs > T0) in the history.
+  var maxLabelChangeAfterWarmUp: Double {
+    history.filter { $0.epoch > configuration.warmUpEpochs }.map(\.labelChange).max() ?? 0
+  }
+
+  /// The sum of the history's epoch times.
+  var fineTuningSeconds: Double { history.reduce(0) { $0 + $1.seconds } }
 }
 
 /// Writes `history` to `directory/epochs.csv`, with the columns `dcrl fit` writes.

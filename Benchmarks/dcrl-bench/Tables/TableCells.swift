@@ -50,10 +50,8 @@ extension Experiment {
     if let model = fitted as? DCRLModel {
       arrays["centers"] = model.centers
       values["epochs"] = Double(model.history.count)
-      values["fine_tuning_seconds"] = model.history.reduce(0) { $0 + $1.seconds }
-      values["max_label_change_after_warm_up"] =
-        model.history.filter { $0.epoch > model.configuration.warmUpEpochs }.map(\.labelChange)
-        .max() ?? 0
+      values["fine_tuning_seconds"] = model.fineTuningSeconds
+      values["max_label_change_after_warm_up"] = model.maxLabelChangeAfterWarmUp
     }
     if let dec = fitted as? FittedDEC { values["iterations"] = Double(dec.iterations) }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
