@@ -47,6 +47,11 @@ extension Experiment {
     if let embedding = try fitted.trainingEmbedding ?? fitted.embed(data.features) {
       arrays["embedding"] = embedding
     }
+    if key.hasPrefix("n2d"), let autoencoder {
+      // The codes N2D's manifold step started from, so that Scripts/peer/n2d_peer.py can run
+      // umap-learn and scikit-learn's mixture on exactly the same input.
+      arrays["codes"] = autoencoder.encodeAll(data.features)
+    }
     if let model = fitted as? DCRLModel {
       arrays["centers"] = model.centers
       values["epochs"] = Double(model.history.count)
