@@ -74,21 +74,6 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     if flag == 0 { _ = library.finalize() }
   }
 
-  /// All-reduces the array `buffer` over the ranks.
-  public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
-    throws(DistributedError)
-  {
-    var failure: DistributedError?
-    buffer.withUnsafeMutableBufferPointer { pointer in
-      do {
-        try allReduce(pointer, operation)
-      } catch {
-        failure = error as? DistributedError
-      }
-    }
-    if let failure { throw failure }
-  }
-
   /// All-reduces `buffer` in place with `MPI_IN_PLACE`, in calls of at most `Int32.max`
   /// elements.
   public func allReduce<T: CollectiveScalar>(
