@@ -225,13 +225,7 @@ func allPairsSquaredDistances(_ x: HostMatrix, metric: DistanceMetric) -> [Doubl
   }
   var out = [Double](repeating: 0, count: n * n)
   let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
-  rows.withUnsafeBufferPointer { r in
-    out.withUnsafeMutableBufferPointer { o in
-      hostGEMM(
-        transposeB: true, m: n, n: n, k: d, r.baseAddress, lda: d, r.baseAddress, ldb: d,
-        o.baseAddress, ldc: n)
-    }
-  }
+  hostGEMM(transposeB: true, m: n, n: n, k: d, rows, lda: d, rows, ldb: d, &out, ldc: n)
   for i in 0..<n {
     for j in 0..<n {
       let g = out[i * n + j]
