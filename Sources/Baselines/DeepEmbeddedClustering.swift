@@ -102,12 +102,9 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
       throw .clustering(.tooFewSamples(samples: n, clusters: c.clusters))
     }
     let autoencoder = shared.copy()
-    let initial: KMeansModel
-    do {
-      initial = try KMeans(clusters: c.clusters, runs: c.kMeansRuns, seed: c.seed).fit(
+    let initial = try clustering { () throws(ClusteringError) in
+      try KMeans(clusters: c.clusters, runs: c.kMeansRuns, seed: c.seed).fit(
         autoencoder.encodeAll(x))
-    } catch {
-      throw .clustering(error)
     }
     let centers = Parameter(initial.centers.converted(to: x.dtype), name: "centers")
     let parameters =

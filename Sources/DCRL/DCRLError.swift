@@ -45,3 +45,30 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
 }
 
 extension DCRLError: InputErrorWrapping {}
+
+/// Runs `body`, turning a ``ClusteringError`` into ``DCRLError/clustering(_:)``.
+package func clustering<T>(_ body: () throws(ClusteringError) -> T) throws(DCRLError) -> T {
+  do {
+    return try body()
+  } catch {
+    throw .clustering(error)
+  }
+}
+
+/// Runs `body`, turning a ``ManifoldError`` into ``DCRLError/manifold(_:)``.
+package func manifold<T>(_ body: () throws(ManifoldError) -> T) throws(DCRLError) -> T {
+  do {
+    return try body()
+  } catch {
+    throw .manifold(error)
+  }
+}
+
+/// Runs `body`, turning a ``DistributedError`` into ``DCRLError/distributed(_:)``.
+func collective<T>(_ body: () throws(DistributedError) -> T) throws(DCRLError) -> T {
+  do {
+    return try body()
+  } catch {
+    throw .distributed(error)
+  }
+}

@@ -104,12 +104,9 @@ func withinClusterNeighbors(
     if k < neighbors { truncated += 1 }
     let positions = group.indices.filter { starting(group[$0]) }
     guard !positions.isEmpty else { continue }
-    let graph: KNNGraph
-    do {
-      graph = try KNNGraph(
+    let graph = try manifold { () throws(ManifoldError) in
+      try KNNGraph(
         exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
-    } catch {
-      throw .manifold(error)
     }
     for position in positions {
       for neighbor in graph.neighbors(of: position) {
