@@ -98,18 +98,9 @@ public enum NPY {
   ///   shape disagrees with the bytes after the header.
   public static func decode(_ data: Data, path: String) throws(DatasetError) -> NPYArray {
     let layout = try layout(of: data, path: path, fileSize: data.count)
-    let (elementType, swapBytes, header, dataStart) = (
-      layout.elementType, layout.swapBytes, layout.header, layout.dataStart
-    )
-    var payload = data.subdata(in: (data.startIndex + dataStart)..<data.endIndex)
-    if swapBytes && elementType.byteSize > 1 {
-      payload.withUnsafeMutableBytes { buffer in
-        let size = elementType.byteSize
-        for start in stride(from: 0, to: buffer.count, by: size) {
-          buffer[start..<(start + size)].reverse()
-        }
-      }
-    }
+    let (elementType, header) = (layout.elementType, layout.header)
+    var payload = data.subdata(in: (data.startIndex + layout.dataStart)..<data.endIndex)
+    layout.toNativeByteOrder(&payload)
     if header.fortranOrder && header.shape.count > 1 {
       payload = fortranToC(payload, shape: header.shape, elementSize: elementType.byteSize)
     }
