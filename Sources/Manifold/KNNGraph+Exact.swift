@@ -314,14 +314,13 @@ private func rerank(
     output.distances.withUnsafeMutableBufferPointer { outDistances in
       failedFlags.withUnsafeMutableBufferPointer { failed in
         let (outIndices, outDistances, failed) = (outIndices, outDistances, failed)
-        let chunks = chunkRanges(heapRows, chunkSize: 256)
-        concurrentForEach(chunks.count, threads: threads) { chunk in
+        forEachChunk(of: heapRows, chunkSize: 256, threads: threads) { _, chunk in
           var candidates: [(Double, Int)] = []
           candidates.reserveCapacity(heaps.capacity)
           func exact(_ i: Int, _ j: Int) -> Double {
             querySpace.distance(i, of: queries, j, of: reference, other: referenceSpace)
           }
-          for row in chunks[chunk] {
+          for row in chunk {
             let i = heapRowToQuery?[row] ?? row
             // Exact distances in increasing key order; once a key exceeds (within the error
             // bound) the current keep-th exact distance, no later candidate, and no point
