@@ -109,11 +109,11 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
     let centers = Parameter(initial.centers.converted(to: x.dtype), name: "centers")
     let parameters =
       (c.variant == .idec ? autoencoder.parameters : autoencoder.encoder.parameters) + [centers]
-    var optimizer: any Optimizer
-    switch c.optimizer {
-    case .adam(let rate): optimizer = Adam(learningRate: rate)
-    case .sgd(let rate, let momentum): optimizer = SGD(learningRate: rate, momentum: momentum)
-    }
+    var optimizer: any Optimizer =
+      switch c.optimizer {
+      case .adam(let rate): Adam(learningRate: rate)
+      case .sgd(let rate, let momentum): SGD(learningRate: rate, momentum: momentum)
+      }
     var labels = initial.labels
     var target = Tensor.zeros([n, c.clusters], dtype: x.dtype, on: x.backend)
     var batchIndex = 0

@@ -58,12 +58,12 @@ public enum NPY {
   /// data starts on a 64-byte boundary (a full 64 spaces when already aligned), version 1.0
   /// unless the header needs more than 65,535 bytes.
   public static func header(descriptor: String, fortranOrder: Bool, shape: [Int]) -> Data {
-    let shapeText: String
-    switch shape.count {
-    case 0: shapeText = "()"
-    case 1: shapeText = "(\(shape[0]),)"
-    default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
-    }
+    let shapeText =
+      switch shape.count {
+      case 0: "()"
+      case 1: "(\(shape[0]),)"
+      default: "(" + shape.map(String.init).joined(separator: ", ") + ")"
+      }
     var dictionary =
       "{'descr': '\(descriptor)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
     if let growthAxis = fortranOrder ? shape.last : shape.first {
