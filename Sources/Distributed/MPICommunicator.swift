@@ -84,13 +84,11 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     let op = operation == .sum ? library.sum : library.max
     // Open MPI's MPI_IN_PLACE is the address 1.
     let inPlace = UnsafeRawPointer(bitPattern: 1)
-    var start = 0
-    while start < buffer.count {
+    for start in stride(from: 0, to: buffer.count, by: Int(Int32.max)) {
       let count = min(buffer.count - start, Int(Int32.max))
       try library.check(
         library.allreduce(inPlace, base + start, Int32(count), type, op, library.world),
         "MPI_Allreduce")
-      start += count
     }
   }
 
@@ -101,14 +99,12 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     try validateRoot(root)
     let type = library.datatype(T.collectiveKind)
     let total = buffer.count
-    var start = 0
-    while start < total {
+    for start in stride(from: 0, to: total, by: Int(Int32.max)) {
       let count = min(total - start, Int(Int32.max))
       let code = buffer.withUnsafeMutableBufferPointer {
         library.bcast($0.baseAddress! + start, Int32(count), type, Int32(root), library.world)
       }
       try library.check(code, "MPI_Bcast")
-      start += count
     }
   }
 
