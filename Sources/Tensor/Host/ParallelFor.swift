@@ -92,6 +92,12 @@ package func concurrentForEach(_ count: Int, threads: Int, _ body: (Int) -> Void
   }
 }
 
+/// The ranges of `0..<count` cut into pieces of `chunkSize` (the last one may be shorter).
+package func chunkRanges(_ count: Int, chunkSize: Int) -> [Range<Int>] {
+  precondition(chunkSize > 0, "chunkRanges: chunk size must be positive")
+  return stride(from: 0, to: count, by: chunkSize).map { $0..<min($0 + chunkSize, count) }
+}
+
 /// Runs `body(chunk, range)` for every piece of `0..<count` cut into `chunkSize` elements (the
 /// last one may be shorter), on up to `threads` threads (``concurrentForEach(_:threads:_:)``).
 ///
