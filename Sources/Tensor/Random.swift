@@ -97,8 +97,7 @@ func normalSamples(
   using rng: inout some RandomNumberGenerator
 ) -> [Double] {
   var values = [Double](repeating: 0, count: count)
-  var i = 0
-  while i < count {
+  for i in stride(from: 0, to: count, by: 2) {
     var u1 = rng.nextUnitDouble()
     while u1 <= 0 { u1 = rng.nextUnitDouble() }
     let u2 = rng.nextUnitDouble()
@@ -106,7 +105,6 @@ func normalSamples(
     let angle = 2 * Double.pi * u2
     values[i] = mean + radius * cos(angle)
     if i + 1 < count { values[i + 1] = mean + radius * sin(angle) }
-    i += 2
   }
   return values
 }
