@@ -102,21 +102,18 @@ public struct DeepEmbeddedClustering: ClusteringMethod {
       throw .clustering(.tooFewSamples(samples: n, clusters: c.clusters))
     }
     let autoencoder = shared.copy()
-    let initial: KMeansModel
-    do {
-      initial = try KMeans(clusters: c.clusters, runs: c.kMeansRuns, seed: c.seed).fit(
+    let initial = try clustering { () throws(ClusteringError) in
+      try KMeans(clusters: c.clusters, runs: c.kMeansRuns, seed: c.seed).fit(
         autoencoder.encodeAll(x))
-    } catch {
-      throw .clustering(error)
     }
     let centers = Parameter(initial.centers.converted(to: x.dtype), name: "centers")
     let parameters =
       (c.variant == .idec ? autoencoder.parameters : autoencoder.encoder.parameters) + [centers]
-    var optimizer: any Optimizer
-    switch c.optimizer {
-    case .adam(let rate): optimizer = Adam(learningRate: rate)
-    case .sgd(let rate, let momentum): optimizer = SGD(learningRate: rate, momentum: momentum)
-    }
+    var optimizer: any Optimizer =
+      switch c.optimizer {
+      case .adam(let rate): Adam(learningRate: rate)
+      case .sgd(let rate, let momentum): SGD(learningRate: rate, momentum: momentum)
+      }
     var labels = initial.labels
     var target = Tensor.zeros([n, c.clusters], dtype: x.dtype, on: x.backend)
     var batchIndex = 0

@@ -68,20 +68,14 @@ public struct N2DMethod: ClusteringMethod {
       clusters: clusters, neighbors: neighbors, seed: seed, threads: threads)
     context.progress?(
       MethodProgress("N2D: UMAP of \(codes.shape[0]) codes to \(clusters) dimensions"))
-    let embedding: UMAPEmbedding
-    do {
-      embedding = try UMAP(configuration: umap).fit(codes)
-    } catch {
-      throw .manifold(error)
+    let embedding = try manifold { () throws(ManifoldError) in
+      try UMAP(configuration: umap).fit(codes)
     }
     context.progress?(MethodProgress("N2D: Gaussian mixture with \(clusters) components"))
-    let mixture: GaussianMixtureModel
-    do {
-      mixture = try GaussianMixture(
+    let mixture = try clustering { () throws(ClusteringError) in
+      try GaussianMixture(
         components: clusters, covariance: .full, runs: mixtureRuns, seed: seed
       ).fit(embedding.embedding)
-    } catch {
-      throw .clustering(error)
     }
     return FittedN2D(
       autoencoder: autoencoder, umap: embedding, mixture: mixture, trainingLabels: mixture.labels)
@@ -101,19 +95,13 @@ struct FittedN2D: FittedClusteringMethod {
   /// The UMAP embedding of new samples' codes.
   func embed(_ x: Tensor) throws(DCRLError) -> Tensor? {
     try validateFeatures(x, expectedFeatures: autoencoder.inputDimension)
-    do {
-      return try umap.transform(autoencoder.encodeAll(x))
-    } catch {
-      throw .manifold(error)
+    return try manifold { () throws(ManifoldError) in
+      try umap.transform(autoencoder.encodeAll(x))
     }
   }
 
   func predict(_ x: Tensor) throws(DCRLError) -> [Int] {
     guard let points = try embed(x) else { return [] }
-    do {
-      return try mixture.predict(points)
-    } catch {
-      throw .clustering(error)
-    }
+    return try clustering { () throws(ClusteringError) in try mixture.predict(points) }
   }
 }

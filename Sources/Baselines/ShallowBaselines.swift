@@ -55,12 +55,10 @@ public struct KMeansMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    do {
-      let model = try KMeans(clusters: clusters, runs: runs, seed: seed).fit(x)
-      return FittedKMeans(model: model, encoder: nil)
-    } catch {
-      throw .clustering(error)
+    let model = try clustering { () throws(ClusteringError) in
+      try KMeans(clusters: clusters, runs: runs, seed: seed).fit(x)
     }
+    return FittedKMeans(model: model, encoder: nil)
   }
 }
 
@@ -81,11 +79,7 @@ struct FittedKMeans: FittedClusteringMethod {
 
   func predict(_ x: Tensor) throws(DCRLError) -> [Int] {
     let points = try embed(x) ?? x
-    do {
-      return try model.predict(points)
-    } catch {
-      throw .clustering(error)
-    }
+    return try clustering { () throws(ClusteringError) in try model.predict(points) }
   }
 }
 
@@ -113,12 +107,10 @@ public struct SpectralMethod: ClusteringMethod {
   public func fit(_ x: Tensor, context: MethodContext) throws(DCRLError)
     -> any FittedClusteringMethod
   {
-    do {
-      let model = try SpectralClustering(configuration: configuration).fit(x)
-      return FittedSpectral(trainingLabels: model.labels, trainingEmbedding: model.embedding)
-    } catch {
-      throw .clustering(error)
+    let model = try clustering { () throws(ClusteringError) in
+      try SpectralClustering(configuration: configuration).fit(x)
     }
+    return FittedSpectral(trainingLabels: model.labels, trainingEmbedding: model.embedding)
   }
 }
 
@@ -161,11 +153,9 @@ public struct AutoencoderKMeansMethod: ClusteringMethod {
     -> any FittedClusteringMethod
   {
     let (autoencoder, codes) = try context.codes(for: name, input: x)
-    do {
-      let model = try KMeans(clusters: clusters, runs: runs, seed: seed).fit(codes)
-      return FittedKMeans(model: model, encoder: autoencoder, codes: codes)
-    } catch {
-      throw .clustering(error)
+    let model = try clustering { () throws(ClusteringError) in
+      try KMeans(clusters: clusters, runs: runs, seed: seed).fit(codes)
     }
+    return FittedKMeans(model: model, encoder: autoencoder, codes: codes)
   }
 }

@@ -46,8 +46,6 @@ typedef CUresult (*PFN_cuDevicePrimaryCtxRetain)(CUcontext *context, CUdevice de
 /// Exported as `cuDevicePrimaryCtxRelease_v2`.
 typedef CUresult (*PFN_cuDevicePrimaryCtxRelease)(CUdevice device);
 typedef CUresult (*PFN_cuCtxSetCurrent)(CUcontext context);
-/// Exported as `cuMemGetInfo_v2`.
-typedef CUresult (*PFN_cuMemGetInfo)(size_t *free, size_t *total);
 /// Exported as `cuMemAlloc_v2`.
 typedef CUresult (*PFN_cuMemAlloc)(CUdeviceptr *pointer, size_t bytes);
 /// Exported as `cuMemFree_v2`.

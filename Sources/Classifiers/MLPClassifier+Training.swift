@@ -31,8 +31,7 @@ extension MLPClassifier {
     for epoch in 0..<c.maxIterations {
       if c.shuffle { shuffle(&order, using: &rng) }
       var accumulatedLoss = 0.0
-      var start = 0
-      while start < n {
+      for start in stride(from: 0, to: n, by: batchSize) {
         let end = min(start + batchSize, n)
         let count = end - start
         let batch = c.shuffle ? x.gatheringRows(Array(order[start..<end])) : x.rows(start..<end)
@@ -78,7 +77,6 @@ extension MLPClassifier {
             gradient: biasGradient, firstMoment: &biasFirstMoments[layer],
             secondMoment: &biasSecondMoments[layer], hyperparameters: biasStep)
         }
-        start = end
       }
       let epochLoss = accumulatedLoss / Double(n)
       lossCurve.append(epochLoss)

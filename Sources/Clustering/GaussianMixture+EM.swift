@@ -171,11 +171,7 @@ struct MixtureProblem {
     let k = configuration.components
     var responsibilities = [Double](repeating: 0, count: count * k)
     for (i, label) in labels.enumerated() { responsibilities[i * k + label] = 1 }
-    var parameters = estimate(responsibilities)
-    let total = parameters.weights.reduce(0, +)
-    parameters.weights = parameters.weights.map { $0 / total }
-    try parameters.factorize(regularization: configuration.regularization)
-    return parameters
+    return try estimate(responsibilities)
   }
 
   /// EM from `parameters` until the mean log-likelihood changes by less than the tolerance.
@@ -190,10 +186,7 @@ struct MixtureProblem {
       iterations = iteration
       let previous = lowerBound
       let (responsibilities, meanLogLikelihood) = expectation(parameters)
-      parameters = estimate(responsibilities)
-      let total = parameters.weights.reduce(0, +)
-      parameters.weights = parameters.weights.map { $0 / total }
-      try parameters.factorize(regularization: configuration.regularization)
+      parameters = try estimate(responsibilities)
       lowerBound = meanLogLikelihood
       if abs(lowerBound - previous) < configuration.tolerance {
         converged = true
@@ -235,8 +228,9 @@ struct MixtureProblem {
     mixtureLogProbabilities(data, values, count, parameters)
   }
 
-  /// The M-step: weights (unnormalised counts `n_k`), means and regularised covariances.
-  func estimate(_ responsibilities: [Double]) -> MixtureParameters {
+  /// The M-step: weights (the counts `n_k`, normalised), means and regularised covariances, with
+  /// the precisions' Cholesky factors.
+  func estimate(_ responsibilities: [Double]) throws(ClusteringError) -> MixtureParameters {
     let k = configuration.components
     let d = dimension
     let r = Tensor(responsibilities, shape: [count, k], on: CPUBackend.shared)
@@ -276,9 +270,12 @@ struct MixtureProblem {
         }
       }
     }
-    return MixtureParameters(
-      covariance: configuration.covariance, dimension: d, weights: counts, means: means,
-      covariances: covariances, precisionCholesky: [])
+    let total = counts.reduce(0, +)
+    var parameters = MixtureParameters(
+      covariance: configuration.covariance, dimension: d, weights: counts.map { $0 / total },
+      means: means, covariances: covariances, precisionCholesky: [])
+    try parameters.factorize(regularization: configuration.regularization)
+    return parameters
   }
 }
 

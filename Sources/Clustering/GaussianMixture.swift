@@ -159,12 +159,12 @@ public struct GaussianMixture: Sendable {
     let problem = MixtureProblem(
       values: data.doubles, count: n, dimension: d, configuration: configuration)
     var seeds = Xoshiro256(seed: configuration.seed)
-    let runCount: Int
-    switch configuration.initialization {
-    case .kMeans: runCount = configuration.runs
-    case .parameters: runCount = 1
-    case .partitions(let partitions): runCount = partitions.count
-    }
+    let runCount =
+      switch configuration.initialization {
+      case .kMeans: configuration.runs
+      case .parameters: 1
+      case .partitions(let partitions): partitions.count
+      }
     func run(_ index: Int) throws(ClusteringError) -> (
       parameters: MixtureParameters, lowerBound: Double, iterations: Int, converged: Bool
     ) {

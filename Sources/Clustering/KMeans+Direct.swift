@@ -8,18 +8,6 @@ import Tensor
 /// results independent of the number of workers.
 let kMeansChunk = 4096
 
-/// Runs `body(chunk, range)` for every fixed chunk of `0..<count` on `workers` threads
-/// (Tensor's `concurrentForEach`).
-///
-/// No BLAS call is made inside, so threads never nest around OpenBLAS's own (RELIABILITY R3).
-func forEachChunk(of count: Int, workers: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void)
-{
-  let chunks = (count + kMeansChunk - 1) / kMeansChunk
-  concurrentForEach(chunks, threads: Swift.max(1, workers)) { chunk in
-    body(chunk, (chunk * kMeansChunk)..<Swift.min((chunk + 1) * kMeansChunk, count))
-  }
-}
-
 extension LloydProblem {
   /// ``assign(_:k:)`` for few features: `‖c‖² − 2x·c` accumulated feature by feature over the
   /// column-major copy, per chunk.
@@ -32,7 +20,7 @@ extension LloydProblem {
     }
     let labels = HostBuffer<Int32>(repeating: 0, count: count)
     let (n, d) = (count, dimension)
-    forEachChunk(of: n, workers: workers) { _, range in
+    forEachChunk(of: n, chunkSize: kMeansChunk, threads: Swift.max(1, workers)) { _, range in
       let width = range.count
       let best = UnsafeMutablePointer<T>.allocate(capacity: width)
       let dots = UnsafeMutablePointer<T>.allocate(capacity: width)
@@ -64,7 +52,7 @@ extension LloydProblem {
     let weights = self.weights
     labels.withUnsafeBufferPointer { buffer in
       let labels = SharedPointer(UnsafeMutablePointer(mutating: buffer.baseAddress!))
-      forEachChunk(of: n, workers: workers) { chunk, range in
+      forEachChunk(of: n, chunkSize: kMeansChunk, threads: Swift.max(1, workers)) { chunk, range in
         let sums = partial.pointer + chunk * k * (d + 1)
         for p in range {
           let row = sums + Int(labels.base[p]) * (d + 1)

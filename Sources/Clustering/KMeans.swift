@@ -145,11 +145,11 @@ public struct KMeans: Sendable {
           constraint: "must have \(d) values per row, one per feature"))
     }
     let weights = try validatedWeights(sampleWeights, samples: n)
-    let best: KMeansRun
-    switch data.dtype {
-    case .float32: best = fitRuns(LloydProblem<Float>(data, weights: weights))
-    case .float64: best = fitRuns(LloydProblem<Double>(data, weights: weights))
-    }
+    let best =
+      switch data.dtype {
+      case .float32: fitRuns(LloydProblem<Float>(data, weights: weights))
+      case .float64: fitRuns(LloydProblem<Double>(data, weights: weights))
+      }
     return KMeansModel(
       centers: Tensor(
         converting: best.centers, shape: [configuration.clusters, d], dtype: x.dtype,

@@ -117,9 +117,7 @@ private func nearestNeighborIndices<T: HostFloat>(
   let block = Swift.max(1, Swift.min(n, (1 << 24) / Swift.max(n, 1)))
   var result = [Int](repeating: 0, count: n * others)
   SmallestList.withTemporary(capacity: others) { nearest in
-    var start = 0
-    while start < n {
-      let rows = start..<Swift.min(start + block, n)
+    for rows in chunkRanges(n, chunkSize: block) {
       let products = matmul(data.rows(rows), data, transposeB: true)  // [b, n]
       let g = T.elements(of: products.storage)
       for i in rows {
@@ -134,7 +132,6 @@ private func nearestNeighborIndices<T: HostFloat>(
         }
         for t in 0..<others { result[i * others + t] = nearest.indices[t] }
       }
-      start = rows.upperBound
     }
   }
   return result

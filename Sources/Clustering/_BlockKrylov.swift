@@ -125,15 +125,16 @@ private func orthonormalized(
     (0..<size).reduce(0.0) { $0 + block[$1 * width + c] * block[$1 * width + c] }.squareRoot()
   }
   var w = Tensor(block, shape: [size, width], on: CPUBackend.shared)
-  func project() {
+  /// Removes from `x`'s columns their projections on every block of `basis`.
+  func project(_ x: inout Tensor) {
     for previous in basis {
       let p = Tensor(previous, shape: [size, width], on: CPUBackend.shared)
-      let coefficients = matmul(p, w, transposeA: true)  // [width, width]
-      matmul(p, coefficients, alpha: -1, beta: 1, accumulatingInto: &w)
+      let coefficients = matmul(p, x, transposeA: true)  // [width, columns of x]
+      matmul(p, coefficients, alpha: -1, beta: 1, accumulatingInto: &x)
     }
   }
-  project()
-  project()
+  project(&w)
+  project(&w)
   // Cholesky QR twice (GEMMs only); a block that is numerically rank deficient goes through the
   // slower column-by-column path instead.
   for _ in 0..<2 {
@@ -174,13 +175,8 @@ private func orthonormalized(
       attempts += 1
       var fresh = Tensor(
         (0..<size).map { _ in rng.nextStandardNormal() }, shape: [size, 1], on: CPUBackend.shared)
-      for _ in 0..<2 {
-        for previous in basis {
-          let p = Tensor(previous, shape: [size, width], on: CPUBackend.shared)
-          matmul(
-            p, matmul(p, fresh, transposeA: true), alpha: -1, beta: 1, accumulatingInto: &fresh)
-        }
-      }
+      project(&fresh)
+      project(&fresh)
       let freshValues = fresh.doubles
       for i in 0..<size { values[i * width + c] = freshValues[i] }
       original = freshValues.reduce(0.0) { $0 + $1 * $1 }.squareRoot()

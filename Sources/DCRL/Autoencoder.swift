@@ -99,12 +99,5 @@ public final class Autoencoder: Layer {
 func mapChunks(_ x: Tensor, chunkSize: Int, _ body: (Tensor) -> Tensor) -> Tensor {
   let n = x.shape[0]
   if n <= chunkSize { return body(x) }
-  var parts: [Tensor] = []
-  var start = 0
-  while start < n {
-    let end = min(start + chunkSize, n)
-    parts.append(body(x.rows(start..<end)))
-    start = end
-  }
-  return Tensor.concatenatingRows(parts)
+  return Tensor.concatenatingRows(chunkRanges(n, chunkSize: chunkSize).map { body(x.rows($0)) })
 }

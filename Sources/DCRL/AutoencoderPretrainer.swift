@@ -216,9 +216,7 @@ extension AutoencoderPretrainer {
   /// batches of ``AutoencoderPretrainer/Configuration/batchSize``, the last partial batch kept.
   func epochBatches(_ n: Int, using rng: inout Xoshiro256) -> [[Int]] {
     let order = randomPermutation(n, using: &rng)
-    return stride(from: 0, to: n, by: configuration.batchSize).map {
-      Array(order[$0..<min($0 + configuration.batchSize, n)])
-    }
+    return chunkRanges(n, chunkSize: configuration.batchSize).map { Array(order[$0]) }
   }
 }
 

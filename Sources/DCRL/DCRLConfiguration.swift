@@ -163,16 +163,16 @@ extension DCRLConfiguration {
 
   private mutating func applyCodeSettings(for dataset: Benchmark) {
     // (clu_num, n_clusters, noise, ae_epochs, seed, start_time) from param/*.json.
-    let table: (Int, Int, Double, Int, UInt64, Int)
-    switch dataset {
-    case .mnistFull: table = (3000, 10, 0.2, 200, 0, 10)
-    case .mnistTest: table = (10000, 10, 0.2, 200, 0, 30)
-    case .usps: table = (3000, 10, 0.23, 200, 0, 50)
-    case .fashionMNIST: table = (3000, 10, 0.2, 200, 0, 30)
-    case .reuters: table = (3000, 4, 0.2, 200, 4, 30)
-    case .har: table = (5000, 6, 0.2, 200, 5, 30)
-    case .pendigits: table = (4000, 10, 0.2, 500, 0, 50)
-    }
+    let table: (Int, Int, Double, Int, UInt64, Int) =
+      switch dataset {
+      case .mnistFull: (3000, 10, 0.2, 200, 0, 10)
+      case .mnistTest: (10000, 10, 0.2, 200, 0, 30)
+      case .usps: (3000, 10, 0.23, 200, 0, 50)
+      case .fashionMNIST: (3000, 10, 0.2, 200, 0, 30)
+      case .reuters: (3000, 4, 0.2, 200, 4, 30)
+      case .har: (5000, 6, 0.2, 200, 5, 30)
+      case .pendigits: (4000, 10, 0.2, 500, 0, 50)
+      }
     initializationSubsetSize = table.0
     clusters = table.1
     pretraining.noise = table.2

@@ -45,3 +45,29 @@ public enum DCRLError: Error, CustomStringConvertible, Equatable {
 }
 
 extension DCRLError: InputErrorWrapping {}
+
+/// Runs `body`, turning its error into a ``DCRLError`` with `wrap`.
+private func wrapping<T, Failure>(
+  _ body: () throws(Failure) -> T, _ wrap: (Failure) -> DCRLError
+) throws(DCRLError) -> T {
+  do {
+    return try body()
+  } catch {
+    throw wrap(error)
+  }
+}
+
+/// Runs `body`, turning a ``ClusteringError`` into ``DCRLError/clustering(_:)``.
+package func clustering<T>(_ body: () throws(ClusteringError) -> T) throws(DCRLError) -> T {
+  try wrapping(body, DCRLError.clustering)
+}
+
+/// Runs `body`, turning a ``ManifoldError`` into ``DCRLError/manifold(_:)``.
+package func manifold<T>(_ body: () throws(ManifoldError) -> T) throws(DCRLError) -> T {
+  try wrapping(body, DCRLError.manifold)
+}
+
+/// Runs `body`, turning a ``DistributedError`` into ``DCRLError/distributed(_:)``.
+func collective<T>(_ body: () throws(DistributedError) -> T) throws(DCRLError) -> T {
+  try wrapping(body, DCRLError.distributed)
+}

@@ -42,20 +42,13 @@ extension DCRLTrainer {
       tsne.seed = c.seed
       // sklearn requires perplexity < n; keep 30 whenever the subset allows it.
       tsne.perplexity = min(tsne.perplexity, Double(count - 1) / 3)
-      do {
-        points = try TSNE(configuration: tsne).fit(codes).embedding
-      } catch {
-        throw .manifold(error)
+      points = try manifold { () throws(ManifoldError) in
+        try TSNE(configuration: tsne).fit(codes).embedding
       }
     }
     let kmeans = KMeans(
       clusters: c.clusters, runs: c.initializationKMeansRuns, seed: c.initializationKMeansSeed)
-    let labels: [Int]
-    do {
-      labels = try kmeans.fit(points).labels
-    } catch {
-      throw .clustering(error)
-    }
+    let labels = try clustering { () throws(ClusteringError) in try kmeans.fit(points).labels }
     return (
       clusterMeans(codes, labels: labels, clusters: c.clusters, fallback: nil),
       clusterMeans(subset, labels: labels, clusters: c.clusters, fallback: nil),

@@ -139,12 +139,8 @@ public struct DCRLTrainer {
       throw .clustering(.tooFewSamples(samples: data.shape[0], clusters: configuration.clusters))
     }
     try checkpoints?.checkWritable()
-    let network: Autoencoder
-    if let autoencoder {
-      network = autoencoder
-    } else {
-      network = try pretrain(data, progress: pretrainingProgress)
-    }
+    let network =
+      if let autoencoder { autoencoder } else { try pretrain(data, progress: pretrainingProgress) }
     try checkAutoencoder(network, features: data.shape[1])
     let start = try startingPartition(autoencoder: network, input: data)
     let state = initialState(autoencoder: network, start: start)
@@ -257,18 +253,18 @@ public struct DCRLTrainer {
     let weights = EpochWeights(epoch: epoch, configuration: c)
     let latent = state.autoencoder.encodeAll(x, chunkSize: c.fullPassChunkSize)
     let warmUpPartition = epoch < c.warmUpEpochs ? state.initialPartition : nil
-    let structure: EpochStructure
-    if let context {
-      structure = try EpochStructure.computeSharded(
-        input: x, latent: latent, centers: state.centers.value,
-        previousInputCenters: state.inputCenters, weights: weights, configuration: c,
-        warmUpPartition: warmUpPartition, context: context)
-    } else {
-      structure = try EpochStructure.compute(
-        input: x, latent: latent, centers: state.centers.value,
-        previousInputCenters: state.inputCenters,
-        weights: weights, configuration: c, warmUpPartition: warmUpPartition)
-    }
+    let structure =
+      if let context {
+        try EpochStructure.computeSharded(
+          input: x, latent: latent, centers: state.centers.value,
+          previousInputCenters: state.inputCenters, weights: weights, configuration: c,
+          warmUpPartition: warmUpPartition, context: context)
+      } else {
+        try EpochStructure.compute(
+          input: x, latent: latent, centers: state.centers.value,
+          previousInputCenters: state.inputCenters,
+          weights: weights, configuration: c, warmUpPartition: warmUpPartition)
+      }
     let n = context?.totalRows ?? x.shape[0]
     let changed = labelChange(from: state.previousLabels, to: structure.labels)
     if let threshold = guardThreshold(epoch: epoch, state: state), changed > threshold {

@@ -156,9 +156,7 @@ final class DCRLTrainingState {
     let chunk = configuration.fullPassChunkSize
     let encoderParameters = autoencoder.encoder.parameters
     var accumulated: [Tensor]?
-    var start = 0
-    while start < n {
-      let rows = start..<min(start + chunk, n)
+    for rows in chunkRanges(n, chunkSize: chunk) {
       let upstream = codeGradient.rows(rows)
       let (_, gradients) = valueWithGradient(at: encoderParameters) {
         (autoencoder.encode(Variable(x.rows(rows))) * upstream).sum()
@@ -169,7 +167,6 @@ final class DCRLTrainingState {
       } else {
         accumulated = gradients
       }
-      start = rows.upperBound
     }
     for (parameter, gradient) in zip(encoderParameters, accumulated ?? []) {
       parameter.gradient = gradient

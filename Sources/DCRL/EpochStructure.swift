@@ -59,14 +59,10 @@ func isometryPairs(
     latent: latent, labels: labels, clusters: clusters, neighbors: neighbors)
   let (first, second) = (pairs.first, pairs.second)
   let scale = 1 / Double(input.shape[1]).squareRoot()
-  var parts: [Tensor] = []
-  var start = 0
-  while start < first.count {
-    let end = min(start + chunkSize, first.count)
-    let a = input.gatheringRows(Array(first[start..<end]))
-    let b = input.gatheringRows(Array(second[start..<end]))
-    parts.append(((a - b).squared().sum(axis: 1).clamped(lower: 1e-8).sqrt()) * scale)
-    start = end
+  let parts = chunkRanges(first.count, chunkSize: chunkSize).map { chunk in
+    let a = input.gatheringRows(Array(first[chunk]))
+    let b = input.gatheringRows(Array(second[chunk]))
+    return ((a - b).squared().sum(axis: 1).clamped(lower: 1e-8).sqrt()) * scale
   }
   let distances =
     parts.isEmpty
@@ -104,12 +100,9 @@ func withinClusterNeighbors(
     if k < neighbors { truncated += 1 }
     let positions = group.indices.filter { starting(group[$0]) }
     guard !positions.isEmpty else { continue }
-    let graph: KNNGraph
-    do {
-      graph = try KNNGraph(
+    let graph = try manifold { () throws(ManifoldError) in
+      try KNNGraph(
         exact: latent.gatheringRows(group), neighbors: k, metric: .euclidean, includeSelf: false)
-    } catch {
-      throw .manifold(error)
     }
     for position in positions {
       for neighbor in graph.neighbors(of: position) {

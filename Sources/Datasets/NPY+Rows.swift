@@ -10,6 +10,18 @@ struct NPYLayout {
   let elementType: NPYArray.ElementType
   let swapBytes: Bool
   let dataStart: Int
+
+  /// Reverses the bytes of every element of `payload` when the file's byte order is not the
+  /// machine's.
+  func toNativeByteOrder(_ payload: inout Data) {
+    let size = elementType.byteSize
+    guard swapBytes && size > 1 else { return }
+    payload.withUnsafeMutableBytes { buffer in
+      for start in stride(from: 0, to: buffer.count, by: size) {
+        buffer[start..<(start + size)].reverse()
+      }
+    }
+  }
 }
 
 extension NPY {
@@ -59,14 +71,7 @@ extension NPY {
         path: url.path,
         detail: "rows \(rows) end after \(payload.count) of \(rows.count * rowBytes) bytes")
     }
-    if layout.swapBytes && layout.elementType.byteSize > 1 {
-      payload.withUnsafeMutableBytes { buffer in
-        let size = layout.elementType.byteSize
-        for start in stride(from: 0, to: buffer.count, by: size) {
-          buffer[start..<(start + size)].reverse()
-        }
-      }
-    }
+    layout.toNativeByteOrder(&payload)
     return NPYArray(
       elementType: layout.elementType, shape: [rows.count] + shape.dropFirst(), data: payload,
       source: url.path)

@@ -58,12 +58,12 @@ public enum NPY {
   /// data starts on a 64-byte boundary (a full 64 spaces when already aligned), version 1.0
   /// unless the header needs more than 65,535 bytes.
   public static func header(descriptor: String, fortranOrder: Bool, shape: [Int]) -> Data {
-    let shapeText: String
-    switch shape.count {
-    case 0: shapeText = "()"
-    case 1: shapeText = "(\(shape[0]),)"
-    default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
-    }
+    let shapeText =
+      switch shape.count {
+      case 0: "()"
+      case 1: "(\(shape[0]),)"
+      default: "(" + shape.map(String.init).joined(separator: ", ") + ")"
+      }
     var dictionary =
       "{'descr': '\(descriptor)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
     if let growthAxis = fortranOrder ? shape.last : shape.first {
@@ -98,18 +98,9 @@ public enum NPY {
   ///   shape disagrees with the bytes after the header.
   public static func decode(_ data: Data, path: String) throws(DatasetError) -> NPYArray {
     let layout = try layout(of: data, path: path, fileSize: data.count)
-    let (elementType, swapBytes, header, dataStart) = (
-      layout.elementType, layout.swapBytes, layout.header, layout.dataStart
-    )
-    var payload = data.subdata(in: (data.startIndex + dataStart)..<data.endIndex)
-    if swapBytes && elementType.byteSize > 1 {
-      payload.withUnsafeMutableBytes { buffer in
-        let size = elementType.byteSize
-        for start in stride(from: 0, to: buffer.count, by: size) {
-          buffer[start..<(start + size)].reverse()
-        }
-      }
-    }
+    let (elementType, header) = (layout.elementType, layout.header)
+    var payload = data.subdata(in: (data.startIndex + layout.dataStart)..<data.endIndex)
+    layout.toNativeByteOrder(&payload)
     if header.fortranOrder && header.shape.count > 1 {
       payload = fortranToC(payload, shape: header.shape, elementSize: elementType.byteSize)
     }

@@ -92,8 +92,7 @@ public struct SHA256: Sendable {
       withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
         let w = schedule.baseAddress!
         var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-        var offset = 0
-        while offset < blocks.count {
+        for offset in stride(from: 0, to: blocks.count, by: 64) {
           // 1. The message schedule W₀…W₆₃.
           for t in 0..<16 {
             w[t] = UInt32(
@@ -139,7 +138,6 @@ public struct SHA256: Sendable {
           h5 &+= f
           h6 &+= g
           h7 &+= h
-          offset += 64
         }
         state = (h0, h1, h2, h3, h4, h5, h6, h7)
       }

@@ -27,7 +27,8 @@ public protocol Communicator: AnyObject, Sendable {
   var size: Int { get }
 
   /// Replaces `buffer` on every rank by the element-wise `operation` over all ranks' buffers,
-  /// which must have the same length everywhere.
+  /// which must have the same length everywhere. By default, the in-place form over the array's
+  /// storage.
   func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
     throws(DistributedError)
 
@@ -55,6 +56,15 @@ public protocol Communicator: AnyObject, Sendable {
 }
 
 extension Communicator {
+  /// All-reduces the array `buffer` in place over its storage.
+  public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
+    throws(DistributedError)
+  {
+    try buffer.withUnsafeMutableBufferPointer { (pointer) throws(DistributedError) in
+      try allReduce(pointer, operation)
+    }
+  }
+
   /// The sum over all ranks of `buffer`.
   public func allReduceSum<T: CollectiveScalar>(_ buffer: inout [T]) throws(DistributedError) {
     try allReduce(&buffer, .sum)

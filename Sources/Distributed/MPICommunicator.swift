@@ -74,21 +74,6 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     if flag == 0 { _ = library.finalize() }
   }
 
-  /// All-reduces the array `buffer` over the ranks.
-  public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
-    throws(DistributedError)
-  {
-    var failure: DistributedError?
-    buffer.withUnsafeMutableBufferPointer { pointer in
-      do {
-        try allReduce(pointer, operation)
-      } catch {
-        failure = error as? DistributedError
-      }
-    }
-    if let failure { throw failure }
-  }
-
   /// All-reduces `buffer` in place with `MPI_IN_PLACE`, in calls of at most `Int32.max`
   /// elements.
   public func allReduce<T: CollectiveScalar>(
@@ -99,13 +84,11 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     let op = operation == .sum ? library.sum : library.max
     // Open MPI's MPI_IN_PLACE is the address 1.
     let inPlace = UnsafeRawPointer(bitPattern: 1)
-    var start = 0
-    while start < buffer.count {
+    for start in stride(from: 0, to: buffer.count, by: Int(Int32.max)) {
       let count = min(buffer.count - start, Int(Int32.max))
       try library.check(
         library.allreduce(inPlace, base + start, Int32(count), type, op, library.world),
         "MPI_Allreduce")
-      start += count
     }
   }
 
@@ -116,14 +99,12 @@ public final class MPICommunicator: Communicator, @unchecked Sendable {
     try validateRoot(root)
     let type = library.datatype(T.collectiveKind)
     let total = buffer.count
-    var start = 0
-    while start < total {
+    for start in stride(from: 0, to: total, by: Int(Int32.max)) {
       let count = min(total - start, Int(Int32.max))
       let code = buffer.withUnsafeMutableBufferPointer {
         library.bcast($0.baseAddress! + start, Int32(count), type, Int32(root), library.world)
       }
       try library.check(code, "MPI_Bcast")
-      start += count
     }
   }
 

@@ -12,11 +12,6 @@ public final class SingleProcessCommunicator: Communicator {
   /// 1.
   public var size: Int { 1 }
 
-  /// All-reduces the array `buffer` over the ranks.
-  public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
-    throws(DistributedError)
-  {}
-
   /// All-reduces `buffer` in place.
   public func allReduce<T: CollectiveScalar>(
     _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation

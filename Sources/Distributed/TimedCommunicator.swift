@@ -68,17 +68,6 @@ public final class TimedCommunicator: Communicator, @unchecked Sendable {
     return result
   }
 
-  /// All-reduces `buffer` through the wrapped communicator, timed.
-  public func allReduce<T: CollectiveScalar>(_ buffer: inout [T], _ operation: ReduceOperation)
-    throws(DistributedError)
-  {
-    var copy = buffer
-    try timed("allReduce", bytes: copy.count * MemoryLayout<T>.stride) {
-      () throws(DistributedError) in try base.allReduce(&copy, operation)
-    }
-    buffer = copy
-  }
-
   /// All-reduces `buffer` in place through the wrapped communicator, timed.
   public func allReduce<T: CollectiveScalar>(
     _ buffer: UnsafeMutableBufferPointer<T>, _ operation: ReduceOperation

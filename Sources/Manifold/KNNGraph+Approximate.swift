@@ -35,11 +35,10 @@ func approximateNeighborGraph(
     output.distances.withUnsafeMutableBufferPointer { outDistances in
       rows.withUnsafeBufferPointer { scan in
         let (outIndices, outDistances, scan) = (outIndices, outDistances, scan.baseAddress!)
-        let chunks = chunkRanges(n, chunkSize: 256)
-        concurrentForEach(chunks.count, threads: threads) { chunk in
+        forEachChunk(of: n, chunkSize: 256, threads: threads) { _, chunk in
           var ranked: [(Float, Int)] = []
           var kept: [(Double, Int)] = []
-          for i in chunks[chunk] {
+          for i in chunk {
             // Rank the candidates by their float32 distance in the scan rows, keep the best
             // `wanted`, and give those their exact float64 distances.
             ranked.removeAll(keepingCapacity: true)

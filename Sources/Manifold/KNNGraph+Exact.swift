@@ -101,9 +101,7 @@ func exactNeighborGraph(
   let wanted = includeSelf ? k - 1 : k
   let space = MetricSpace(x, metric: metric)
   let rows = space.scanRows(x, center: x.columnMeans())
-  let norms = rows.withUnsafeBufferPointer {
-    rowSquaredNorms($0.baseAddress!, count: n, dimension: x.columns)
-  }
+  let norms = rowSquaredNorms(rows, count: n, dimension: x.columns)
   let filtered = (filter ?? (x.columns >= 256 && n >= 5000)) && wanted > 0 && x.columns >= 4
   let capacity =
     filtered
@@ -115,11 +113,9 @@ func exactNeighborGraph(
   let heaps =
     filtered
     ? filteredCandidateSearch(x, rows: rows, capacity: capacity, threads: threads)
-    : rows.withUnsafeBufferPointer { p in
-      blockedCandidateSearch(
-        queries: p.baseAddress!, queryCount: n, reference: p.baseAddress!, referenceCount: n,
-        dimension: x.columns, capacity: capacity, symmetric: true, threads: threads)
-    }
+    : blockedCandidateSearch(
+      queries: rows, queryCount: n, reference: rows, referenceCount: n, dimension: x.columns,
+      capacity: capacity, symmetric: true, threads: threads)
   defer { heaps.deallocate() }
   var bound = ScanErrorBound(queryNorms: norms, referenceNorms: norms, dimension: x.columns)
   // Filtered keys come from a float32 projection: the full-dimensional error (d), with a margin
@@ -135,15 +131,10 @@ func exactNeighborGraph(
     // Rows whose filtered candidates could not be certified: an exact float32 scan of just
     // those rows against all points, then the usual certified re-ranking.
     let queryRows = failed.flatMap { rows[$0 * x.columns..<($0 + 1) * x.columns] }
-    let rescan = queryRows.withUnsafeBufferPointer { q in
-      rows.withUnsafeBufferPointer { r in
-        blockedCandidateSearch(
-          queries: q.baseAddress!, queryCount: failed.count, reference: r.baseAddress!,
-          referenceCount: n, dimension: x.columns,
-          capacity: min(n, candidateCount(wanted, available: n - 1) + 1),
-          symmetric: false, threads: threads)
-      }
-    }
+    let rescan = blockedCandidateSearch(
+      queries: queryRows, queryCount: failed.count, reference: rows, referenceCount: n,
+      dimension: x.columns, capacity: min(n, candidateCount(wanted, available: n - 1) + 1),
+      symmetric: false, threads: threads)
     defer { rescan.deallocate() }
     let rescanBound = ScanErrorBound(
       queryNorms: failed.map { norms[$0] }, referenceNorms: norms, dimension: x.columns)
@@ -178,11 +169,7 @@ func filteredCandidateSearch(
   let p = min(d, components ?? min(128, d / 4))
   // The second-moment matrix of the scan rows (centred for Euclidean data) and its top axes.
   var moments = [Float](repeating: 0, count: d * d)
-  rows.withUnsafeBufferPointer { r in
-    moments.withUnsafeMutableBufferPointer { m in
-      hostGramUpper(n: d, k: n, r.baseAddress, lda: d, m.baseAddress, ldc: d)
-    }
-  }
+  hostGramUpper(n: d, k: n, rows, lda: d, &moments, ldc: d)
   var symmetric = [Double](repeating: 0, count: d * d)
   for i in 0..<d {
     for j in i..<d {
@@ -199,14 +186,7 @@ func filteredCandidateSearch(
     }
   }
   var projected = [Float](repeating: 0, count: n * p)
-  rows.withUnsafeBufferPointer { r in
-    axes.withUnsafeBufferPointer { v in
-      projected.withUnsafeMutableBufferPointer { out in
-        hostGEMM(
-          m: n, n: p, k: d, r.baseAddress, lda: d, v.baseAddress, ldb: p, out.baseAddress, ldc: p)
-      }
-    }
-  }
+  hostGEMM(m: n, n: p, k: d, rows, lda: d, axes, ldb: p, &projected, ldc: p)
   var augmented = [Float](repeating: 0, count: n * (p + 1))
   for i in 0..<n {
     var total = 0.0
@@ -219,11 +199,9 @@ func filteredCandidateSearch(
     }
     augmented[i * (p + 1) + p] = Float(max(0, total - kept).squareRoot())
   }
-  return augmented.withUnsafeBufferPointer { a in
-    blockedCandidateSearch(
-      queries: a.baseAddress!, queryCount: n, reference: a.baseAddress!, referenceCount: n,
-      dimension: p + 1, capacity: capacity, symmetric: true, threads: threads)
-  }
+  return blockedCandidateSearch(
+    queries: augmented, queryCount: n, reference: augmented, referenceCount: n, dimension: p + 1,
+    capacity: capacity, symmetric: true, threads: threads)
 }
 
 /// The exact kNN of each row of `queries` among the rows of `reference`.
@@ -237,22 +215,16 @@ func exactNeighborGraph(
   let referenceRows = referenceSpace.scanRows(reference, center: center)
   let queryRows = querySpace.scanRows(queries, center: center)
   let capacity = candidateCount(k, available: reference.rows)
-  let heaps = queryRows.withUnsafeBufferPointer { q in
-    referenceRows.withUnsafeBufferPointer { r in
-      blockedCandidateSearch(
-        queries: q.baseAddress!, queryCount: queries.rows, reference: r.baseAddress!,
-        referenceCount: reference.rows, dimension: reference.columns, capacity: capacity,
-        symmetric: false, threads: threads)
-    }
-  }
+  let heaps = blockedCandidateSearch(
+    queries: queryRows, queryCount: queries.rows, reference: referenceRows,
+    referenceCount: reference.rows, dimension: reference.columns, capacity: capacity,
+    symmetric: false, threads: threads)
   defer { heaps.deallocate() }
   let bound = ScanErrorBound(
-    queryNorms: queryRows.withUnsafeBufferPointer {
-      rowSquaredNorms($0.baseAddress!, count: queries.rows, dimension: queries.columns)
-    },
-    referenceNorms: referenceRows.withUnsafeBufferPointer {
-      rowSquaredNorms($0.baseAddress!, count: reference.rows, dimension: reference.columns)
-    }, dimension: reference.columns)
+    queryNorms: rowSquaredNorms(queryRows, count: queries.rows, dimension: queries.columns),
+    referenceNorms: rowSquaredNorms(
+      referenceRows, count: reference.rows, dimension: reference.columns),
+    dimension: reference.columns)
   var output = RerankOutput(rows: queries.rows, width: k, prependSelf: false)
   _ = rerank(
     heaps, heapRowToQuery: nil, queries: queries, querySpace: querySpace, reference: reference,
@@ -342,14 +314,13 @@ private func rerank(
     output.distances.withUnsafeMutableBufferPointer { outDistances in
       failedFlags.withUnsafeMutableBufferPointer { failed in
         let (outIndices, outDistances, failed) = (outIndices, outDistances, failed)
-        let chunks = chunkRanges(heapRows, chunkSize: 256)
-        concurrentForEach(chunks.count, threads: threads) { chunk in
+        forEachChunk(of: heapRows, chunkSize: 256, threads: threads) { _, chunk in
           var candidates: [(Double, Int)] = []
           candidates.reserveCapacity(heaps.capacity)
           func exact(_ i: Int, _ j: Int) -> Double {
             querySpace.distance(i, of: queries, j, of: reference, other: referenceSpace)
           }
-          for row in chunks[chunk] {
+          for row in chunk {
             let i = heapRowToQuery?[row] ?? row
             // Exact distances in increasing key order; once a key exceeds (within the error
             // bound) the current keep-th exact distance, no later candidate, and no point

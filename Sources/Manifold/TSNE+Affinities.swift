@@ -33,10 +33,9 @@ extension TSNE {
     conditional.withUnsafeMutableBufferPointer { out in
       order.withUnsafeMutableBufferPointer { columns in
         let (out, columns) = (out, columns)
-        let chunks = chunkRanges(n, chunkSize: 256)
-        concurrentForEach(chunks.count, threads: resolvedThreadCount(threads)) { chunk in
+        forEachChunk(of: n, chunkSize: 256, threads: resolvedThreadCount(threads)) { _, chunk in
           var squared = [Double](repeating: 0, count: k)
-          for i in chunks[chunk] {
+          for i in chunk {
             // Columns in increasing order, as SciPy's sort_indices() leaves them.
             let neighbors = graph.indices[i * k..<(i + 1) * k].enumerated().sorted {
               $0.element < $1.element
@@ -105,10 +104,9 @@ extension TSNE {
     var p = allPairsSquaredDistances(matrix, metric: metric)
     p.withUnsafeMutableBufferPointer { buffer in
       let buffer = buffer
-      let chunks = chunkRanges(n, chunkSize: 64)
-      concurrentForEach(chunks.count, threads: threads) { chunk in
+      forEachChunk(of: n, chunkSize: 64, threads: threads) { _, chunk in
         var row = [Double](repeating: 0, count: n)
-        for i in chunks[chunk] {
+        for i in chunk {
           let line = buffer.baseAddress! + i * n
           for j in 0..<n { row[j] = line[j] }
           row.withUnsafeBufferPointer { d in
@@ -225,13 +223,7 @@ func allPairsSquaredDistances(_ x: HostMatrix, metric: DistanceMetric) -> [Doubl
   }
   var out = [Double](repeating: 0, count: n * n)
   let norms = (0..<n).map { i in (0..<d).reduce(0.0) { $0 + rows[i * d + $1] * rows[i * d + $1] } }
-  rows.withUnsafeBufferPointer { r in
-    out.withUnsafeMutableBufferPointer { o in
-      hostGEMM(
-        transposeB: true, m: n, n: n, k: d, r.baseAddress, lda: d, r.baseAddress, ldb: d,
-        o.baseAddress, ldc: n)
-    }
-  }
+  hostGEMM(transposeB: true, m: n, n: n, k: d, rows, lda: d, rows, ldb: d, &out, ldc: n)
   for i in 0..<n {
     for j in 0..<n {
       let g = out[i * n + j]

@@ -223,33 +223,19 @@ struct InterpolationGrid {
       let offset = a < m ? a : a - length
       kernelRe[a] = kernel(Double(offset * offset))
     }
-    scratchRe.withUnsafeMutableBufferPointer { sr in
-      scratchIm.withUnsafeMutableBufferPointer { si in
-        kernelRe.withUnsafeMutableBufferPointer { kr in
-          kernelIm.withUnsafeMutableBufferPointer { ki in
-            plan.transform(
-              re: kr.baseAddress!, im: ki.baseAddress!, width: 1, scratchRe: sr.baseAddress!,
-              scratchIm: si.baseAddress!, inverse: false)
-          }
-        }
-        re.withUnsafeMutableBufferPointer { xr in
-          im.withUnsafeMutableBufferPointer { xi in
-            plan.transform(
-              re: xr.baseAddress!, im: xi.baseAddress!, width: 3, scratchRe: sr.baseAddress!,
-              scratchIm: si.baseAddress!, inverse: false)
-            for a in 0..<length {
-              for t in 0..<3 {
-                xr[a * 3 + t] *= kernelRe[a] / Double(length)
-                xi[a * 3 + t] *= kernelRe[a] / Double(length)
-              }
-            }
-            plan.transform(
-              re: xr.baseAddress!, im: xi.baseAddress!, width: 3, scratchRe: sr.baseAddress!,
-              scratchIm: si.baseAddress!, inverse: true)
-          }
-        }
+    plan.transform(
+      re: &kernelRe, im: &kernelIm, width: 1, scratchRe: &scratchRe, scratchIm: &scratchIm,
+      inverse: false)
+    plan.transform(
+      re: &re, im: &im, width: 3, scratchRe: &scratchRe, scratchIm: &scratchIm, inverse: false)
+    for a in 0..<length {
+      for t in 0..<3 {
+        re[a * 3 + t] *= kernelRe[a] / Double(length)
+        im[a * 3 + t] *= kernelRe[a] / Double(length)
       }
     }
+    plan.transform(
+      re: &re, im: &im, width: 3, scratchRe: &scratchRe, scratchIm: &scratchIm, inverse: true)
     var forces = [Double](repeating: 0, count: count)
     var z = 0.0
     for i in 0..<count {

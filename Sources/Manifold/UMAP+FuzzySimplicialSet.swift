@@ -80,14 +80,14 @@ extension UMAP {
       for slot in 0..<k {
         let j = indices[i * k + slot]
         let d = distances[i * k + slot]
-        let value: Double
-        if !bipartite && j == i {
-          value = 0
-        } else if d - rhos[i] <= 0 || sigmas[i] == 0 {
-          value = 1
-        } else {
-          value = exp(-((d - rhos[i]) / sigmas[i]))
-        }
+        let value: Double =
+          if !bipartite && j == i {
+            0
+          } else if d - rhos[i] <= 0 || sigmas[i] == 0 {
+            1
+          } else {
+            exp(-((d - rhos[i]) / sigmas[i]))
+          }
         if value != 0 { row.append((j, value)) }
       }
       rows.append(row)

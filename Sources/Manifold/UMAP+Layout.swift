@@ -64,7 +64,6 @@ struct UMAPLayout {
     let perNegative = epochsPerSample.map { $0 / Double(max(negativeSampleRate, 1)) }
     var nextNegative = perNegative
     let vertices = (fixedTail?.count ?? head.count) / dims
-    let chunks = chunkRanges(edges, chunkSize: 8192)
     var tailCopy = fixedTail ?? []
     head.withUnsafeMutableBufferPointer { headBuffer in
       tailCopy.withUnsafeMutableBufferPointer { tailBuffer in
@@ -81,7 +80,8 @@ struct UMAPLayout {
                     for epoch in 0..<epochs {
                       let alpha = Float(learningRate * (1 - Double(epoch) / Double(epochs)))
                       let n = Double(epoch)
-                      concurrentForEach(chunks.count, threads: threads) { chunk in
+                      forEachChunk(of: edges, chunkSize: 8192, threads: threads) {
+                        chunk, edges in
                         var rng = Xoshiro256(
                           seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(chunk)
                             &* 0xD1B5_4A32_D192_ED03)
@@ -92,7 +92,6 @@ struct UMAPLayout {
                         let schedule = Schedule(
                           heads: heads, tails: tails, perSample: perSample,
                           perNegative: perNegative)
-                        let edges = chunks[chunk]
                         let scratch = Scratch(dimensions: dims)
                         defer { scratch.deallocate() }
                         if reference {

@@ -122,17 +122,12 @@ extension UMAP {
         var w = [Double](repeating: 0, count: n)
         var coefficients = [Double](repeating: 0, count: steps + 1)
         for j in 0..<steps {
-          w.withUnsafeMutableBufferPointer { multiply(q + j * n, into: $0.baseAddress!) }
+          multiply(q + j * n, into: &w)
           // Full reorthogonalisation against q_0…q_j, twice (classical Gram–Schmidt, BLAS).
           for pass in 0..<2 {
-            w.withUnsafeMutableBufferPointer { w in
-              coefficients.withUnsafeMutableBufferPointer { c in
-                hostGEMV(m: j + 1, n: n, q, lda: n, w.baseAddress, c.baseAddress)
-                hostGEMV(
-                  transpose: true, m: j + 1, n: n, alpha: -1, q, lda: n, c.baseAddress, beta: 1,
-                  w.baseAddress)
-              }
-            }
+            hostGEMV(m: j + 1, n: n, q, lda: n, w, &coefficients)
+            hostGEMV(
+              transpose: true, m: j + 1, n: n, alpha: -1, q, lda: n, coefficients, beta: 1, &w)
             if pass == 0 { alphas.append(coefficients[j]) } else { alphas[j] += coefficients[j] }
           }
           let beta = w.reduce(0) { $0 + $1 * $1 }.squareRoot()

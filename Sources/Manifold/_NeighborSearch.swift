@@ -206,9 +206,8 @@ private func scanTile(
   queryNorms.withUnsafeBufferPointer { qn in
     referenceNorms.withUnsafeBufferPointer { rn in
       let (qn, rn) = (qn.baseAddress!, rn.baseAddress! + g.columnStart)
-      let rowChunks = chunkRanges(g.rows, chunkSize: 32)
-      concurrentForEach(rowChunks.count, threads: threads) { chunk in
-        for r in rowChunks[chunk] {
+      forEachChunk(of: g.rows, chunkSize: 32, threads: threads) { _, rows in
+        for r in rows {
           let i = g.rowStart + r
           let line = tile + r * g.columns
           let ni = qn[i]
@@ -239,9 +238,7 @@ private func scanTile(
         }
       }
       guard g.symmetric else { return }
-      let columnChunks = chunkRanges(g.columns, chunkSize: 512)
-      concurrentForEach(columnChunks.count, threads: threads) { chunk in
-        let range = columnChunks[chunk]
+      forEachChunk(of: g.columns, chunkSize: 512, threads: threads) { _, range in
         let roots = heaps.roots + g.columnStart
         for r in 0..<g.rows {
           let i = Int32(g.rowStart + r)

@@ -16,13 +16,9 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
     for c in 0..<d { centred[i * d + c] = x.value(i, c) - means[c] }
   }
   var covariance = [Double](repeating: 0, count: d * d)
-  centred.withUnsafeBufferPointer { a in
-    covariance.withUnsafeMutableBufferPointer { c in
-      hostGEMM(
-        transposeA: true, m: d, n: d, k: n, alpha: 1 / Double(max(n - 1, 1)), a.baseAddress,
-        lda: d, a.baseAddress, ldb: d, c.baseAddress, ldc: d)
-    }
-  }
+  hostGEMM(
+    transposeA: true, m: d, n: d, k: n, alpha: 1 / Double(max(n - 1, 1)), centred, lda: d,
+    centred, ldb: d, &covariance, ldc: d)
   guard
     let (_, vectors) = try? symmetricEigendecomposition(
       covariance, order: d, driver: .divideAndConquer)
@@ -39,14 +35,7 @@ func principalComponentScores(_ x: HostMatrix, components: Int) -> [Double]? {
     for r in 0..<d { axes[r * components + k] = sign * vectors[r * d + column] }
   }
   var scores = [Double](repeating: 0, count: n * components)
-  centred.withUnsafeBufferPointer { a in
-    axes.withUnsafeBufferPointer { v in
-      scores.withUnsafeMutableBufferPointer { s in
-        hostGEMM(
-          m: n, n: components, k: d, a.baseAddress, lda: d, v.baseAddress, ldb: components,
-          s.baseAddress, ldc: components)
-      }
-    }
-  }
+  hostGEMM(
+    m: n, n: components, k: d, centred, lda: d, axes, ldb: components, &scores, ldc: components)
   return scores
 }

@@ -1,5 +1,5 @@
 // _Parallel: the thread count of the module's non-BLAS kernels and a deterministic parallel sum
-// (the loop itself is Tensor's `concurrentForEach`).
+// (the loop itself is Tensor's `forEachChunk`).
 
 import Tensor
 
@@ -16,12 +16,10 @@ func resolvedThreadCount(_ threads: Int?) -> Int {
 func deterministicSum(
   _ count: Int, chunkSize: Int, threads: Int, _ partial: (Range<Int>) -> Double
 ) -> Double {
-  let ranges = chunkRanges(count, chunkSize: chunkSize)
-  var partials = [Double](repeating: 0, count: ranges.count)
+  var partials = [Double](repeating: 0, count: (count + chunkSize - 1) / chunkSize)
   partials.withUnsafeMutableBufferPointer { out in
     let out = out
-    concurrentForEach(ranges.count, threads: threads) { chunk in out[chunk] = partial(ranges[chunk])
-    }
+    forEachChunk(of: count, chunkSize: chunkSize, threads: threads) { out[$0] = partial($1) }
   }
   return partials.reduce(0, +)
 }

@@ -33,14 +33,8 @@ import Tensor
 public func clusterRankAccuracy(
   inputCenters: Tensor, latentCenters: Tensor
 ) throws(MetricsError) -> Double {
-  let a = try MetricsError.requireMatrix(inputCenters, "inputCenters").tensor
-  let b = try MetricsError.requireMatrix(latentCenters, "latentCenters").tensor
-  guard a.shape[0] == b.shape[0] else {
-    throw .input(
-      .lengthMismatch(
-        parameter: "inputCenters", count: a.shape[0], other: "latentCenters",
-        otherCount: b.shape[0]))
-  }
+  let (a, b) = try validatedPair(
+    inputCenters, latentCenters, names: ("inputCenters", "latentCenters"))
   let c = a.shape[0]
   let orderA = rowOrders(a.doubles, count: c, dimension: a.shape[1])
   let orderB = rowOrders(b.doubles, count: c, dimension: b.shape[1])

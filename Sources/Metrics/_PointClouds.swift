@@ -6,13 +6,17 @@ import Tensor
 /// `√max(d², 1e-8)` (Docs/Algorithm.md#notation, Docs/Algorithm.md#structure-metrics).
 let squaredDistanceFloor = 1e-8
 
-/// Checks that `x` and `z` are valid matrices describing the same samples.
-func validatedPair(_ x: Tensor, _ z: Tensor) throws(MetricsError) -> (Tensor, Tensor) {
-  let x = try MetricsError.requireMatrix(x, "x").tensor
-  let z = try MetricsError.requireMatrix(z, "z").tensor
+/// Checks that `x` and `z` (named `names` in the errors) are valid matrices with the same
+/// number of rows: the same samples, or the same clusters.
+func validatedPair(_ x: Tensor, _ z: Tensor, names: (String, String) = ("x", "z"))
+  throws(MetricsError) -> (Tensor, Tensor)
+{
+  let x = try MetricsError.requireMatrix(x, names.0).tensor
+  let z = try MetricsError.requireMatrix(z, names.1).tensor
   guard x.shape[0] == z.shape[0] else {
     throw .input(
-      .lengthMismatch(parameter: "x", count: x.shape[0], other: "z", otherCount: z.shape[0]))
+      .lengthMismatch(
+        parameter: names.0, count: x.shape[0], other: names.1, otherCount: z.shape[0]))
   }
   return (x, z)
 }

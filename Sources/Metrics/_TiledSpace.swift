@@ -60,11 +60,8 @@ struct TiledSpace<Element: HostFloat>: @unchecked Sendable {
     elementBand = HostBuffer(
       norms.map { Element(scale * $0 * (1 + 4 * Double(Element.ulpOfOne))).nextUp })
     maximumBand = scale * (norms.max() ?? 0)
-    let (size, total) = (Swift.max(1, Swift.min(blockSize, count)), count)
-    blocks = stride(from: 0, to: total, by: size).map { start in
-      let range = start..<Swift.min(start + size, total)
-      return (range, data.rows(range))
-    }
+    let size = Swift.max(1, Swift.min(blockSize, count))
+    blocks = chunkRanges(count, chunkSize: size).map { ($0, data.rows($0)) }
   }
 
   /// The raw squared distance `Σ_c (p_ic − p_lc)²` in `Double`, summed in a fixed pattern of

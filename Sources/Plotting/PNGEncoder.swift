@@ -95,14 +95,14 @@ func filterScanlines(_ pixels: [UInt8], width: Int, height: Int, channels: Int) 
         let a = x >= channels ? Int(line[x - channels]) : 0
         let b = Int(above[x])
         let c = x >= channels ? Int(above[x - channels]) : 0
-        let predictor: Int
-        switch filter {
-        case 0: predictor = 0
-        case 1: predictor = a
-        case 2: predictor = b
-        case 3: predictor = (a + b) / 2
-        default: predictor = paeth(a, b, c)
-        }
+        let predictor =
+          switch filter {
+          case 0: 0
+          case 1: a
+          case 2: b
+          case 3: (a + b) / 2
+          default: paeth(a, b, c)
+          }
         let residual = UInt8(truncatingIfNeeded: Int(line[x]) - predictor)
         candidate[x] = residual
         cost += residual < 128 ? Int(residual) : 256 - Int(residual)

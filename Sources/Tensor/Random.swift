@@ -92,21 +92,19 @@ public func randomPermutation(_ count: Int, using rng: inout some RandomNumberGe
 }
 
 /// `count` independent normal samples, using both values of each Box–Muller pair.
-func normalSamples<T: BinaryFloatingPoint>(
-  _ count: Int, mean: Double, standardDeviation: Double, as _: T.Type,
+func normalSamples(
+  _ count: Int, mean: Double, standardDeviation: Double,
   using rng: inout some RandomNumberGenerator
-) -> [T] {
-  var values = [T](repeating: 0, count: count)
-  var i = 0
-  while i < count {
+) -> [Double] {
+  var values = [Double](repeating: 0, count: count)
+  for i in stride(from: 0, to: count, by: 2) {
     var u1 = rng.nextUnitDouble()
     while u1 <= 0 { u1 = rng.nextUnitDouble() }
     let u2 = rng.nextUnitDouble()
     let radius = standardDeviation * (-2 * log(u1)).squareRoot()
     let angle = 2 * Double.pi * u2
-    values[i] = T(mean + radius * cos(angle))
-    if i + 1 < count { values[i + 1] = T(mean + radius * sin(angle)) }
-    i += 2
+    values[i] = mean + radius * cos(angle)
+    if i + 1 < count { values[i + 1] = mean + radius * sin(angle) }
   }
   return values
 }
@@ -119,17 +117,10 @@ extension Tensor {
     _ shape: [Int], mean: Double = 0, standardDeviation: Double = 1, dtype: DType = .float32,
     on backend: (any Backend)? = nil, using rng: inout some RandomNumberGenerator
   ) -> Tensor {
-    let count = shape.reduce(1, *)
-    switch dtype {
-    case .float32:
-      let values = normalSamples(
-        count, mean: mean, standardDeviation: standardDeviation, as: Float.self, using: &rng)
-      return Tensor(values, shape: shape, on: backend)
-    case .float64:
-      let values = normalSamples(
-        count, mean: mean, standardDeviation: standardDeviation, as: Double.self, using: &rng)
-      return Tensor(values, shape: shape, on: backend)
-    }
+    // Rounding each float64 sample once for float32 gives the bits of sampling in float32.
+    let values = normalSamples(
+      shape.reduce(1, *), mean: mean, standardDeviation: standardDeviation, using: &rng)
+    return Tensor(converting: values, shape: shape, dtype: dtype, on: backend)
   }
 
   /// A tensor of independent samples uniform on `[lower, upper)`.

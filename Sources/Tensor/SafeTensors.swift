@@ -106,12 +106,12 @@ public enum SafeTensors {
         let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
         offsets.count == 2, shape.count == (info["shape"] as? [Any])?.count
       else { throw fail("entry '\(name)' lacks dtype, shape or data_offsets") }
-      let dtype: DType
-      switch dtypeName {
-      case "F32": dtype = .float32
-      case "F64": dtype = .float64
-      default: throw .unsupportedDType(path: path, tensor: name, dtype: dtypeName)
-      }
+      let dtype: DType =
+        switch dtypeName {
+        case "F32": .float32
+        case "F64": .float64
+        default: throw .unsupportedDType(path: path, tensor: name, dtype: dtypeName)
+        }
       guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)' has shape \(shape)") }
       let (count, overflow) = shape.reduce((1, false)) { partial, dimension in
         let product = partial.0.multipliedReportingOverflow(by: dimension)

@@ -119,11 +119,7 @@ public func runCommand(_ executable: String, _ arguments: [String]) -> String? {
   let pipe = Pipe()
   process.standardOutput = pipe
   process.standardError = FileHandle.nullDevice
-  do {
-    try process.run()
-  } catch {
-    return nil
-  }
+  guard (try? process.run()) != nil else { return nil }
   let data = pipe.fileHandleForReading.readDataToEndOfFile()
   process.waitUntilExit()
   guard process.terminationStatus == 0 else { return nil }

@@ -95,11 +95,11 @@ extension ParityRun {
       var result = ParityResult(
         primitive: "unary \(op)", tolerance: Self.toleranceText(rtol: t.rtol, atol: t.atol))
       // log, sqrt and fractional powers need positive inputs.
-      let positive: Bool
-      switch op {
-      case .log, .sqrt, .powScalar: positive = true
-      default: positive = false
-      }
+      let positive =
+        switch op {
+        case .log, .sqrt, .powScalar: true
+        default: false
+        }
       for (caseIndex, count) in [1, 17, 13 * 29, thorough ? 100_003 : 10_007].enumerated() {
         let x = operand(count, 2000 + UInt64(100 * index + caseIndex), lower: positive ? 0.1 : -4)
         let out = operand(count, 2500)

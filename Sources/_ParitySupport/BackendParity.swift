@@ -153,12 +153,7 @@ struct ParityRun {
 
   /// The contents of a buffer, read through its backend.
   func read(_ storage: TensorStorage) -> [Float] {
-    [Float](unsafeUninitializedCapacity: storage.count) { buffer, initialized in
-      if storage.count > 0 {
-        storage.backend.download(storage, into: UnsafeMutableRawPointer(buffer.baseAddress!))
-      }
-      initialized = storage.count
-    }
+    Tensor(shape: [storage.count], storage: storage).floats
   }
 
   /// Compares the candidate's and the reference's copies of `operand` after an operation.

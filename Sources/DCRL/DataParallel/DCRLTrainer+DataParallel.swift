@@ -140,19 +140,14 @@ extension DCRLTrainer {
     let umap = n2dUMAPConfiguration(
       clusters: c.clusters, neighbors: min(20, codes.shape[0] - 1), seed: c.seed,
       threads: startUMAPThreads)
-    let embedding: UMAPEmbedding
-    do {
-      embedding = try UMAP(configuration: umap).fit(codes)
-    } catch {
-      throw .manifold(error)
+    let embedding = try manifold { () throws(ManifoldError) in
+      try UMAP(configuration: umap).fit(codes)
     }
-    do {
-      return try GaussianMixture(
+    return try clustering { () throws(ClusteringError) in
+      try GaussianMixture(
         components: c.clusters, covariance: .full, runs: c.initializationMixtureStarts ?? 1,
         seed: c.seed
       ).fit(embedding.embedding).labels
-    } catch {
-      throw .clustering(error)
     }
   }
 }

@@ -46,11 +46,9 @@ struct DataParallelStep {
       }
       localLoss = loss.scalarValue
     }
-    do {
+    return try collective { () throws(DistributedError) in
       try allReduceGradients(parameters, communicator)
       return try communicator.sum(localLoss)
-    } catch {
-      throw .distributed(error)
     }
   }
 }

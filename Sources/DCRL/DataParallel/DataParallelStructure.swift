@@ -111,13 +111,10 @@ func shardedIsometryPairs(
   let scale = 1 / Double(x.shape[1]).squareRoot()
   let chunkSize = 8192
   var distances: [Double] = []
-  var start = 0
-  while start < first.count {
-    let end = min(start + chunkSize, first.count)
-    let a = x.gatheringRows(first[start..<end].map { $0 - base })
-    let b = rows.gatheringRows(second[start..<end].map { slot[$0] ?? ($0 - base) })
+  for chunk in chunkRanges(first.count, chunkSize: chunkSize) {
+    let a = x.gatheringRows(first[chunk].map { $0 - base })
+    let b = rows.gatheringRows(second[chunk].map { slot[$0] ?? ($0 - base) })
     distances += (((a - b).squared().sum(axis: 1).clamped(lower: 1e-8).sqrt()) * scale).doubles
-    start = end
   }
   // Every rank's pairs, then the single-process order: cluster by cluster, rank by rank.
   let counts = try context.gather(perCluster)

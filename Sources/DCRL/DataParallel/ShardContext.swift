@@ -104,12 +104,3 @@ struct ShardContext {
     }
   }
 }
-
-/// Runs `body`, turning a ``DistributedError`` into ``DCRLError/distributed(_:)``.
-func collective<T>(_ body: () throws(DistributedError) -> T) throws(DCRLError) -> T {
-  do {
-    return try body()
-  } catch {
-    throw .distributed(error)
-  }
-}

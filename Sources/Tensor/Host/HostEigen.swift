@@ -36,13 +36,9 @@ package func symmetricEigendecomposition(
   case .divideAndConquer:
     precondition(indices == nil, "symmetricEigendecomposition: dsyevd computes all eigenpairs")
     var w = [Double](repeating: 0, count: n)
-    let info = a.withUnsafeMutableBufferPointer { a in
-      w.withUnsafeMutableBufferPointer { w in
-        LAPACKE_dsyevd(
-          LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), LapackInt(n),
-          a.baseAddress, LapackInt(n), w.baseAddress)
-      }
-    }
+    let info = LAPACKE_dsyevd(
+      LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), Int8(UInt8(ascii: "U")), LapackInt(n), &a,
+      LapackInt(n), &w)
     guard info == 0 else {
       throw LAPACKFailure(description: "LAPACKE_dsyevd failed (info \(info))")
     }
@@ -77,15 +73,8 @@ package func tridiagonalEigendecomposition(diagonal: [Double], offDiagonal: [Dou
   let n = diagonal.count
   var (d, e) = (diagonal, offDiagonal)
   var vectors = [Double](repeating: 0, count: n * n)
-  let info = d.withUnsafeMutableBufferPointer { d in
-    e.withUnsafeMutableBufferPointer { e in
-      vectors.withUnsafeMutableBufferPointer { z in
-        LAPACKE_dstev(
-          LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(n), d.baseAddress, e.baseAddress,
-          z.baseAddress, LapackInt(n))
-      }
-    }
-  }
+  let info = LAPACKE_dstev(
+    LAPACK_ROW_MAJOR, Int8(UInt8(ascii: "V")), LapackInt(n), &d, &e, &vectors, LapackInt(n))
   guard info == 0 else { throw LAPACKFailure(description: "LAPACKE_dstev failed (info \(info))") }
   return (d, vectors)
 }

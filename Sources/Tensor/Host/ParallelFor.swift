@@ -97,3 +97,18 @@ package func chunkRanges(_ count: Int, chunkSize: Int) -> [Range<Int>] {
   precondition(chunkSize > 0, "chunkRanges: chunk size must be positive")
   return stride(from: 0, to: count, by: chunkSize).map { $0..<min($0 + chunkSize, count) }
 }
+
+/// Runs `body(chunk, range)` for every piece of `0..<count` cut into `chunkSize` elements (the
+/// last one may be shorter), on up to `threads` threads (``concurrentForEach(_:threads:_:)``).
+///
+/// The chunks do not depend on `threads`, so per-chunk results merged in chunk order have the
+/// same bits for every thread count.
+package func forEachChunk(
+  of count: Int, chunkSize: Int, threads: Int, _ body: (_ chunk: Int, _ range: Range<Int>) -> Void
+) {
+  precondition(chunkSize > 0, "forEachChunk: chunk size must be positive")
+  let chunks = (count + chunkSize - 1) / chunkSize
+  concurrentForEach(chunks, threads: threads) { chunk in
+    body(chunk, (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count))
+  }
+}

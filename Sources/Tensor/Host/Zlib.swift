@@ -32,12 +32,10 @@ package enum ZlibFormat: Int32, Sendable {
 package func zlibCRC32(_ bytes: some ContiguousBytes, continuing crc: UInt32 = 0) -> UInt32 {
   var crc = UInt(crc)
   bytes.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-    var offset = 0
-    while offset < buffer.count {
+    for offset in stride(from: 0, to: buffer.count, by: Int(UInt32.max)) {
       let chunk = min(buffer.count - offset, Int(UInt32.max))
       let start = buffer.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self)
       crc = CZlib.crc32(crc, start, uInt(chunk))
-      offset += chunk
     }
   }
   return UInt32(truncatingIfNeeded: crc)

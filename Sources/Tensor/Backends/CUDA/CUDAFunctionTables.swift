@@ -18,7 +18,6 @@ struct CUDADriverFunctions: @unchecked Sendable {
   let cuDevicePrimaryCtxRetain: PFN_cuDevicePrimaryCtxRetain
   let cuDevicePrimaryCtxRelease: PFN_cuDevicePrimaryCtxRelease
   let cuCtxSetCurrent: PFN_cuCtxSetCurrent
-  let cuMemGetInfo: PFN_cuMemGetInfo
   let cuMemAlloc: PFN_cuMemAlloc
   let cuMemFree: PFN_cuMemFree
   let cuMemcpyHtoDAsync: PFN_cuMemcpyHtoDAsync
@@ -48,7 +47,6 @@ struct CUDADriverFunctions: @unchecked Sendable {
     cuDevicePrimaryCtxRetain = try library.symbol("cuDevicePrimaryCtxRetain")
     cuDevicePrimaryCtxRelease = try library.symbol("cuDevicePrimaryCtxRelease_v2")
     cuCtxSetCurrent = try library.symbol("cuCtxSetCurrent")
-    cuMemGetInfo = try library.symbol("cuMemGetInfo_v2")
     cuMemAlloc = try library.symbol("cuMemAlloc_v2")
     cuMemFree = try library.symbol("cuMemFree_v2")
     cuMemcpyHtoDAsync = try library.symbol("cuMemcpyHtoDAsync_v2")

@@ -17,13 +17,8 @@
 /// versus the host libm, within a few ulp) and block-parallel sums (a tree order instead of a
 /// sequential one).
 public enum CUDAKernels {
-  /// The name of every kernel in ``source``.
-  public static let names = [
-    "dcrl_unary", "dcrl_binary_i32", "dcrl_binary_i64", "dcrl_reduce_serial",
-    "dcrl_reduce_block", "dcrl_reduce_columns", "dcrl_transpose", "dcrl_gather_rows_i32",
-    "dcrl_gather_rows_i64",
-    "dcrl_scatter_add_rows", "dcrl_adam",
-  ]
+  /// The name of every kernel in ``source``, as the backend's kernel table lists them.
+  public static let names = CUDAKernel.allCases.map(\.rawValue)
 
   /// The threads per block of the one-dimensional kernels and of `dcrl_reduce_block`, whose
   /// shared-memory tree assumes exactly this many.
@@ -148,22 +143,13 @@ public enum CUDAKernels {
            j += (i64)gridDim.x * blockDim.x) {
         const i64 o = j / inner;
         const float *p = x + o * length * inner + (j - o * inner);
-        if (op == 0) {
-          float total = 0.0f;
-          for (i64 l = 0; l < length; ++l) total += p[l * inner];
-          out[j] = total;
-        } else {
-          float best = p[0];
-          i64 best_index = 0;
-          for (i64 l = 1; l < length; ++l) {
-            const float value = p[l * inner];
-            if (prefer(want_max, value, l, best, best_index)) {
-              best = value;
-              best_index = l;
-            }
-          }
-          out[j] = (op == 1 || op == 2) ? best : (float)best_index;
+        // A sum starts from 0, the other reductions from the first element.
+        float best = op == 0 ? 0.0f : p[0];
+        i64 best_index = 0;
+        for (i64 l = op == 0 ? 0 : 1; l < length; ++l) {
+          accumulate(op, want_max, p[l * inner], l, best, best_index);
         }
+        out[j] = (op <= 2) ? best : (float)best_index;
       }
     }
 
