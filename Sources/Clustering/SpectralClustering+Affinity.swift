@@ -1,5 +1,5 @@
 // SpectralClustering+Affinity: the affinity graphs (k-nearest-neighbour and RBF) and the
-// symmetric sparse matrix that holds the normalised adjacency.
+// sparse-matrix operations the normalised adjacency needs.
 
 import Tensor
 
@@ -9,66 +9,35 @@ import Tensor
   import Darwin
 #endif
 
-/// A symmetric matrix in compressed sparse row form.
-struct SparseSymmetricMatrix: Sendable {
-  let size: Int
-  /// Row `i`'s entries are `columns[rowStarts[i]..<rowStarts[i + 1]]`, ascending.
-  var rowStarts: [Int]
-  var columns: [Int]
-  var values: [Double]
-
-  /// Builds the matrix from unordered `(row, column, value)` triples, summing duplicates.
-  init(size: Int, entries: [(Int, Int, Double)]) {
-    self.size = size
-    var rows = [[(Int, Double)]](repeating: [], count: size)
-    for (row, column, value) in entries { rows[row].append((column, value)) }
-    var starts = [0]
-    var columns: [Int] = []
-    var values: [Double] = []
-    for var row in rows {
-      row.sort { $0.0 < $1.0 }
-      let rowStart = columns.count
-      for (column, value) in row {
-        if columns.count > rowStart && columns[columns.count - 1] == column {
-          values[values.count - 1] += value
-        } else {
-          columns.append(column)
-          values.append(value)
-        }
-      }
-      starts.append(columns.count)
-    }
-    rowStarts = starts
-    self.columns = columns
-    self.values = values
-  }
-
+extension SparseMatrix {
   /// The row sums.
   var rowSums: [Double] {
-    (0..<size).map { i in values[rowStarts[i]..<rowStarts[i + 1]].reduce(0, +) }
+    (0..<rowCount).map { i in values[rowOffsets[i]..<rowOffsets[i + 1]].reduce(0, +) }
   }
 
-  /// `D^{-1/2}·A·D^{-1/2}` for the diagonal `scale = D^{-1/2}`.
-  func scaled(by scale: [Double]) -> SparseSymmetricMatrix {
-    var result = self
-    for i in 0..<size {
-      for position in rowStarts[i]..<rowStarts[i + 1] {
-        result.values[position] *= scale[i] * scale[columns[position]]
+  /// `D^{-1/2}·A·D^{-1/2}` for the diagonal `scale = D^{-1/2}` of a square matrix `A`.
+  func scaled(by scale: [Double]) -> SparseMatrix {
+    var scaled = values
+    for i in 0..<rowCount {
+      for position in rowOffsets[i]..<rowOffsets[i + 1] {
+        scaled[position] *= scale[i] * scale[Int(columnIndices[position])]
       }
     }
-    return result
+    return SparseMatrix(
+      rowCount: rowCount, columnCount: columnCount, rowOffsets: rowOffsets,
+      columnIndices: columnIndices, values: scaled)
   }
 
-  /// `A·X` for a row-major `[size, width]` block `X`.
+  /// `A·X` for a row-major `[columnCount, width]` block `X`.
   func multiply(_ x: [Double], width: Int) -> [Double] {
-    var y = [Double](repeating: 0, count: size * width)
+    var y = [Double](repeating: 0, count: rowCount * width)
     y.withUnsafeMutableBufferPointer { y in
       x.withUnsafeBufferPointer { x in
-        for i in 0..<size {
+        for i in 0..<rowCount {
           let target = y.baseAddress! + i * width
-          for position in rowStarts[i]..<rowStarts[i + 1] {
+          for position in rowOffsets[i]..<rowOffsets[i + 1] {
             let a = values[position]
-            let source = x.baseAddress! + columns[position] * width
+            let source = x.baseAddress! + Int(columnIndices[position]) * width
             var c = 0
             while c < width {
               target[c] += a * source[c]
@@ -79,17 +48,6 @@ struct SparseSymmetricMatrix: Sendable {
       }
     }
     return y
-  }
-
-  /// The dense `[size, size]` matrix.
-  var dense: [Double] {
-    var result = [Double](repeating: 0, count: size * size)
-    for i in 0..<size {
-      for position in rowStarts[i]..<rowStarts[i + 1] {
-        result[i * size + columns[position]] = values[position]
-      }
-    }
-    return result
   }
 }
 
@@ -141,20 +99,19 @@ private func nearestNeighborIndices<T: HostFloat>(
 /// `neighbors − 1` nearest other points `j` of `i` (scikit-learn's SpectralClustering with
 /// `affinity="nearest_neighbors"`); self-loops are left out, as SciPy's normalised Laplacian
 /// ignores them.
-func nearestNeighborAffinity(_ data: Tensor, neighbors: Int) -> SparseSymmetricMatrix {
+func nearestNeighborAffinity(_ data: Tensor, neighbors: Int) -> SparseMatrix {
   let n = data.shape[0]
   let others = neighbors - 1
   let indices = nearestNeighborIndices(data, neighbors: neighbors)
-  var entries: [(Int, Int, Double)] = []
-  entries.reserveCapacity(2 * n * others)
+  var rows = [[(column: Int, value: Double)]](repeating: [], count: n)
   for i in 0..<n {
     for t in 0..<others {
       let j = indices[i * others + t]
-      entries.append((i, j, 0.5))
-      entries.append((j, i, 0.5))
+      rows[i].append((j, 0.5))
+      rows[j].append((i, 0.5))
     }
   }
-  return SparseSymmetricMatrix(size: n, entries: entries)
+  return SparseMatrix(rowCount: n, columnCount: n, rows: rows)
 }
 
 /// The dense RBF affinity `A_ij = exp(−γ‖x_i − x_j‖²)` for `i ≠ j` and 0 on the diagonal.

@@ -36,7 +36,7 @@ extension SpectralClustering {
       let graph = nearestNeighborAffinity(data, neighbors: neighbors)
       let scale = scaling(graph.rowSums)
       let normalized = graph.scaled(by: scale)
-      if dense { return denseSpectrum(normalized.dense, n: n, k: k, scale: scale) }
+      if dense { return denseSpectrum(normalized.dense(), n: n, k: k, scale: scale) }
       let pairs = largestEigenpairs(
         size: n, count: k, multiply: { normalized.multiply($0, width: $1) },
         block: k + Swift.max(k, 8), steps: 8, tolerance: configuration.eigenTolerance,

@@ -1,6 +1,7 @@
 // UMAP+FuzzySimplicialSet: smooth kNN distances, membership strengths and the fuzzy union.
 
 import Foundation
+import Tensor
 
 extension UMAP {
   /// Per-point `σ` and `ρ` of umap-learn's `smooth_knn_dist`: `ρ_i` is the distance to the

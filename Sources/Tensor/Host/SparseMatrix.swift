@@ -1,4 +1,5 @@
-// SparseMatrix: a compressed-sparse-row matrix of float64 values (t-SNE P, UMAP graphs).
+// SparseMatrix: the compressed-sparse-row matrix of float64 values of the host-side modules
+// (t-SNE's P, UMAP's graphs, spectral clustering's affinity).
 
 /// A sparse matrix in compressed sparse row (CSR) form, as SciPy's `csr_matrix`.
 ///
