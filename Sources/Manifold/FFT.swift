@@ -132,25 +132,21 @@ struct FFTPlan: Sendable {
     let count = elements.count
     let first = elements.lowerBound
     let sign: Double = inverse ? 1 : -1
-    // Inputs a_t = x[s(p + t m)], outputs b_u = y[s(r p + u)]: contiguous blocks of s rows.
-    let a = (0..<r).map { t in
-      (xr + (s * (p + t * m)) * width + first, xi + (s * (p + t * m)) * width + first)
-    }
-    let b = (0..<r).map { u in
-      (yr + (s * (r * p + u)) * width + first, yi + (s * (r * p + u)) * width + first)
-    }
+    // Inputs a_t = x[s(p + t m)], outputs y[s(r p + u)]: contiguous blocks of s rows.
+    let input = { (t: Int) in (s * (p + t * m)) * width + first }
+    let output = { (u: Int) in (s * (r * p + u)) * width + first }
     switch r {
-    case 2: radix2(a, b, count)
-    case 4: radix4(a, b, count, sign)
-    case 3: radix3(a, b, count, sign)
-    case 5: radix5(a, b, count, sign)
-    default: genericRadix(a, b, count, sign)
+    case 2: radix2(xr, xi, yr, yi, input, output, count)
+    case 4: radix4(xr, xi, yr, yi, input, output, count, sign)
+    case 3: radix3(xr, xi, yr, yi, input, output, count, sign)
+    case 5: radix5(xr, xi, yr, yi, input, output, count, sign)
+    default: genericRadix(r, xr, xi, yr, yi, input, output, count, sign)
     }
     if p == 0 { return }
     for u in 1..<r {
       let wr = stage.twiddleRe[p * r + u]
       let wi = sign * -stage.twiddleIm[p * r + u]
-      let (outR, outI) = b[u]
+      let (outR, outI) = (yr + output(u), yi + output(u))
       for e in 0..<count {
         let (br, bi) = (outR[e], outI[e])
         outR[e] = br * wr - bi * wi
@@ -160,13 +156,16 @@ struct FFTPlan: Sendable {
   }
 }
 
-/// The real and imaginary parts of the inputs (or outputs) of one butterfly, by position.
-private typealias Legs = [(UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>)]
+private typealias Offset = (Int) -> Int
 
 @inline(__always)
-private func radix2(_ a: Legs, _ b: Legs, _ block: Int) {
-  let (a0r, a0i, a1r, a1i) = (a[0].0, a[0].1, a[1].0, a[1].1)
-  let (b0r, b0i, b1r, b1i) = (b[0].0, b[0].1, b[1].0, b[1].1)
+private func radix2(
+  _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
+  _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>,
+  _ input: Offset, _ output: Offset, _ block: Int
+) {
+  let (a0r, a0i, a1r, a1i) = (xr + input(0), xi + input(0), xr + input(1), xi + input(1))
+  let (b0r, b0i, b1r, b1i) = (yr + output(0), yi + output(0), yr + output(1), yi + output(1))
   for e in 0..<block {
     let (ar, ai, br, bi) = (a0r[e], a0i[e], a1r[e], a1i[e])
     b0r[e] = ar + br
@@ -177,7 +176,13 @@ private func radix2(_ a: Legs, _ b: Legs, _ block: Int) {
 }
 
 @inline(__always)
-private func radix4(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
+private func radix4(
+  _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
+  _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>,
+  _ input: Offset, _ output: Offset, _ block: Int, _ sign: Double
+) {
+  let a = (0..<4).map { (xr + input($0), xi + input($0)) }
+  let b = (0..<4).map { (yr + output($0), yi + output($0)) }
   let (a0r, a0i, a1r, a1i) = (a[0].0, a[0].1, a[1].0, a[1].1)
   let (a2r, a2i, a3r, a3i) = (a[2].0, a[2].1, a[3].0, a[3].1)
   let (b0r, b0i, b1r, b1i) = (b[0].0, b[0].1, b[1].0, b[1].1)
@@ -200,9 +205,15 @@ private func radix4(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
 }
 
 @inline(__always)
-private func radix3(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
-  let (a0r, a0i, a1r, a1i, a2r, a2i) = (a[0].0, a[0].1, a[1].0, a[1].1, a[2].0, a[2].1)
-  let (b0r, b0i, b1r, b1i, b2r, b2i) = (b[0].0, b[0].1, b[1].0, b[1].1, b[2].0, b[2].1)
+private func radix3(
+  _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
+  _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>,
+  _ input: Offset, _ output: Offset, _ block: Int, _ sign: Double
+) {
+  let (a0r, a0i, a1r, a1i) = (xr + input(0), xi + input(0), xr + input(1), xi + input(1))
+  let (a2r, a2i) = (xr + input(2), xi + input(2))
+  let (b0r, b0i, b1r, b1i) = (yr + output(0), yi + output(0), yr + output(1), yi + output(1))
+  let (b2r, b2i) = (yr + output(2), yi + output(2))
   let s = sign * 0.866_025_403_784_438_6  // sign · sin(2π/3)
   for e in 0..<block {
     let (sr, si) = (a1r[e] + a2r[e], a1i[e] + a2i[e])
@@ -219,7 +230,13 @@ private func radix3(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
 }
 
 @inline(__always)
-private func radix5(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
+private func radix5(
+  _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
+  _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>,
+  _ input: Offset, _ output: Offset, _ block: Int, _ sign: Double
+) {
+  let a = (0..<5).map { (xr + input($0), xi + input($0)) }
+  let b = (0..<5).map { (yr + output($0), yi + output($0)) }
   let (c1, c2) = (cos(2 * Double.pi / 5), cos(4 * Double.pi / 5))
   let (s1, s2) = (sign * sin(2 * Double.pi / 5), sign * sin(4 * Double.pi / 5))
   let (a0r, a0i, a1r, a1i, a2r, a2i) = (a[0].0, a[0].1, a[1].0, a[1].1, a[2].0, a[2].1)
@@ -249,10 +266,13 @@ private func radix5(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
   }
 }
 
-private func genericRadix(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
-  let r = a.count
+private func genericRadix(
+  _ r: Int, _ xr: UnsafeMutablePointer<Double>, _ xi: UnsafeMutablePointer<Double>,
+  _ yr: UnsafeMutablePointer<Double>, _ yi: UnsafeMutablePointer<Double>,
+  _ input: Offset, _ output: Offset, _ block: Int, _ sign: Double
+) {
   for u in 0..<r {
-    let (outR, outI) = b[u]
+    let (outR, outI) = (yr + output(u), yi + output(u))
     for e in 0..<block {
       outR[e] = 0
       outI[e] = 0
@@ -260,7 +280,7 @@ private func genericRadix(_ a: Legs, _ b: Legs, _ block: Int, _ sign: Double) {
     for t in 0..<r {
       let angle = sign * 2 * Double.pi * Double((t * u) % r) / Double(r)
       let (wr, wi) = (cos(angle), sin(angle))
-      let (inR, inI) = a[t]
+      let (inR, inI) = (xr + input(t), xi + input(t))
       for e in 0..<block {
         outR[e] += inR[e] * wr - inI[e] * wi
         outI[e] += inR[e] * wi + inI[e] * wr
