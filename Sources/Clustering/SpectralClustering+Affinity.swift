@@ -16,16 +16,14 @@ extension SparseMatrix {
   }
 
   /// `D^{-1/2}·A·D^{-1/2}` for the diagonal `scale = D^{-1/2}` of a square matrix `A`.
-  func scaled(by scale: [Double]) -> SparseMatrix {
-    var scaled = values
+  func symmetricallyScaled(by scale: [Double]) -> SparseMatrix {
+    var result = self
     for i in 0..<rowCount {
       for position in rowOffsets[i]..<rowOffsets[i + 1] {
-        scaled[position] *= scale[i] * scale[Int(columnIndices[position])]
+        result.values[position] *= scale[i] * scale[Int(columnIndices[position])]
       }
     }
-    return SparseMatrix(
-      rowCount: rowCount, columnCount: columnCount, rowOffsets: rowOffsets,
-      columnIndices: columnIndices, values: scaled)
+    return result
   }
 
   /// `A·X` for a row-major `[columnCount, width]` block `X`.

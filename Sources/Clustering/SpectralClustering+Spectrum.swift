@@ -35,7 +35,7 @@ extension SpectralClustering {
     case .nearestNeighbors(let neighbors):
       let graph = nearestNeighborAffinity(data, neighbors: neighbors)
       let scale = scaling(graph.rowSums)
-      let normalized = graph.scaled(by: scale)
+      let normalized = graph.symmetricallyScaled(by: scale)
       if dense { return denseSpectrum(normalized.dense(), n: n, k: k, scale: scale) }
       let pairs = largestEigenpairs(
         size: n, count: k, multiply: { normalized.multiply($0, width: $1) },

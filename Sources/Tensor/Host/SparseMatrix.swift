@@ -16,7 +16,7 @@ public struct SparseMatrix: Sendable, Hashable, Codable {
   /// The column of each stored entry.
   public let columnIndices: [Int32]
   /// The value of each stored entry.
-  public internal(set) var values: [Double]
+  public package(set) var values: [Double]
 
   /// Wraps CSR arrays.
   ///
