@@ -58,7 +58,9 @@ struct TableReport {
       context.metadata.markdown, "- threads: \(context.threads)",
       "- backend: cpu (OpenBLAS), float32",
       "- seeds: \(context.seeds.map(String.init).joined(separator: ", "))",
-      "- preset: \(context.preset)",
+      "- preset: \(context.preset) (the shared autoencoder, the baselines and the `dcrl` row,"
+        + " labelled DCRL (paper)); a DCRL (recommended) row is"
+        + " `DCRLConfiguration.recommended(for:)`",
       "- NMI: geometric normaliser (sklearn 0.21, the authors' version); arithmetic in the JSON",
       "- wall time: \(ProgressReporter.duration(wallSeconds)) (cells reused from the store count as 0)",
       "",
