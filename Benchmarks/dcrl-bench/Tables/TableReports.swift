@@ -22,7 +22,8 @@ struct ReportContext {
     let object: [String: Any] = [
       "table": report.number, "title": report.title, "columns": report.columns,
       "rows": report.rows.map { ["label": $0.label, "cells": $0.cells] }, "notes": report.notes,
-      "cell_seconds": report.cellSeconds, "wall_seconds": report.wallSeconds,
+      "cell_seconds": report.cellSeconds, "cell_values": report.cellValues,
+      "wall_seconds": report.wallSeconds,
       "metadata": [
         "commit": metadata.commit, "toolchain": metadata.toolchain, "cpu": metadata.cpu,
         "date": metadata.date, "environment": metadata.environment, "threads": threads,
@@ -47,6 +48,9 @@ struct TableReport {
   var rows: [(label: String, cells: [String])] = []
   var notes: [String] = []
   var cellSeconds: [String: Double] = [:]
+  /// Each cell's scores (ACC, NMI, …) by `dataset/method/seed<N>`, so that reports of different
+  /// runs can be pooled per seed.
+  var cellValues: [String: [String: Double]] = [:]
   var wallSeconds = 0.0
 
   func markdown(_ context: ReportContext) -> String {

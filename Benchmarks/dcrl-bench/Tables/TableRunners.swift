@@ -36,6 +36,7 @@ func table1(_ e: Experiment, datasets: [String], methods: [String], seeds: [Int]
         let cell = try e.clusteringCell(key, dataset: dataset, data: data, seed: seed)
         cells[key, default: [:]][dataset, default: []].append(cell)
         report.cellSeconds["\(dataset)/\(key)/seed\(seed)"] = cell.seconds
+        report.cellValues["\(dataset)/\(key)/seed\(seed)"] = cell.values
       }
     }
   }
@@ -91,6 +92,7 @@ func table2(_ e: Experiment, methods: [String], seeds: [Int]) throws -> TableRep
       let cell = try e.generalisationCell(key, training: training, test: test, seed: seed)
       results.append(cell)
       report.cellSeconds["\(key)/seed\(seed)"] = cell.seconds
+      report.cellValues["\(key)/seed\(seed)"] = cell.values
     }
     let paper = PaperValues.table2[publishedName(key)]
     func values(_ name: String) -> [Double] { results.compactMap { $0.values[name] } }
