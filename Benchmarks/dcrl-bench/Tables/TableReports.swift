@@ -22,8 +22,8 @@ struct ReportContext {
     let object: [String: Any] = [
       "table": report.number, "title": report.title, "columns": report.columns,
       "rows": report.rows.map { ["label": $0.label, "cells": $0.cells] }, "notes": report.notes,
-      "cell_seconds": report.cellSeconds, "cell_values": report.cellValues,
-      "wall_seconds": report.wallSeconds,
+      "cell_seconds": report.cells.mapValues(\.seconds),
+      "cell_values": report.cells.mapValues(\.values), "wall_seconds": report.wallSeconds,
       "metadata": [
         "commit": metadata.commit, "toolchain": metadata.toolchain, "cpu": metadata.cpu,
         "date": metadata.date, "environment": metadata.environment, "threads": threads,
@@ -47,10 +47,9 @@ struct TableReport {
   var columns: [String]
   var rows: [(label: String, cells: [String])] = []
   var notes: [String] = []
-  var cellSeconds: [String: Double] = [:]
-  /// Each cell's scores (ACC, NMI, …) by `dataset/method/seed<N>`, so that reports of different
-  /// runs can be pooled per seed.
-  var cellValues: [String: [String: Double]] = [:]
+  /// Every cell of the table by its key (`dataset/method/seed<N>` in Table 1): its wall time and
+  /// its scores, both written to the JSON so that reports of different runs can be pooled.
+  var cells: [String: CellResult] = [:]
   var wallSeconds = 0.0
 
   func markdown(_ context: ReportContext) -> String {
@@ -71,11 +70,11 @@ struct TableReport {
     ]
     lines.append(markdownTable([""] + columns, rows.map { [$0.label] + $0.cells }))
     if !notes.isEmpty { lines += [""] + notes.map { "- " + $0 } }
-    if !cellSeconds.isEmpty {
+    if !cells.isEmpty {
       lines += [
         "",
         "Cell wall times (s): "
-          + cellSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value))" }.joined(
+          + cells.sorted { $0.key < $1.key }.map { "\($0.key) \(Int($0.value.seconds))" }.joined(
             separator: ", "),
       ]
     }

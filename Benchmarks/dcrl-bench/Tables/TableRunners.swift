@@ -35,8 +35,7 @@ func table1(_ e: Experiment, datasets: [String], methods: [String], seeds: [Int]
       for seed in seeds {
         let cell = try e.clusteringCell(key, dataset: dataset, data: data, seed: seed)
         cells[key, default: [:]][dataset, default: []].append(cell)
-        report.cellSeconds["\(dataset)/\(key)/seed\(seed)"] = cell.seconds
-        report.cellValues["\(dataset)/\(key)/seed\(seed)"] = cell.values
+        report.cells["\(dataset)/\(key)/seed\(seed)"] = cell
       }
     }
   }
@@ -91,8 +90,7 @@ func table2(_ e: Experiment, methods: [String], seeds: [Int]) throws -> TableRep
     for seed in seeds {
       let cell = try e.generalisationCell(key, training: training, test: test, seed: seed)
       results.append(cell)
-      report.cellSeconds["\(key)/seed\(seed)"] = cell.seconds
-      report.cellValues["\(key)/seed\(seed)"] = cell.values
+      report.cells["\(key)/seed\(seed)"] = cell
     }
     let paper = PaperValues.table2[publishedName(key)]
     func values(_ name: String) -> [Double] { results.compactMap { $0.values[name] } }
@@ -142,7 +140,7 @@ func table3(_ e: Experiment, datasets: [String], methods: [String], seed: Int) t
       rows[key, default: []] += metrics.map { name in
         cell?.values[name].map { formatted($0) } ?? "—"
       }
-      if let cell { report.cellSeconds["\(dataset)/\(key)"] = cell.seconds }
+      if let cell { report.cells["\(dataset)/\(key)"] = cell }
     }
   }
   report.rows = methods.map { (displayName($0), rows[$0] ?? []) }
@@ -169,7 +167,7 @@ func table4(_ e: Experiment, methods: [String], seed: Int) throws -> TableReport
         displayName(key),
         ["LR", "MLP", "SVM", "RFC"].map { name in cell?.values[name].map { formatted($0) } ?? "—" }
       ))
-    if let cell { report.cellSeconds[key] = cell.seconds }
+    if let cell { report.cells[key] = cell }
   }
   report.notes =
     PaperValues.otherNotes[4]! + [
@@ -203,7 +201,7 @@ func table5(
     for (label, ablation) in variants {
       let cell = try e.ablationCell(ablation, dataset: dataset, data: data, seed: seed)
       rows[label, default: []] += names.map { cell.values[$0].map { formatted($0) } ?? "—" }
-      report.cellSeconds["\(dataset)/\(ablation.rawValue)"] = cell.seconds
+      report.cells["\(dataset)/\(ablation.rawValue)"] = cell
     }
   }
   report.rows = variants.map { ($0.0, rows[$0.0] ?? []) }
