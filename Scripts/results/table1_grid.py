@@ -18,8 +18,8 @@ writes table1-grid-<date>.md and .json into the results folder.
 import argparse
 import datetime
 import json
-import math
 import os
+import statistics
 
 DATASETS = ["mnist-full", "mnist-test", "usps", "fashion-mnist", "reuters-r8"]
 ROWS = [
@@ -88,16 +88,10 @@ SOURCES = {
 }
 
 
-def mean_sd(values):
-    mean = sum(values) / len(values)
-    if len(values) < 2:
-        return mean, 0.0
-    return mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
-
-
 def summary(values):
-    mean, sd = mean_sd(values)
-    return f"{mean:.3f} ± {sd:.3f}" if len(values) > 1 else f"{mean:.3f}"
+    """As dcrl-bench: the mean, with the sample sd when there are several seeds."""
+    mean = statistics.mean(values)
+    return f"{mean:.3f} ± {statistics.stdev(values):.3f}" if len(values) > 1 else f"{mean:.3f}"
 
 
 def cells_from_report(folder, source, dataset):
@@ -118,7 +112,7 @@ def cells_from_report(folder, source, dataset):
             "nmi": cells[nmi],
             "published": cells[published] if published is not None else "n/a",
             "seeds": seeds,
-            "source": source["file"],
+            "sources": [source["file"]],
         }
     return out
 
@@ -140,7 +134,7 @@ def cells_from_sweep(folder, source):
             "nmi": summary(nmis),
             "published": "n/a",
             "seeds": seeds,
-            "source": " + ".join(files),
+            "sources": files,
         }
     }
 
@@ -211,7 +205,7 @@ def main():
         for row in ROWS:
             cell = grid[dataset].get(row)
             if cell:
-                links = ", ".join(f"[{f}]({f})" for f in cell["source"].split(" + "))
+                links = ", ".join(f"[{f}]({f})" for f in cell["sources"])
                 lines.append(f"- {dataset}, {row}: {links}")
     stem = os.path.join(args.results, f"table1-grid-{args.date}")
     with open(stem + ".md", "w") as f:
