@@ -52,26 +52,14 @@ struct Experiment {
     return quick ? data.rows(0..<min(Self.quickRows, data.count)) : data
   }
 
-  /// The generalisation split of Docs/Algorithm.md#presets: first 50,000 / last 20,000 of
-  /// MNIST-full
-  /// (quick mode: the first 800 rows split 640 / 160).
-  func generalisationSplit() throws -> (training: LabeledDataset, test: LabeledDataset) {
-    if quick {
-      let data = try load("mnist-full")
-      return (data.rows(0..<640), data.rows(640..<800))
-    }
-    return try LabeledDataset.loadGeneralizationSplit(
-      from: data.directory(for: .mnistFull))
-  }
-
   /// The DCRL configuration of a dataset for one seed (shrunk in quick mode): the `--preset`
   /// one, or the recommended one when `recommended` is set.
   func dcrlConfiguration(_ key: String, classes: Int, seed: Int, recommended: Bool = false)
     -> DCRLConfiguration
   {
     let benchmark: DCRLConfiguration.Benchmark
-    switch key {
-    case "mnist-full", "mnist-50k": benchmark = .mnistFull
+    switch GeneralisationSplit.dataset(ofKey: key) {
+    case "mnist-full": benchmark = .mnistFull
     case "mnist-test": benchmark = .mnistTest
     case "usps": benchmark = .usps
     case "fashion-mnist": benchmark = .fashionMNIST

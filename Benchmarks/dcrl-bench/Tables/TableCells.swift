@@ -74,20 +74,21 @@ extension Experiment {
     return result
   }
 
-  /// Table 2: a method fitted on the first 50,000 MNIST images and evaluated on them and on the
-  /// last 20,000; both embeddings are kept for Table 4.
-  func generalisationCell(
-    _ key: String, training: LabeledDataset, test: LabeledDataset, seed: Int
-  ) throws -> CellResult {
-    if let saved = store.load("table2", "mnist-50k", key, seed: seed) { return saved }
-    let method = try method(key, dataset: "mnist-50k", classes: 10, seed: seed)
+  /// Table 2: a method fitted on the first 50,000 images of a split and evaluated on them and on
+  /// the last 20,000; both embeddings are kept for Table 4.
+  func generalisationCell(_ key: String, split: GeneralisationSplit, seed: Int) throws
+    -> CellResult
+  {
+    let (training, test) = (split.training, split.test)
+    if let saved = store.load("table2", split.key, key, seed: seed) { return saved }
+    let method = try method(key, dataset: split.key, classes: training.classCount, seed: seed)
     let autoencoder =
       method.needsAutoencoder
       ? try pretrained(
-        "mnist-50k", x: training.features, classes: 10, seed: seed,
+        split.key, x: training.features, classes: training.classCount, seed: seed,
         recipe: AutoencoderRecipe(method: key)) : nil
-    log("table 2: \(method.name) on MNIST 50k/20k, seed \(seed)")
-    let context = self.context(autoencoder: autoencoder, "table2", "mnist-50k", key, seed: seed)
+    log("table 2: \(method.name) on \(split.title) 50k/20k, seed \(seed)")
+    let context = self.context(autoencoder: autoencoder, "table2", split.key, key, seed: seed)
     let resumed = resumedEpoch(context, method: method)
     let start = ContinuousClock.now
     let fitted = try method.fit(training.features, context: context)
@@ -101,7 +102,7 @@ extension Experiment {
     if let embedding = try fitted.embed(training.features) { arrays["train-embedding"] = embedding }
     if let embedding = try fitted.embed(test.features) { arrays["test-embedding"] = embedding }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
-    try store.save(result, "table2", "mnist-50k", key, seed: seed, arrays: arrays)
+    try store.save(result, "table2", split.key, key, seed: seed, arrays: arrays)
     removeCheckpoints(context)
     log(
       "  \(method.name): train ACC \(formatted(values["train_acc"]!, decimals: 4)), test ACC \(formatted(values["test_acc"]!, decimals: 4)) in \(Int(seconds)) s"
@@ -150,20 +151,20 @@ extension Experiment {
   /// Table 4: the four classifiers (scikit-learn 0.21 defaults) trained on a method's embedding
   /// of the 50,000 training images and scored on its embedding of the 20,000 test images; the
   /// pretrained autoencoder's own codes form the "AE" row.
-  func downstreamCell(
-    _ key: String, training: LabeledDataset, test: LabeledDataset, seed: Int
-  ) throws -> CellResult? {
-    if let saved = store.load("table4", "mnist-50k", key, seed: seed) { return saved }
+  func downstreamCell(_ key: String, split: GeneralisationSplit, seed: Int) throws -> CellResult? {
+    let (training, test) = (split.training, split.test)
+    if let saved = store.load("table4", split.key, key, seed: seed) { return saved }
     var trainEmbedding: Tensor
     var testEmbedding: Tensor
     if key == "ae" {
-      let autoencoder = try pretrained("mnist-50k", x: training.features, classes: 10, seed: seed)
+      let autoencoder = try pretrained(
+        split.key, x: training.features, classes: training.classCount, seed: seed)
       trainEmbedding = autoencoder.encodeAll(training.features)
       testEmbedding = autoencoder.encodeAll(test.features)
     } else {
-      _ = try generalisationCell(key, training: training, test: test, seed: seed)
-      guard let a = try store.array("train-embedding", "table2", "mnist-50k", key, seed: seed),
-        let b = try store.array("test-embedding", "table2", "mnist-50k", key, seed: seed)
+      _ = try generalisationCell(key, split: split, seed: seed)
+      guard let a = try store.array("train-embedding", "table2", split.key, key, seed: seed),
+        let b = try store.array("test-embedding", "table2", split.key, key, seed: seed)
       else { return nil }
       (trainEmbedding, testEmbedding) = (a, b)
     }
@@ -177,7 +178,7 @@ extension Experiment {
     }
     let result = CellResult(
       values: values, seconds: (ContinuousClock.now - start).seconds, finished: Date().description)
-    try store.save(result, "table4", "mnist-50k", key, seed: seed)
+    try store.save(result, "table4", split.key, key, seed: seed)
     return result
   }
 

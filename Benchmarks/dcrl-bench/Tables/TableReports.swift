@@ -15,9 +15,9 @@ struct ReportContext {
   var quick: Bool
   var out: URL
 
-  /// Writes `table<N>-<date>.md` and `.json`; returns their URLs.
+  /// Writes `<file stem>-<date>.md` and `.json`; returns their URLs.
   func write(_ report: TableReport) throws -> [URL] {
-    let (markdownURL, jsonURL) = resultFiles("table\(report.number)", in: out, quick: quick)
+    let (markdownURL, jsonURL) = resultFiles(report.fileStem, in: out, quick: quick)
     try markdown(report).write(to: markdownURL, atomically: true, encoding: .utf8)
     let object: [String: Any] = [
       "table": report.number, "title": report.title, "columns": report.columns,
@@ -51,6 +51,16 @@ struct TableReport {
   /// its scores, both written to the JSON so that reports of different runs can be pooled.
   var cells: [String: CellResult] = [:]
   var wallSeconds = 0.0
+  /// The start of the report's file names: `table<N>`, or `table<N>-<dataset>` for a Table 2 or 4
+  /// on a dataset other than the paper's.
+  var fileStem: String
+
+  init(number: Int, title: String, columns: [String], fileStem: String? = nil) {
+    self.number = number
+    self.title = title
+    self.columns = columns
+    self.fileStem = fileStem ?? "table\(number)"
+  }
 
   func markdown(_ context: ReportContext) -> String {
     var lines = ["# Table \(number): \(title)", ""]
