@@ -7,7 +7,10 @@ Docs/Results, never from numbers typed by hand:
 - `table1-*.json` reports (dcrl-bench's own Table 1 output): their "mean ± sd" cells and the
   published column are copied as they are;
 - `sweep-*.json` records (dcrl-bench sweep output, one record per run): the final model of each
-  run (never a best epoch); mean and sample sd are computed here, as dcrl-bench does.
+  run (never a best epoch); mean and sample sd are computed here, as dcrl-bench does;
+- pooled reports: one row's per-seed scores from several `table1-*.json` reports (runs of
+  different seeds), read from each report's `cell_values`; a single-seed report written before
+  reports kept `cell_values` gives its printed three-decimal cell instead, which the grid says.
 
 SOURCES below names, per dataset and row, the file (and for sweeps the variant and seeds) the cell
 comes from. A cell with no source prints "not run". Each dataset's seeds are part of the cell.
@@ -19,6 +22,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import statistics
 
 DATASETS = ["mnist-full", "mnist-test", "usps", "fashion-mnist", "reuters-r8"]
@@ -50,6 +54,11 @@ def report(name, rows):
 def sweep(parts, row="DCRL (recommended)"):
     """parts: [(file, variant, seeds)]; the records are read from each file."""
     return {"kind": "sweep", "row": row, "parts": parts}
+
+
+def pooled(row, parts, key):
+    """parts: [(file, seeds)]; `key` is the method key of the row in the reports."""
+    return {"kind": "pooled", "row": row, "parts": parts, "key": key}
 
 
 STARTS10 = "pwarm+floor0.1+guard+epochs200+starts10"
@@ -139,6 +148,53 @@ def cells_from_sweep(folder, source):
     }
 
 
+def republished(published, mean):
+    """A report's published cell ("0.979 (-0.134) [source]") with Δ recomputed for `mean`."""
+    match = re.fullmatch(r"([0-9.]+) \([+-][0-9.]+\) (\[.*\])", published)
+    if match is None:
+        return published
+    value = float(match.group(1))
+    delta = mean - value
+    return f"{match.group(1)} ({'+' if delta >= 0 else '-'}{abs(delta):.3f}) {match.group(2)}"
+
+
+def cells_from_pooled(folder, source, dataset):
+    accs, nmis, seeds, files, rounded = [], [], [], [], []
+    published = "n/a"
+    for name, wanted in source["parts"]:
+        data = json.load(open(os.path.join(folder, name)))
+        assert not data["metadata"]["quick"], f"{name} is a --quick run"
+        values = data.get("cell_values")
+        if published == "n/a":
+            one = cells_from_report(folder, {"file": name, "rows": [source["row"]]}, dataset)
+            published = one[source["row"]]["published"]
+        for seed in wanted:
+            assert seed in data["metadata"]["seeds"], f"{name} has no seed {seed}"
+            if values is not None:
+                cell = values[f"{dataset}/{source['key']}/seed{seed}"]
+                accs.append(cell["acc"])
+                nmis.append(cell["nmi_geometric"])
+            else:
+                # An older single-seed report: its printed cell is that seed's score.
+                assert data["metadata"]["seeds"] == [seed], f"{name}: no per-seed values"
+                one = cells_from_report(folder, {"file": name, "rows": [source["row"]]}, dataset)
+                accs.append(float(one[source["row"]]["acc"]))
+                nmis.append(float(one[source["row"]]["nmi"]))
+                rounded.append(seed)
+            seeds.append(seed)
+        files.append(name)
+    return {
+        source["row"]: {
+            "acc": summary(accs),
+            "nmi": summary(nmis),
+            "published": republished(published, statistics.mean(accs)),
+            "seeds": seeds,
+            "sources": files,
+            "rounded_seeds": rounded,
+        }
+    }
+
+
 def seed_list(seeds):
     if seeds == list(range(seeds[0], seeds[-1] + 1)) and len(seeds) > 2:
         return f"{seeds[0]}–{seeds[-1]}"
@@ -156,6 +212,8 @@ def main():
         for source in sources:
             if source["kind"] == "table1":
                 grid[dataset].update(cells_from_report(args.results, source, dataset))
+            elif source["kind"] == "pooled":
+                grid[dataset].update(cells_from_pooled(args.results, source, dataset))
             else:
                 grid[dataset].update(cells_from_sweep(args.results, source))
 
@@ -206,6 +264,12 @@ def main():
             cell = grid[dataset].get(row)
             if cell:
                 links = ", ".join(f"[{f}]({f})" for f in cell["sources"])
+                rounded = cell.get("rounded_seeds")
+                if rounded:
+                    links += (
+                        f" (seed {seed_list(rounded)} from a report that printed three decimals"
+                        " only; its other scores are not stored)"
+                    )
                 lines.append(f"- {dataset}, {row}: {links}")
     stem = os.path.join(args.results, f"table1-grid-{args.date}")
     with open(stem + ".md", "w") as f:
