@@ -22,6 +22,16 @@ extension Experiment {
     ]
   }
 
+  /// A DCRL model's own figures for its cell (epochs, fine-tuning seconds and the largest share
+  /// of labels changed in one epoch after the warm-up); none for other methods.
+  func dcrlValues(_ fitted: any FittedClusteringMethod) -> [String: Double] {
+    guard let model = fitted as? DCRLModel else { return [:] }
+    return [
+      "epochs": Double(model.history.count), "fine_tuning_seconds": model.fineTuningSeconds,
+      "max_label_change_after_warm_up": model.maxLabelChangeAfterWarmUp,
+    ]
+  }
+
   /// Table 1: a method fitted to a whole dataset (transductive), scored on it; the embedding of
   /// the data and the labels are kept for Table 3.
   func clusteringCell(_ key: String, dataset: String, data: LabeledDataset, seed: Int) throws
@@ -52,12 +62,8 @@ extension Experiment {
       // umap-learn and scikit-learn's mixture on exactly the same input.
       arrays["codes"] = autoencoder.encodeAll(data.features)
     }
-    if let model = fitted as? DCRLModel {
-      arrays["centers"] = model.centers
-      values["epochs"] = Double(model.history.count)
-      values["fine_tuning_seconds"] = model.fineTuningSeconds
-      values["max_label_change_after_warm_up"] = model.maxLabelChangeAfterWarmUp
-    }
+    values.merge(dcrlValues(fitted)) { $1 }
+    if let model = fitted as? DCRLModel { arrays["centers"] = model.centers }
     if let dec = fitted as? FittedDEC { values["iterations"] = Double(dec.iterations) }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
     try store.save(
@@ -98,11 +104,15 @@ extension Experiment {
     var values = try scores(fitted.trainingLabels, training.labels, prefix: "train_")
     if resumed > 0 { values["resumed_at_epoch"] = Double(resumed) }
     values.merge(try scores(predictedTest, test.labels, prefix: "test_")) { $1 }
+    values.merge(dcrlValues(fitted)) { $1 }
     var arrays: [String: Tensor] = [:]
     if let embedding = try fitted.embed(training.features) { arrays["train-embedding"] = embedding }
     if let embedding = try fitted.embed(test.features) { arrays["test-embedding"] = embedding }
     let result = CellResult(values: values, seconds: seconds, finished: Date().description)
     try store.save(result, "table2", split.key, key, seed: seed, arrays: arrays)
+    if let model = fitted as? DCRLModel {
+      try writeEpochLog(model.history, to: store.directory("table2", split.key, key, seed: seed))
+    }
     removeCheckpoints(context)
     log(
       "  \(method.name): train ACC \(formatted(values["train_acc"]!, decimals: 4)), test ACC \(formatted(values["test_acc"]!, decimals: 4)) in \(Int(seconds)) s"
