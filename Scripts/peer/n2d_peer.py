@@ -10,7 +10,10 @@ placed in the autoencoder, the UMAP step or the mixture step:
 - sklearn GMM on our UMAP embedding (GaussianMixture, full covariance, n_init 1 and 10);
 - umap-learn + sklearn GMM on the codes (N2D's run.sh: n_neighbors 20, min_dist 0,
   n_components = number of clusters, euclidean), n_init 1 and 10;
-- sklearn GMM on the codes themselves (no manifold step).
+- sklearn GMM on the codes themselves (no manifold step);
+- with --starts N: sklearn's single-start mixture on our UMAP embedding for random_state
+  0..N-1 (ACC and the lower bound each start reaches), and EM started from our cell's clusters
+  (the lower bound our labels lead to), so that a single start's luck can be told from a fault.
 
 Labels come from the data files (USPS: zip.train then zip.test; MNIST-test: t10k; MNIST-full:
 train then t10k), in the library's order. They only score. Prints one JSON line.
@@ -40,6 +43,7 @@ parser.add_argument("--seed", type=int, default=0)
 parser.add_argument("--data", required=True)
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--quick", action="store_true", help="a --quick store (first rows only)")
+parser.add_argument("--starts", type=int, default=0, help="single starts of sklearn's mixture to list")
 args = parser.parse_args()
 
 
@@ -108,4 +112,16 @@ with threadpool_limits(args.threads):
         result[f"umap_learn_sklearn_gmm_n_init{runs}"] = score(
             mixture(peer, clusters, args.seed, runs), truth)
     result["sklearn_gmm_on_codes_n_init1"] = score(mixture(codes, clusters, args.seed, 1), truth)
+    if args.starts > 0:
+        starts = []
+        for state in range(args.starts):
+            model = GaussianMixture(clusters, covariance_type="full", random_state=state).fit(embedding)
+            starts.append({"random_state": state, **score(model.predict(embedding), truth),
+                           "lower_bound": round(float(model.lower_bound_), 4)})
+        result["sklearn_single_starts_on_our_umap"] = starts
+        means = np.stack([embedding[ours == c].mean(axis=0) for c in np.unique(ours)])
+        model = GaussianMixture(len(means), covariance_type="full", means_init=means,
+                                random_state=args.seed).fit(embedding)
+        result["sklearn_em_from_our_clusters"] = {
+            **score(model.predict(embedding), truth), "lower_bound": round(float(model.lower_bound_), 4)}
 print(json.dumps(result))

@@ -79,6 +79,7 @@ SOURCES = {
     ],
     "usps": [
         report("table1-usps-5seeds-2026-11-27.json", BASELINES + ["DCRL (paper)"]),
+        pooled("N2D (published recipe)", [("table1-n2d-published-usps-2026-12-08.json", [0])], "n2d-published"),
         sweep(
             [
                 # Seeds 0 and 1 are selection runs; 2-4 confirm (the same configuration).
