@@ -10,7 +10,8 @@ func displayName(_ key: String) -> String {
   [
     "kmeans": "K-Means", "sc": "SC-Ncut", "ae-kmeans": "AE+K-Means", "dec": "DEC", "idec": "IDEC",
     "n2d": "N2D", "n2d-starts10": "N2D (10 mixture starts)",
-    "n2d-published": "N2D (published recipe)", "dcrl": "DCRL (paper)",
+    "n2d-published": "N2D (published recipe)",
+    "n2d-published-starts10": "N2D (published recipe, 10 mixture starts)", "dcrl": "DCRL (paper)",
     "dcrl-recommended": "DCRL (recommended)", "ae": "AE",
   ][key] ?? key
 }
