@@ -151,15 +151,14 @@ def cells_from_sweep(folder, source):
             nmis.append(match[0]["nmiGeometric"])
             seeds.append(seed)
         files.append(name)
-    return {
-        source["row"]: {
-            "acc": summary(accs),
-            "nmi": summary(nmis),
-            "published": "n/a",
-            "seeds": seeds,
-            "sources": files,
-        }
-    }
+    return pooled_cell(source["row"], accs, nmis, "n/a", seeds, files)
+
+
+def pooled_cell(row, accs, nmis, published, seeds, files, **extra):
+    """One grid cell from per-seed scores: mean ± sample sd, the seeds and their files."""
+    cell = {"acc": summary(accs), "nmi": summary(nmis), "published": published, "seeds": seeds,
+            "sources": files}
+    return {row: {**cell, **extra}}
 
 
 def republished(published, mean):
@@ -197,16 +196,8 @@ def cells_from_pooled(folder, source, dataset):
                 rounded.append(seed)
             seeds.append(seed)
         files.append(name)
-    return {
-        source["row"]: {
-            "acc": summary(accs),
-            "nmi": summary(nmis),
-            "published": republished(published, statistics.mean(accs)),
-            "seeds": seeds,
-            "sources": files,
-            "rounded_seeds": rounded,
-        }
-    }
+    published = republished(published, statistics.mean(accs))
+    return pooled_cell(source["row"], accs, nmis, published, seeds, files, rounded_seeds=rounded)
 
 
 def seed_list(seeds):
