@@ -73,6 +73,7 @@ SOURCES = {
     "mnist-full": [
         report("table1-mnist-full-2026-11-27.json", BASELINES + ["DCRL (paper)"]),
         report("table1-mnist-full-recommended-2026-12-07.json", ["DCRL (recommended)"]),
+        report("table1-n2d-starts10-mnist-full-2026-12-08.json", ["N2D (10 mixture starts)"]),
     ],
     "mnist-test": [
         report("table1-mnist-test-5seeds-2026-11-27.json", BASELINES + ["DCRL (paper)"]),
