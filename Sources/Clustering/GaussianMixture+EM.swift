@@ -201,12 +201,20 @@ struct MixtureProblem {
     let k = parameters.components
     var logProbabilities = weightedLogProbabilities(parameters)
     var total = 0.0
+    // Indices only: a slice of the row that is still alive at the writes below makes the write
+    // copy the whole `[n · k]` array (copy on write), which a profile of a 70,000-point fit
+    // showed as 95 % of its time.
     for i in 0..<count {
-      let row = logProbabilities[(i * k)..<((i + 1) * k)]
-      let maximum = row.max() ?? 0
-      let normalizer = maximum + log(row.reduce(0.0) { $0 + exp($1 - maximum) })
+      let row = i * k
+      var maximum = logProbabilities[row]
+      for j in 1..<k where logProbabilities[row + j] > maximum {
+        maximum = logProbabilities[row + j]
+      }
+      var sum = 0.0
+      for j in 0..<k { sum += exp(logProbabilities[row + j] - maximum) }
+      let normalizer = maximum + log(sum)
       total += normalizer
-      for j in 0..<k { logProbabilities[i * k + j] = exp(logProbabilities[i * k + j] - normalizer) }
+      for j in 0..<k { logProbabilities[row + j] = exp(logProbabilities[row + j] - normalizer) }
     }
     return (logProbabilities, total / Double(count))
   }

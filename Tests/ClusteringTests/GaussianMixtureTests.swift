@@ -102,6 +102,33 @@ struct GaussianMixtureTests {
     }
   }
 
+  @Test("the E-step's responsibilities and mean log-likelihood equal a plain log-sum-exp")
+  func expectationMatchesPlainLogSumExp() throws {
+    var rng = SplitMix64(seed: 7)
+    let n = 300
+    let values = (0..<(n * 3)).map { _ in Double(rng.next() % 10_000) / 1_000 - 5 }
+    let problem = MixtureProblem(
+      values: values, count: n, dimension: 3,
+      configuration: GaussianMixture.Configuration(components: 4))
+    let labels = (0..<n).map { $0 % 4 }
+    let parameters = try problem.parameters(fromLabels: labels)
+    let (responsibilities, mean) = problem.expectation(parameters)
+    // The reference: each row normalised by log Σ exp over its components, row by row.
+    let weighted = problem.weightedLogProbabilities(parameters)
+    var expected: [Double] = []
+    var total = 0.0
+    for i in 0..<n {
+      let row = Array(weighted[(i * 4)..<((i + 1) * 4)])
+      let maximum = row.max()!
+      let normalizer = maximum + log(row.reduce(0.0) { $0 + exp($1 - maximum) })
+      total += normalizer
+      expected += row.map { exp($0 - normalizer) }
+    }
+    // The same operations in the same order: equal bits, not just close values.
+    #expect(responsibilities == expected)
+    #expect(mean == total / Double(n))
+  }
+
   @Test("I11 I16 I20 and a collapsed component throw typed errors")
   func badInput() throws {
     let x = Tensor([0, 0, 1, 1, 2, 2] as [Double], shape: [3, 2])
