@@ -201,18 +201,9 @@ struct MixtureProblem {
     let k = parameters.components
     var logProbabilities = weightedLogProbabilities(parameters)
     var total = 0.0
-    // Indices only: a slice of the row that is still alive at the writes below makes the write
-    // copy the whole `[n · k]` array (copy on write), which a profile of a 70,000-point fit
-    // showed as 95 % of its time.
     for i in 0..<count {
       let row = i * k
-      var maximum = logProbabilities[row]
-      for j in 1..<k where logProbabilities[row + j] > maximum {
-        maximum = logProbabilities[row + j]
-      }
-      var sum = 0.0
-      for j in 0..<k { sum += exp(logProbabilities[row + j] - maximum) }
-      let normalizer = maximum + log(sum)
+      let normalizer = rowLogSumExp(logProbabilities, start: row, width: k)
       total += normalizer
       for j in 0..<k { logProbabilities[row + j] = exp(logProbabilities[row + j] - normalizer) }
     }
@@ -285,6 +276,20 @@ struct MixtureProblem {
     try parameters.factorize(regularization: configuration.regularization)
     return parameters
   }
+}
+
+/// `log Σ_j exp(values[start + j])` over `j < width` (`width ≥ 1`), shifted by the row's
+/// maximum so that it does not overflow.
+///
+/// By index rather than through a slice: a slice of an array that is still alive when the
+/// caller then writes into that array makes the write copy the whole array (copy on write),
+/// which a profile of a 70,000-point fit showed as 95 % of its time.
+func rowLogSumExp(_ values: [Double], start: Int, width: Int) -> Double {
+  var maximum = values[start]
+  for j in 1..<width where values[start + j] > maximum { maximum = values[start + j] }
+  var sum = 0.0
+  for j in 0..<width { sum += exp(values[start + j] - maximum) }
+  return maximum + log(sum)
 }
 
 /// `log π_k + log N(x_i | μ_k, Σ_k)` for every sample of `data` (`[n, d]` float64 on the CPU,

@@ -75,11 +75,7 @@ public struct GaussianMixtureModel: Sendable {
     let problem = try problem(for: x)
     let k = componentCount
     let weighted = problem.weightedLogProbabilities(parameters)
-    return (0..<problem.count).map { i in
-      let row = weighted[(i * k)..<((i + 1) * k)]
-      let maximum = row.max() ?? 0
-      return maximum + log(row.reduce(0.0) { $0 + exp($1 - maximum) })
-    }
+    return (0..<problem.count).map { rowLogSumExp(weighted, start: $0 * k, width: k) }
   }
 
   private func problem(for x: Tensor) throws(ClusteringError) -> MixtureProblem {
