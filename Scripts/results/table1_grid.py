@@ -124,9 +124,16 @@ def summary(values):
     return f"{mean:.3f} ± {statistics.stdev(values):.3f}" if len(values) > 1 else f"{mean:.3f}"
 
 
-def cells_from_report(folder, source, dataset):
-    data = json.load(open(os.path.join(folder, source["file"])))
-    assert not data["metadata"]["quick"], f"{source['file']} is a --quick run"
+def load_report(folder, name):
+    data = json.load(open(os.path.join(folder, name)))
+    assert not data["metadata"]["quick"], f"{name} is a --quick run"
+    return data
+
+
+def cells_from_report(folder, source, dataset, data=None):
+    """The printed cells of `source`'s rows (`data`: the report, when already loaded)."""
+    if data is None:
+        data = load_report(folder, source["file"])
     columns = data["columns"]
     index = {c: i for i, c in enumerate(columns)}
     acc, nmi = index[f"{dataset} ACC"], index[f"{dataset} NMI"]
@@ -182,12 +189,12 @@ def cells_from_pooled(folder, source, dataset):
     accs, nmis, seeds, files, rounded = [], [], [], [], []
     published = "n/a"
     for name, wanted in source["parts"]:
-        data = json.load(open(os.path.join(folder, name)))
-        assert not data["metadata"]["quick"], f"{name} is a --quick run"
+        data = load_report(folder, name)
         values = data.get("cell_values")
+        printed = cells_from_report(folder, {"file": name, "rows": [source["row"]]}, dataset, data)
+        printed = printed[source["row"]]
         if published == "n/a":
-            one = cells_from_report(folder, {"file": name, "rows": [source["row"]]}, dataset)
-            published = one[source["row"]]["published"]
+            published = printed["published"]
         for seed in wanted:
             assert seed in data["metadata"]["seeds"], f"{name} has no seed {seed}"
             if values is not None:
@@ -197,9 +204,8 @@ def cells_from_pooled(folder, source, dataset):
             else:
                 # An older single-seed report: its printed cell is that seed's score.
                 assert data["metadata"]["seeds"] == [seed], f"{name}: no per-seed values"
-                one = cells_from_report(folder, {"file": name, "rows": [source["row"]]}, dataset)
-                accs.append(float(one[source["row"]]["acc"]))
-                nmis.append(float(one[source["row"]]["nmi"]))
+                accs.append(float(printed["acc"]))
+                nmis.append(float(printed["nmi"]))
                 rounded.append(seed)
             seeds.append(seed)
         files.append(name)
