@@ -21,17 +21,20 @@ struct GeneralisationSplit {
   let training: LabeledDataset
   let test: LabeledDataset
 
+  /// Whether this is the DCRL paper's own split (MNIST-full), the one its Table 2 reports.
+  var isPapers: Bool { dataset == "mnist-full" }
+
   /// The key of the split's cells and pretrained autoencoder in the run store: `mnist-50k` for
   /// MNIST-full (the name every earlier store uses), `<dataset>-50k` otherwise.
-  var key: String { dataset == "mnist-full" ? "mnist-50k" : "\(dataset)-50k" }
+  var key: String { isPapers ? "mnist-50k" : "\(dataset)-50k" }
 
   /// The dataset's name as the reports print it.
-  var title: String { dataset == "mnist-full" ? "MNIST-full" : "Fashion-MNIST" }
+  var title: String { isPapers ? "MNIST-full" : "Fashion-MNIST" }
 
   /// The start of a report's file names: `table<N>` on MNIST-full (the paper's table),
   /// `table<N>-<dataset>` otherwise, so that both can be written to one folder.
   func fileStem(table: Int) -> String {
-    dataset == "mnist-full" ? "table\(table)" : "table\(table)-\(dataset)"
+    isPapers ? "table\(table)" : "table\(table)-\(dataset)"
   }
 
   /// The whole dataset a split key belongs to (`mnist-50k` → `mnist-full`); other keys are

@@ -82,8 +82,7 @@ func table2(_ e: Experiment, dataset: String, methods: [String], seeds: [Int]) t
   -> TableReport
 {
   let split = try e.generalisationSplit(dataset)
-  // The DCRL paper's Table 2 is on MNIST-full only.
-  let paperValues = dataset == "mnist-full" ? PaperValues.table2 : [:]
+  let paperValues = split.isPapers ? PaperValues.table2 : [:]
   var report = TableReport(
     number: 2,
     title:
@@ -127,7 +126,7 @@ func table2(_ e: Experiment, dataset: String, methods: [String], seeds: [Int]) t
   report.notes = [
     "Protocol of Docs/Algorithm.md#presets: every model (and the shared autoencoder) sees only the first 50,000 images;",
     "test predictions use the frozen model (argmax Q for DEC, IDEC and DCRL; the mixture for N2D).",
-    dataset == "mnist-full"
+    split.isPapers
       ? "'paper' is the DCRL paper's Table 2."
       : "The DCRL paper has no Table 2 on \(split.title); 'paper' shows n/a.",
   ]
